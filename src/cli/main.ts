@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { IntrodetectError } from '../errors.js';
+import { registerFeatures } from './commands/features.js';
+
+const program = new Command();
+program
+  .name('introdetect')
+  .description('Find the intro and end credits of TV-series episodes (files, streams, folders).')
+  .version('0.1.0')
+  .option('--ffmpeg <path>', 'ffmpeg binary to use (else $INTRODETECT_FFMPEG, PATH, npm-shipped)')
+  .showHelpAfterError();
+
+registerFeatures(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof IntrodetectError) {
+    process.stderr.write(`introdetect: ${err.message} [${err.code}]\n`);
+    if (err.stderr && process.env.INTRODETECT_DEBUG) process.stderr.write(`${err.stderr}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    process.stderr.write(
+      `introdetect: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  }
+}

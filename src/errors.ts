@@ -1,0 +1,189 @@
+/**
+ * Typed errors. Every failure introdetect reports is an `IntrodetectError` with a stable
+ * `code` (for programs) and an `exitCode` (for the CLI), a message that says what went wrong
+ * and what the user can do, and the original error kept as `cause`.
+ */
+
+export type ErrorCode =
+  | 'FFMPEG_NOT_FOUND'
+  | 'INPUT_NOT_FOUND'
+  | 'NOT_MEDIA'
+  | 'NO_VIDEO_STREAM'
+  | 'NO_AUDIO_STREAM'
+  | 'TRUNCATED_MEDIA'
+  | 'STREAM_DROPPED'
+  | 'FFMPEG_FAILED'
+  | 'ABORTED'
+  | 'INVALID_ARGUMENT'
+  | 'MODEL_NOT_FOUND'
+  | 'INVALID_LABELS';
+
+/** CLI exit status for each code; stable, documented in the README. */
+export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
+  INVALID_ARGUMENT: 2,
+  FFMPEG_NOT_FOUND: 3,
+  INPUT_NOT_FOUND: 4,
+  NOT_MEDIA: 5,
+  NO_VIDEO_STREAM: 6,
+  NO_AUDIO_STREAM: 7,
+  TRUNCATED_MEDIA: 8,
+  STREAM_DROPPED: 9,
+  FFMPEG_FAILED: 10,
+  MODEL_NOT_FOUND: 11,
+  INVALID_LABELS: 12,
+  ABORTED: 130,
+};
+
+export interface IntrodetectErrorOptions {
+  cause?: unknown;
+  /** The last lines ffmpeg/ffprobe wrote to stderr, when a child process was involved. */
+  stderr?: string;
+}
+
+export class IntrodetectError extends Error {
+  readonly code: ErrorCode;
+  readonly stderr: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: IntrodetectErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'IntrodetectError';
+    this.code = code;
+    this.stderr = options.stderr;
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.code];
+  }
+}
+
+export class FfmpegNotFoundError extends IntrodetectError {
+  constructor(message: string, options?: IntrodetectErrorOptions) {
+    super('FFMPEG_NOT_FOUND', message, options);
+    this.name = 'FfmpegNotFoundError';
+  }
+}
+
+export class InputNotFoundError extends IntrodetectError {
+  readonly input: string;
+  constructor(input: string, options?: IntrodetectErrorOptions) {
+    super(
+      'INPUT_NOT_FOUND',
+      `Input not found: ${input}. Check the path or URL (and that the server is up).`,
+      options,
+    );
+    this.name = 'InputNotFoundError';
+    this.input = input;
+  }
+}
+
+export class NotMediaError extends IntrodetectError {
+  readonly input: string;
+  constructor(input: string, options?: IntrodetectErrorOptions) {
+    super(
+      'NOT_MEDIA',
+      `Not a media file ffmpeg can read: ${input}. Check that it is a video (MP4, MKV, TS, WebM, HLS…) and not empty or damaged.`,
+      options,
+    );
+    this.name = 'NotMediaError';
+    this.input = input;
+  }
+}
+
+export class NoVideoStreamError extends IntrodetectError {
+  readonly input: string;
+  constructor(input: string, options?: IntrodetectErrorOptions) {
+    super(
+      'NO_VIDEO_STREAM',
+      `No video stream in ${input}. introdetect needs the picture; audio-only files cannot be analysed.`,
+      options,
+    );
+    this.name = 'NoVideoStreamError';
+    this.input = input;
+  }
+}
+
+export class NoAudioStreamError extends IntrodetectError {
+  readonly input: string;
+  constructor(input: string, options?: IntrodetectErrorOptions) {
+    super(
+      'NO_AUDIO_STREAM',
+      `No audio stream in ${input}. Use vision-only mode (--mode vision) for files without sound.`,
+      options,
+    );
+    this.name = 'NoAudioStreamError';
+    this.input = input;
+  }
+}
+
+export class TruncatedMediaError extends IntrodetectError {
+  readonly input: string;
+  /** Whole seconds that were decoded (and delivered) before the damage. */
+  readonly secondsDecoded: number;
+  constructor(input: string, secondsDecoded: number, options?: IntrodetectErrorOptions) {
+    super(
+      'TRUNCATED_MEDIA',
+      `${input} is truncated or corrupt: decoding stopped after ${secondsDecoded} s. The seconds before that were delivered; re-copy or re-encode the file to analyse the rest.`,
+      options,
+    );
+    this.name = 'TruncatedMediaError';
+    this.input = input;
+    this.secondsDecoded = secondsDecoded;
+  }
+}
+
+export class StreamDroppedError extends IntrodetectError {
+  readonly input: string;
+  readonly secondsDecoded: number;
+  constructor(input: string, secondsDecoded: number, options?: IntrodetectErrorOptions) {
+    super(
+      'STREAM_DROPPED',
+      `The stream ${input} dropped after ${secondsDecoded} s. Check the network or the server; the seconds before the drop were delivered.`,
+      options,
+    );
+    this.name = 'StreamDroppedError';
+    this.input = input;
+    this.secondsDecoded = secondsDecoded;
+  }
+}
+
+export class FfmpegFailedError extends IntrodetectError {
+  readonly exitStatus: number | undefined;
+  readonly signal: string | undefined;
+  constructor(
+    message: string,
+    details: { exitStatus?: number; signal?: string } & IntrodetectErrorOptions = {},
+  ) {
+    super('FFMPEG_FAILED', message, details);
+    this.name = 'FfmpegFailedError';
+    this.exitStatus = details.exitStatus;
+    this.signal = details.signal;
+  }
+}
+
+export class AbortedError extends IntrodetectError {
+  constructor(options?: IntrodetectErrorOptions) {
+    super('ABORTED', 'The operation was aborted.', options);
+    this.name = 'AbortedError';
+  }
+}
+
+export class InvalidArgumentError extends IntrodetectError {
+  constructor(message: string, options?: IntrodetectErrorOptions) {
+    super('INVALID_ARGUMENT', message, options);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+export class ModelNotFoundError extends IntrodetectError {
+  constructor(message: string, options?: IntrodetectErrorOptions) {
+    super('MODEL_NOT_FOUND', message, options);
+    this.name = 'ModelNotFoundError';
+  }
+}
+
+export class InvalidLabelsError extends IntrodetectError {
+  constructor(message: string, options?: IntrodetectErrorOptions) {
+    super('INVALID_LABELS', message, options);
+    this.name = 'InvalidLabelsError';
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * One typed label model for every label format introdetect reads (the seeds' labels.json,
+ * the seeds' labels.csv, and our own corpus labels.json).
+ *
+ * Intervals are half-open, in seconds from the start of the file: second t (the frame shown
+ * at t) belongs to the interval when start <= t < end.
+ */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export interface EpisodeLabel {
+  /** Video id: the key in labels.json, or the file name without extension. */
+  id: string;
+  name?: string;
+  /** Media file, relative to the labels file's folder, when known. */
+  file?: string;
+  series?: string;
+  split?: 'train' | 'val' | 'test';
+  /** The intro, or null when the episode has none; undefined when the format does not say. */
+  intro: Interval | null | undefined;
+  /** The end credits (end may be the file's duration), null when none, undefined when unknown. */
+  credits: Interval | null | undefined;
+  /** Episode duration in seconds, when known. */
+  duration?: number;
+}
+
+/**
+ * Our labels.json: the seeds' format (`start`/`end` as H:MM:SS per video id) plus credits and
+ * bookkeeping fields. Episodes without an intro have `start` and `end` null.
+ */
+export interface LabelsJsonEntry {
+  name: string;
+  start: string | null;
+  end: string | null;
+  credits_start?: string | null;
+  credits_end?: string | null;
+  file?: string;
+  series?: string;
+  split?: 'train' | 'val' | 'test';
+  duration?: number;
+  url?: string;
+}

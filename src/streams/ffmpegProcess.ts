@@ -1,0 +1,106 @@
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+
+/** How an ffmpeg child ended. */
+export interface FfmpegExit {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  /** True when we killed it (abort, unsubscribe, or `kill()`). */
+  killed: boolean;
+  /** The last lines of its stderr (bounded). */
+  stderrTail: string;
+}
+
+export interface FfmpegChild {
+  /** The child's stdio pipes by file descriptor number (1 = stdout, 3, 4 … extra outputs). */
+  readonly pipes: ReadonlyMap<number, Readable>;
+  /** Resolves when the child has exited (never rejects). */
+  readonly exited: Promise<FfmpegExit>;
+  /** Kills the child (SIGTERM, then SIGKILL after a short delay). Idempotent. */
+  kill(): void;
+  readonly pid: number | undefined;
+}
+
+export interface SpawnFfmpegOptions {
+  /** Extra output pipes beyond stdout, e.g. [3] for `pipe:3`. */
+  extraPipes?: number[];
+  /** What ffmpeg reads on stdin: nothing, or a stream (input `-`). */
+  stdin?: Readable | 'ignore';
+  signal?: AbortSignal;
+}
+
+const STDERR_TAIL_BYTES = 4096;
+
+/** Keeps the last few kilobytes of a stream's text, so errors can quote ffmpeg. */
+function tailOf(stream: Readable | null | undefined): () => string {
+  let tail = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-STDERR_TAIL_BYTES);
+  });
+  return () => tail.trim();
+}
+
+/**
+ * Spawns ffmpeg (or ffprobe) with piped outputs. The child is killed when `signal` aborts,
+ * when `kill()` is called, or when this Node process exits (execa's `cleanup`), so no ffmpeg
+ * is ever left behind. Outputs are not buffered: callers read (and pause) the pipes.
+ */
+export function spawnFfmpeg(
+  bin: string,
+  args: readonly string[],
+  options: SpawnFfmpegOptions = {},
+): FfmpegChild {
+  const extra = options.extraPipes ?? [];
+  const maxFd = Math.max(2, ...extra);
+  const stdio: Array<'pipe' | 'ignore' | Readable> = [options.stdin ?? 'ignore', 'pipe', 'pipe'];
+  for (let fd = 3; fd <= maxFd; fd++) stdio.push(extra.includes(fd) ? 'pipe' : 'ignore');
+
+  let killed = false;
+  const child = execa(bin, args, {
+    stdio: stdio as never,
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    forceKillAfterDelay: 2000,
+    stripFinalNewline: false,
+    encoding: 'buffer',
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+  });
+  const stderrTail = tailOf(child.stderr);
+
+  const pipes = new Map<number, Readable>();
+  if (child.stdout) pipes.set(1, child.stdout);
+  for (const fd of extra) {
+    const s = child.stdio[fd] as Readable | null | undefined;
+    if (s) pipes.set(fd, s);
+  }
+
+  const exited: Promise<FfmpegExit> = child.then(
+    (result) => ({
+      exitCode: result.exitCode,
+      signal: result.signal,
+      killed: killed || result.isCanceled === true || result.isTerminated === true,
+      stderrTail: stderrTail(),
+    }),
+    (error: unknown) => ({
+      exitCode: undefined,
+      signal: undefined,
+      killed,
+      stderrTail: `${stderrTail()}\n${String(error)}`.trim(),
+    }),
+  );
+
+  return {
+    pipes,
+    exited,
+    pid: child.pid,
+    kill() {
+      if (killed) return;
+      killed = true;
+      // Stop reading first, so a paused pipe cannot keep ffmpeg blocked on write.
+      for (const p of pipes.values()) p.destroy();
+      child.kill();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom, toArray } from 'rxjs';
+import { secondSamples } from '../../src/features/secondSamples.js';
+import type { SecondSample } from '../../src/features/joinSeconds.js';
+import type { DecodeOptions } from '../../src/streams/decode.js';
+
+/** A temporary folder for one test file's clips; `cleanup()` in afterAll. */
+export function scratch(prefix = 'introdetect-test-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs ffmpeg with the given arguments (quiet, overwrite), synchronously. */
+export function ffmpeg(...args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Decodes a whole input into an array of seconds. */
+export function collect(input: string, options: DecodeOptions = {}): Promise<SecondSample[]> {
+  return firstValueFrom(secondSamples(input, options).pipe(toArray()));
+}
+
+/** Mean of one channel (0 = R, 1 = G, 2 = B) of an RGB24 frame. */
+export function channelMean(rgb: Uint8Array, channel: number): number {
+  let sum = 0;
+  for (let i = channel; i < rgb.length; i += 3) sum += rgb[i]!;
+  return sum / (rgb.length / 3);
+}
+
+/** Total energy of one row (mel frame) of a time-major 64-band window. */
+export function rowEnergy(mel: Float32Array, row: number, bands = 64): number {
+  let sum = 0;
+  for (let b = 0; b < bands; b++) sum += mel[row * bands + b]!;
+  return sum;
+}
+
+/** Index of the strongest band in one mel row. */
+export function peakBand(mel: Float32Array, row: number, bands = 64): number {
+  let best = 0;
+  for (let b = 1; b < bands; b++) if (mel[row * bands + b]! > mel[row * bands + best]!) best = b;
+  return best;
+}
+
+/** Process ids of running ffmpeg processes whose command line mentions `needle`. */
+export function ffmpegPidsMentioning(needle: string): number[] {
+  try {
+    const out = execFileSync('pgrep', ['-f', `ffmpeg.*${needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`], { encoding: 'utf8' });
+    return out.split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
