@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { IntrodetectError } from '../errors.js';
+import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
 
 const program = new Command();
@@ -12,6 +13,7 @@ program
   .showHelpAfterError();
 
 registerFeatures(program);
+registerEval(program);
 
 try {
   await program.parseAsync(process.argv);

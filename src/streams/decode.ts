@@ -8,6 +8,7 @@ import {
   NoAudioStreamError,
   NotMediaError,
   NoVideoStreamError,
+  StreamDroppedError,
   TruncatedMediaError,
 } from '../errors.js';
 import type { Demand } from './demand.js';
@@ -81,6 +82,12 @@ export type DecodeEvent = DecodeStart | DecodedFrame | PcmChunk | DecodeEnd;
 
 const PCM_FD = 3;
 
+/** ffmpeg's words for a network input that ended before its promised length. */
+const DROPPED = /Stream ends prematurely|Input\/output error|Connection reset/i;
+/** Decoding errors that, as the last words of the log, mean the file was cut or damaged there. */
+const CORRUPT_AT_END =
+  /corrupt decoded frame|error while decoding|Invalid NAL|partial file|Truncating packet|Packet corrupt|Invalid data found|Error splitting the input/i;
+
 /**
  * ffmpeg arguments for one input, two outputs. Alignment is decided here:
  * - video: `fps=1:round=up:start_time=0` emits, for each second t, the latest frame whose
@@ -102,7 +109,7 @@ export function decodeArgs(
     readTimeoutMs: number;
   },
 ): string[] {
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'error'];
+  const args = ['-hide_banner', '-nostats', '-loglevel', 'warning'];
   if (input !== '-') args.push('-nostdin');
   if (isRemote(input)) {
     args.push('-rw_timeout', String(opts.readTimeoutMs * 1000));
@@ -303,8 +310,16 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
           ...(exit.exitCode !== undefined ? { exitStatus: exit.exitCode } : {}),
         });
       }
-      // ffmpeg exits 0 on many damaged files: compare with what the container promised.
-      if (expected !== undefined && !info?.live && seconds < Math.floor(expected) - 2) {
+      // ffmpeg exits 0 on many damaged inputs: compare with what the container promised, and
+      // read how its log ends (a dropped connection, or decoding errors at the very end).
+      if (isRemote(input) && DROPPED.test(exit.stderrTail)) {
+        throw new StreamDroppedError(input, seconds, { stderr: exit.stderrTail });
+      }
+      const lastLines = exit.stderrTail.split('\n').filter(Boolean).slice(-3).join('\n');
+      if (
+        (expected !== undefined && !info?.live && seconds < Math.floor(expected) - 2) ||
+        (!isRemote(input) && CORRUPT_AT_END.test(lastLines))
+      ) {
         throw new TruncatedMediaError(input, seconds, { stderr: exit.stderrTail });
       }
       if (!closed) subscriber.complete();

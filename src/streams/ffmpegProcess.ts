@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 
 /** How an ffmpeg child ended. */
@@ -53,7 +53,8 @@ export function spawnFfmpeg(
 ): FfmpegChild {
   const extra = options.extraPipes ?? [];
   const maxFd = Math.max(2, ...extra);
-  const stdio: Array<'pipe' | 'ignore' | Readable> = [options.stdin ?? 'ignore', 'pipe', 'pipe'];
+  const feed = options.stdin && options.stdin !== 'ignore' ? options.stdin : undefined;
+  const stdio: Array<'pipe' | 'ignore'> = [feed ? 'pipe' : 'ignore', 'pipe', 'pipe'];
   for (let fd = 3; fd <= maxFd; fd++) stdio.push(extra.includes(fd) ? 'pipe' : 'ignore');
 
   let killed = false;
@@ -68,6 +69,12 @@ export function spawnFfmpeg(
     ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
   const stderrTail = tailOf(child.stderr);
+  const childStdin = child.stdin as Writable | null;
+  if (feed && childStdin) {
+    // ffmpeg may stop reading early (it has seen enough, or was killed): that is not an error.
+    childStdin.on('error', () => undefined);
+    feed.pipe(childStdin);
+  }
 
   const pipes = new Map<number, Readable>();
   if (child.stdout) pipes.set(1, child.stdout);
@@ -100,6 +107,7 @@ export function spawnFfmpeg(
       killed = true;
       // Stop reading first, so a paused pipe cannot keep ffmpeg blocked on write.
       for (const p of pipes.values()) p.destroy();
+      if (feed && childStdin) feed.unpipe(childStdin);
       child.kill();
     },
   };

@@ -7,19 +7,45 @@ const tmp = scratch();
 const clip = (name: string) => tmp.path(name);
 
 /** Lossless clip: red = 2·(presentation time), green = 0, blue = 255 − 2·t; tone 1 kHz in [toneAt, toneAt + 1). */
-function timeCodedClip(name: string, opts: { seconds: number; rate: string; vfr?: boolean; toneAt: number; audioDelay?: number; sampleRate?: number }): string {
+function timeCodedClip(
+  name: string,
+  opts: {
+    seconds: number;
+    rate: string;
+    vfr?: boolean;
+    toneAt: number;
+    audioDelay?: number;
+    sampleRate?: number;
+  },
+): string {
   const out = clip(name);
   const video = `color=black:size=96x64:rate=${opts.rate}:duration=${opts.seconds},format=rgb24,geq=r='2*T':g='0':b='255-2*T'`;
-  const vfr = opts.vfr ? ["-vf", "select='not(eq(mod(n\\,5)\\,2))*not(eq(mod(n\\,7)\\,4))'", '-fps_mode', 'vfr'] : [];
+  const vfr = opts.vfr
+    ? ['-vf', "select='not(eq(mod(n\\,5)\\,2))*not(eq(mod(n\\,7)\\,4))'", '-fps_mode', 'vfr']
+    : [];
   const audioLen = opts.seconds - (opts.audioDelay ?? 0);
   const toneLocal = opts.toneAt - (opts.audioDelay ?? 0);
   const audio = `aevalsrc='if(between(t\\,${toneLocal}\\,${toneLocal + 1})\\,0.5*sin(2*PI*1000*t)\\,0)':s=${opts.sampleRate ?? 44100}:d=${audioLen}`;
   ffmpeg(
-    '-f', 'lavfi', '-i', video,
+    '-f',
+    'lavfi',
+    '-i',
+    video,
     ...(opts.audioDelay ? ['-itsoffset', String(opts.audioDelay)] : []),
-    '-f', 'lavfi', '-i', audio,
+    '-f',
+    'lavfi',
+    '-i',
+    audio,
     ...vfr,
-    '-map', '0:v', '-map', '1:a', '-c:v', 'ffv1', '-c:a', 'pcm_s16le', out,
+    '-map',
+    '0:v',
+    '-map',
+    '1:a',
+    '-c:v',
+    'ffv1',
+    '-c:a',
+    'pcm_s16le',
+    out,
   );
   return out;
 }
@@ -39,14 +65,32 @@ describe('per-second alignment', () => {
     cfr = timeCodedClip('cfr25.mkv', { seconds: 40, rate: '25', toneAt: 20 });
     ntsc = timeCodedClip('ntsc.mkv', { seconds: 100, rate: '30000/1001', toneAt: 80 });
     vfr = timeCodedClip('vfr.mkv', { seconds: 40, rate: '25', vfr: true, toneAt: 20 });
-    late = timeCodedClip('late-audio.mkv', { seconds: 40, rate: '24000/1001', toneAt: 20, audioDelay: 3, sampleRate: 48000 });
+    late = timeCodedClip('late-audio.mkv', {
+      seconds: 40,
+      rate: '24000/1001',
+      toneAt: 20,
+      audioDelay: 3,
+      sampleRate: 48000,
+    });
   });
   afterAll(() => tmp.cleanup());
 
   it('yields one sample per whole second of the media', async () => {
     expect(await collect(cfr)).toHaveLength(40);
     const partial = clip('10.5s.mkv');
-    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=25:duration=10.5', '-f', 'lavfi', '-i', 'sine=d=10.5', '-c:v', 'ffv1', partial);
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=64x64:rate=25:duration=10.5',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=d=10.5',
+      '-c:v',
+      'ffv1',
+      partial,
+    );
     const seconds = await collect(partial);
     expect(seconds.map((s) => s.t)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });

@@ -8,14 +8,24 @@ import type { SecondSample } from '../../src/features/joinSeconds.js';
 import type { DecodeOptions } from '../../src/streams/decode.js';
 
 /** A temporary folder for one test file's clips; `cleanup()` in afterAll. */
-export function scratch(prefix = 'introdetect-test-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
+export function scratch(prefix = 'introdetect-test-'): {
+  dir: string;
+  path: (name: string) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Runs ffmpeg with the given arguments (quiet, overwrite), synchronously. */
 export function ffmpeg(...args: string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 /** Decodes a whole input into an array of seconds. */
@@ -47,7 +57,11 @@ export function peakBand(mel: Float32Array, row: number, bands = 64): number {
 /** Process ids of running ffmpeg processes whose command line mentions `needle`. */
 export function ffmpegPidsMentioning(needle: string): number[] {
   try {
-    const out = execFileSync('pgrep', ['-f', `ffmpeg.*${needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'pgrep',
+      ['-f', `ffmpeg.*${needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`],
+      { encoding: 'utf8' },
+    );
     return out.split('\n').filter(Boolean).map(Number);
   } catch {
     return [];

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { runEval, type EvalOptions } from '../../eval/runEval.js';
+
+/** `introdetect eval`: scores predictions against labels (table on stdout, JSON, plots). */
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      'Score detections against labels: per-second P/R/F1, IoU, boundary errors, F1 at ±1 s.',
+    )
+    .requiredOption(
+      '--labels <file>',
+      'labels: labels.json (seeds or corpus) or labels.csv (file,start_main,end_main)',
+    )
+    .requiredOption(
+      '--pred <path>',
+      'predictions from `detect --format json`: a file (object, array, JSON lines) or a folder of *.json',
+    )
+    .option('--json <out>', 'write the full metrics (per-episode rows included) as JSON')
+    .option(
+      '--plots <dir>',
+      'write one PNG per episode: p(t), threshold, true and predicted intervals',
+    )
+    .option(
+      '--missing-as-empty',
+      'score labelled episodes without a prediction as "nothing found" (default: leave them out, and list them)',
+    )
+    .action(async (opts: EvalOptions) => {
+      await evalCommand(opts);
+    });
+}
+
+/** The command's body, callable without commander: prints the table and warnings. */
+export async function evalCommand(
+  opts: EvalOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<void> {
+  const { report, table, plots } = await runEval(opts);
+  for (const w of report.warnings) err.write(`warning: ${w}\n`);
+  out.write(table);
+  if (opts.json !== undefined) out.write(`metrics written to ${opts.json}\n`);
+  if (opts.plots !== undefined) out.write(`${plots.length} plot(s) written to ${opts.plots}\n`);
+}
