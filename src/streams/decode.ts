@@ -93,9 +93,11 @@ const CORRUPT_AT_END =
  * - video: `fps=1:round=up:start_time=0` emits, for each second t, the latest frame whose
  *   timestamp is <= t (the frame on screen at t), from the timestamps themselves, so variable
  *   and odd frame rates (23.976, 29.97) cannot drift; `start_time=0` pads a late-starting video.
- * - audio: `aresample=async=1:first_pts=0` pads a late start with silence and fills gaps or
- *   trims overlaps by timestamp, and resampling to 16 kHz happens after that, so sample n is
- *   time n / 16000 whatever the input rate or its changes.
+ * - audio: `aresample=16000:async=1` fills gaps and trims overlaps by timestamp while it
+ *   resamples, so sample n is time n / 16000 whatever the input rate. A late audio start is
+ *   padded with `adelay` (measured by the probe), not with aresample's `first_pts=0`: ffmpeg
+ *   rebuilds the filter graph when the sample rate changes mid-stream, and `first_pts=0`
+ *   would then pad from zero again, inserting the whole elapsed time as silence.
  */
 export function decodeArgs(
   input: string,
@@ -107,6 +109,8 @@ export function decodeArgs(
     to: number | undefined;
     optionalMaps: boolean;
     readTimeoutMs: number;
+    /** Seconds of silence to put before the audio (it starts this much after the video). */
+    audioDelay?: number;
   },
 ): string[] {
   const args = ['-hide_banner', '-nostats', '-loglevel', 'warning'];
@@ -137,7 +141,7 @@ export function decodeArgs(
       '-map',
       `0:a:0${q}`,
       '-af',
-      `aresample=${SAMPLE_RATE}:async=1:first_pts=0`,
+      `${delayFilter(opts.audioDelay ?? 0)}aresample=${SAMPLE_RATE}:async=1`,
       '-ac',
       '1',
       '-f',
@@ -146,6 +150,18 @@ export function decodeArgs(
     );
   }
   return args;
+}
+
+function delayFilter(seconds: number): string {
+  return seconds > 0.001 ? `adelay=${Math.round(seconds * 1000)}:all=1,` : '';
+}
+
+/** How much later than the video the audio starts, in a file read from its beginning. */
+function audioStartDelay(info: MediaInfo | undefined, from: number): number {
+  const a = info?.audio?.startTime;
+  const v = info?.video?.startTime;
+  if (from > 0 || a === undefined || v === undefined) return 0;
+  return Math.max(0, a - Math.min(a, v));
 }
 
 /** Splits a byte stream into fixed-size records without copying more than needed. */
@@ -220,6 +236,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         to,
         optionalMaps: false,
         readTimeoutMs: options.readTimeoutMs ?? 30_000,
+        audioDelay: audioStartDelay(info, from),
       });
       const child = spawnFfmpeg(ffmpeg, args, {
         extraPipes: wantAudio ? [PCM_FD] : [],
