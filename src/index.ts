@@ -54,3 +54,20 @@ export { dumpFeatures, type FeaturesMeta, type DumpOptions } from './features/du
 
 export { parseTimecode, formatTimecode } from './labels/timecode.js';
 export type { Interval, EpisodeLabel, LabelsJsonEntry } from './labels/types.js';
+
+export { readLabels } from './labels/readLabels.js';
+export { writeLabelsJson } from './labels/writeLabelsJson.js';
+export { computeMetrics, type EvalMetrics, type KindMetrics } from './eval/metrics.js';
+export { runEval, type EvalOptions, type EvalReport } from './eval/runEval.js';
+export type { EpisodePrediction } from './eval/predictionTypes.js';
+
+export { detectEpisode, type DetectOptions, type DetectProgress } from './fusion/detectEpisode.js';
+export { EpisodeModel } from './fusion/episodeModel.js';
+export type { DetectionResult } from './fusion/detectionResult.js';
+export { type Mode, MODES } from './fusion/modelConfig.js';
+export { type Provider, PROVIDER_NAMES } from './fusion/onnxBackend.js';
+export { DEFAULT_DECISION, type DecisionConfig, type TargetDecision } from './fusion/decisionConfig.js';
+export { clusterPositives, type Cluster } from './fusion/clusterPositives.js';
+export { pickInterval, type Interval as DetectedInterval } from './fusion/pickInterval.js';
+export { decide } from './fusion/decide.js';
+export { formatResult, type OutputFormat } from './fusion/formats/index.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { IntrodetectError } from '../errors.js';
+import { registerDetect } from './commands/detect.js';
 import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
 
@@ -12,6 +13,7 @@ program
   .option('--ffmpeg <path>', 'ffmpeg binary to use (else $INTRODETECT_FFMPEG, PATH, npm-shipped)')
   .showHelpAfterError();
 
+registerDetect(program);
 registerFeatures(program);
 registerEval(program);
 

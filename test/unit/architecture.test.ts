@@ -14,8 +14,10 @@ const RANK: Record<string, number> = {
   corpus: 5,
   fusion: 5,
   eval: 5,
-  cli: 6,
-  'index.ts': 7,
+  watch: 6,
+  live: 6,
+  cli: 7,
+  'index.ts': 8,
 };
 
 function files(dir: string): string[] {

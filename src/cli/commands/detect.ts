@@ -1,0 +1,167 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
+import { detectEpisode, type DetectProgress } from '../../fusion/detectEpisode.js';
+import { EpisodeModel } from '../../fusion/episodeModel.js';
+import {
+  formatResult,
+  OUTPUT_FORMATS,
+  parseOutputFormat,
+  type OutputFormat,
+} from '../../fusion/formats/index.js';
+import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
+import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxBackend.js';
+import { decodeOptionsFrom } from '../options.js';
+
+interface DetectCliOptions {
+  mode?: Mode;
+  format: OutputFormat;
+  models?: string;
+  provider: Provider;
+  introSpan?: number;
+  creditsSpan?: number;
+  outDir?: string;
+  threads: number;
+}
+
+const cli =
+  <T>(parse: (v: string) => T) =>
+  (v: string): T => {
+    try {
+      return parse(v);
+    } catch (err) {
+      throw new CommanderArgumentError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+const fraction = cli((v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new Error(`"${v}" is not a fraction in (0, 1] (e.g. 0.5).`);
+  return n;
+});
+
+const positiveInt = cli((v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`"${v}" is not a whole number >= 1.`);
+  return n;
+});
+
+export function registerDetect(program: Command): void {
+  program
+    .command('detect')
+    .description(
+      'Find the intro and end credits of each FILE; prints one result per file (JSON Lines by default).',
+    )
+    .argument('<files...>', 'video files (or http(s) URLs / finished HLS playlists)')
+    .option(
+      '--mode <mode>',
+      `${MODES.join(' | ')}: picture + sound, or picture only (default: the model folder's, else fused)`,
+      cli(parseMode),
+    )
+    .option(
+      '--format <format>',
+      `output: ${Object.keys(OUTPUT_FORMATS).join(' | ')}`,
+      cli(parseOutputFormat),
+      'json',
+    )
+    .option('--models <dir>', 'model folder (default: models/<mode>/ in the package)')
+    .option(
+      '--provider <provider>',
+      `ONNX Runtime device: ${PROVIDER_NAMES.join(' | ')} (cuda falls back to cpu with a warning when unavailable)`,
+      cli(parseProvider),
+      'cpu',
+    )
+    .option(
+      '--intro-span <fraction>',
+      'part of the file searched for the intro, from the start (default 0.5)',
+      fraction,
+    )
+    .option(
+      '--credits-span <fraction>',
+      'part searched for the credits, up to the end (default 0.25)',
+      fraction,
+    )
+    .option(
+      '-o, --out-dir <dir>',
+      'write one file per input (<name>.json, .edl, .ffmetadata, .chapters.vtt) instead of stdout',
+    )
+    .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
+    .action(async (files: string[], opts: DetectCliOptions, cmd: Command) => {
+      if (files.length > 1 && opts.format !== 'json' && !opts.outDir) {
+        throw new InvalidArgumentError(
+          `--format ${opts.format} prints one document per file; with ${files.length} files use --out-dir DIR (or --format json, which prints JSON Lines).`,
+        );
+      }
+      const controller = new AbortController();
+      const onSignal = () => controller.abort(new Error('interrupted'));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const tty = process.stderr.isTTY === true;
+      const warn = (m: string) =>
+        process.stderr.write(`${tty ? '\r\x1b[K' : ''}introdetect: warning: ${m}\n`);
+      let model: EpisodeModel | undefined;
+      let failed: IntrodetectError | undefined;
+      try {
+        model = await EpisodeModel.load(opts.models ?? defaultModelDir(opts.mode ?? 'fused'), {
+          ...(opts.mode ? { mode: opts.mode } : {}),
+          provider: opts.provider,
+          intraOpThreads: opts.threads,
+          onWarning: warn,
+          signal: controller.signal,
+        });
+        if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
+        for (const [index, file] of files.entries()) {
+          const label = files.length > 1 ? `[${index + 1}/${files.length}] ${file}` : file;
+          try {
+            const result = await detectEpisode(file, {
+              ...decodeOptionsFrom(cmd),
+              model,
+              ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),
+              ...(opts.creditsSpan !== undefined ? { creditsSpan: opts.creditsSpan } : {}),
+              signal: controller.signal,
+              ...(tty ? { onProgress: (p: DetectProgress) => drawProgress(label, p) } : {}),
+            });
+            if (tty) process.stderr.write('\r\x1b[K');
+            const text = formatResult(result, opts.format);
+            if (opts.outDir) {
+              const path = join(
+                opts.outDir,
+                `${result.id}${OUTPUT_FORMATS[opts.format].extension}`,
+              );
+              writeFileSync(path, text);
+              process.stderr.write(`${file} → ${path}\n`);
+            } else {
+              process.stdout.write(text);
+            }
+          } catch (err) {
+            if (tty) process.stderr.write('\r\x1b[K');
+            // One file: let main report it. Several: report, go on with the others.
+            if (
+              files.length === 1 ||
+              !(err instanceof IntrodetectError) ||
+              err.code === 'ABORTED'
+            ) {
+              throw err;
+            }
+            process.stderr.write(`introdetect: ${file}: ${err.message} [${err.code}]\n`);
+            failed ??= err;
+          }
+        }
+        if (failed) process.exitCode = failed.exitCode;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await model?.dispose();
+      }
+    });
+}
+
+function drawProgress(label: string, p: DetectProgress): void {
+  const width = 30;
+  const frac = p.total > 0 ? Math.min(1, p.seconds / p.total) : 0;
+  const filled = Math.round(frac * width);
+  process.stderr.write(
+    `\r\x1b[K${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(frac * 100)}% (${p.seconds}/${p.total} s)`,
+  );
+}

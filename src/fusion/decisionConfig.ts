@@ -1,0 +1,109 @@
+/**
+ * The `decision` block of model.json: how per-second probabilities become one interval per
+ * target. Tuned on the validation set together with the model, so it ships with it.
+ *
+ * ```json
+ * "decision": {
+ *   "intro":   { "threshold": 0.5, "eps": 3, "minPts": 3, "rule": "mass", "mergeGap": 10, "minLength": 5, "span": 0.5 },
+ *   "credits": { "threshold": 0.5, "eps": 3, "minPts": 3, "rule": "mass", "mergeGap": 10, "minLength": 5, "span": 0.25 }
+ * }
+ * ```
+ */
+import { InvalidArgumentError } from '../errors.js';
+
+export type Target = 'intro' | 'credits';
+export const TARGETS: readonly Target[] = ['intro', 'credits'];
+
+/**
+ * - `largest`: the cluster with the most positive seconds (the seeds' rule).
+ * - `mass`: clusters less than `mergeGap` seconds apart are merged first (an intro cut by a
+ *   cold-open shot, credits interrupted by a sting), then the one with the highest summed
+ *   probability wins: a long weak run no longer beats a shorter confident one.
+ */
+export type PickRule = 'largest' | 'mass';
+export const PICK_RULES: readonly PickRule[] = ['largest', 'mass'];
+
+export interface TargetDecision {
+  /** A second is positive when its probability is strictly greater than this. */
+  threshold: number;
+  /** DBSCAN neighbourhood radius, in seconds. */
+  eps: number;
+  /** DBSCAN core-point size (neighbours within eps, the point included). */
+  minPts: number;
+  rule: PickRule;
+  /** `mass` rule: clusters whose gap is at most this many seconds are merged. */
+  mergeGap: number;
+  /** Intervals shorter than this (seconds) are dropped. */
+  minLength: number;
+  /** Fraction of the episode searched: the first part for the intro, the last for credits. */
+  span: number;
+}
+
+export type DecisionConfig = Record<Target, TargetDecision>;
+
+export const DEFAULT_DECISION: Readonly<DecisionConfig> = Object.freeze({
+  intro: Object.freeze({
+    threshold: 0.5,
+    eps: 3,
+    minPts: 3,
+    rule: 'mass',
+    mergeGap: 10,
+    minLength: 5,
+    span: 0.5,
+  }),
+  credits: Object.freeze({
+    threshold: 0.5,
+    eps: 3,
+    minPts: 3,
+    rule: 'mass',
+    mergeGap: 10,
+    minLength: 5,
+    span: 0.25,
+  }),
+});
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates one target's parameters (missing fields take the defaults). */
+export function parseTargetDecision(value: unknown, target: Target, where: string): TargetDecision {
+  const d = DEFAULT_DECISION[target];
+  if (value === undefined) return { ...d };
+  if (!isObject(value))
+    throw new InvalidArgumentError(`${where}: decision.${target} must be an object.`);
+  const num = (key: keyof TargetDecision, ok: (n: number) => boolean, what: string): number => {
+    const v = value[key];
+    if (v === undefined) return d[key] as number;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
+      throw new InvalidArgumentError(
+        `${where}: decision.${target}.${key} must be ${what} (got ${JSON.stringify(v)}).`,
+      );
+    }
+    return v;
+  };
+  const rule = value.rule ?? d.rule;
+  if (!PICK_RULES.includes(rule as PickRule)) {
+    throw new InvalidArgumentError(
+      `${where}: decision.${target}.rule must be one of ${PICK_RULES.join(', ')} (got ${JSON.stringify(rule)}).`,
+    );
+  }
+  return {
+    threshold: num('threshold', (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+    eps: num('eps', (n) => n >= 1, 'a number >= 1'),
+    minPts: num('minPts', (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
+    rule: rule as PickRule,
+    mergeGap: num('mergeGap', (n) => n >= 0, 'a number >= 0'),
+    minLength: num('minLength', (n) => n >= 0, 'a number >= 0'),
+    span: num('span', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]'),
+  };
+}
+
+export function parseDecision(value: unknown, where: string): DecisionConfig {
+  if (value !== undefined && !isObject(value)) {
+    throw new InvalidArgumentError(`${where}: "decision" must be an object.`);
+  }
+  return {
+    intro: parseTargetDecision(value?.intro, 'intro', where),
+    credits: parseTargetDecision(value?.credits, 'credits', where),
+  };
+}

@@ -1,0 +1,159 @@
+import { basename, extname } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+import { probe } from '../streams/probe.js';
+import { decide } from './decide.js';
+import type { TargetDecision } from './decisionConfig.js';
+import type { DetectionResult } from './detectionResult.js';
+import { embedSpan } from './embedSpan.js';
+import { EpisodeModel, type Matrix } from './episodeModel.js';
+import { defaultModelDir, type Mode } from './modelConfig.js';
+import type { Provider } from './onnxBackend.js';
+import type { Interval } from './pickInterval.js';
+
+export interface DetectProgress {
+  /** Seconds decoded and embedded so far, over all spans. */
+  seconds: number;
+  /** Seconds to decode in all. */
+  total: number;
+}
+
+export interface DetectOptions extends LocateFfmpegOptions {
+  /** Default `fused`, or what `modelDir`'s model.json says when only modelDir is given. */
+  mode?: Mode;
+  /** Model folder (default: `models/<mode>/` in the package). */
+  modelDir?: string;
+  provider?: Provider;
+  /** Fraction of the file searched for the intro, from the start (default: model.json, 0.5). */
+  introSpan?: number;
+  /** Fraction searched for the credits, up to the end (default: model.json, 0.25). */
+  creditsSpan?: number;
+  /** Seconds per inference batch (default 64). */
+  batchSize?: number;
+  intraOpThreads?: number;
+  /** An already loaded model (several files, one worker); detectEpisode then does not dispose it. */
+  model?: EpisodeModel;
+  onProgress?: (progress: DetectProgress) => void;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** A span of the file, [from, to) in whole seconds. */
+interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * Finds the intro and end credits of one file: probe → decode only the searched head and tail
+ * → embeddings in the inference worker → sequence model per span → DBSCAN decision.
+ */
+export async function detectEpisode(
+  input: string,
+  options: DetectOptions = {},
+): Promise<DetectionResult> {
+  const { signal } = options;
+  const ffmpeg: LocateFfmpegOptions = {
+    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  };
+  const info = await probe(input, { ...ffmpeg, ...(signal ? { signal } : {}) });
+  if (info.duration === undefined || !Number.isFinite(info.duration)) {
+    throw new InvalidArgumentError(
+      `${input} has no known duration (a live stream?); detect searches the head and tail of a whole episode, so it needs a file or a finished (VOD) playlist.`,
+    );
+  }
+  const duration = info.duration;
+  const own = options.model === undefined;
+  const model =
+    options.model ??
+    (await EpisodeModel.load(options.modelDir ?? defaultModelDir(options.mode ?? 'fused'), {
+      ...(options.mode ? { mode: options.mode } : {}),
+      ...(options.provider ? { provider: options.provider } : {}),
+      ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      ...(signal ? { signal } : {}),
+    }));
+  try {
+    const { decision, mode } = model.config;
+    const introSpan = checkFraction(options.introSpan ?? decision.intro.span, 'intro span');
+    const creditsSpan = checkFraction(options.creditsSpan ?? decision.credits.span, 'credits span');
+    const whole = Math.floor(duration + 1e-3);
+    const intro: Span = { from: 0, to: Math.min(whole, Math.ceil(duration * introSpan)) };
+    const credits: Span = {
+      from: Math.max(0, Math.floor(duration * (1 - creditsSpan))),
+      to: whole,
+    };
+    // Overlapping searches: decode the file once.
+    const spans = intro.to >= credits.from ? [{ from: 0, to: whole }] : [intro, credits];
+    const total = spans.reduce((n, s) => n + (s.to - s.from), 0);
+    let before = 0;
+
+    const probsOf = async (span: Span): Promise<Matrix> => {
+      if (span.to <= span.from) return { data: new Float32Array(0), rows: 0, cols: 2 };
+      const emb = await embedSpan(input, model, {
+        from: span.from,
+        to: span.to,
+        audio: mode === 'fused',
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        decode: { ...ffmpeg, info },
+        ...(options.onProgress
+          ? { onSeconds: (s: number) => options.onProgress?.({ seconds: before + s, total }) }
+          : {}),
+        ...(signal ? { signal } : {}),
+      });
+      before += emb.rows;
+      if (emb.rows === 0) return { data: new Float32Array(0), rows: 0, cols: 2 };
+      return model.sequence(emb, signal ? { signal } : {});
+    };
+
+    const results = [];
+    for (const span of spans) results.push({ span, probs: await probsOf(span) });
+    const introTrack = track(results, intro, 0);
+    const creditsTrack = track(results, credits, 1);
+    return {
+      id: basename(input, extname(input)),
+      file: input,
+      duration,
+      mode,
+      intro: locate(introTrack, decision.intro),
+      credits: locate(creditsTrack, decision.credits),
+      probabilities: { intro: introTrack, credits: creditsTrack },
+      threshold: { intro: decision.intro.threshold, credits: decision.credits.threshold },
+    };
+  } finally {
+    if (own) await model.dispose();
+  }
+}
+
+function checkFraction(v: number, what: string): number {
+  if (!(v > 0 && v <= 1)) {
+    throw new InvalidArgumentError(
+      `The ${what} must be a fraction of the episode in (0, 1] (got ${v}).`,
+    );
+  }
+  return v;
+}
+
+/** The values of one probability channel over `want`, cut from the decoded span holding it. */
+function track(
+  results: ReadonlyArray<{ span: Span; probs: Matrix }>,
+  want: Span,
+  channel: number,
+): { from: number; values: number[] } {
+  const r = results.find((x) => x.span.from <= want.from && x.span.to >= want.to) ?? results[0];
+  if (!r || r.probs.cols <= channel) return { from: want.from, values: [] };
+  const values: number[] = [];
+  const first = want.from - r.span.from;
+  const last = Math.min(want.to - r.span.from, r.probs.rows);
+  for (let i = first; i < last; i++) values.push(r.probs.data[i * r.probs.cols + channel]!);
+  return { from: want.from, values };
+}
+
+function locate(t: { from: number; values: number[] }, decision: TargetDecision): Interval | null {
+  const hit = decide(t.values, decision);
+  return hit
+    ? { start: hit.start + t.from, end: hit.end + t.from, confidence: hit.confidence }
+    : null;
+}

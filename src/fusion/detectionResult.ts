@@ -1,0 +1,27 @@
+import type { Mode } from './modelConfig.js';
+import type { Interval } from './pickInterval.js';
+
+/** Per-second probabilities: `values[i]` is p(target) for second `from + i` of the file. */
+export interface ProbabilityTrack {
+  from: number;
+  values: number[];
+}
+
+/**
+ * What `detectEpisode` returns and `detect --format json` prints for one file (the eval
+ * harness reads it). Times are seconds of the file; intervals are half-open [start, end).
+ */
+export interface DetectionResult {
+  /** The file name without directory and extension. */
+  id: string;
+  file: string;
+  /** Duration of the file (seconds), as probed. */
+  duration: number;
+  mode: Mode;
+  intro: Interval | null;
+  credits: Interval | null;
+  /** intro: the searched head of the file (from 0); credits: the searched tail. */
+  probabilities: { intro: ProbabilityTrack; credits: ProbabilityTrack };
+  /** Probability a second must exceed to count as positive. */
+  threshold: { intro: number; credits: number };
+}

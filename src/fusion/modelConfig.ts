@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, ModelNotFoundError } from '../errors.js';
+import { type DecisionConfig, parseDecision } from './decisionConfig.js';
+
+/** `fused`: picture + sound; `vision`: picture only (files without audio, or faster). */
+export type Mode = 'fused' | 'vision';
+export const MODES: readonly Mode[] = ['fused', 'vision'];
+
+export function parseMode(name: string): Mode {
+  if ((MODES as readonly string[]).includes(name)) return name as Mode;
+  throw new InvalidArgumentError(`Unknown mode "${name}". Valid modes: ${MODES.join(', ')}.`);
+}
+
+/** The files a model folder must hold for each mode. */
+export const MODEL_FILES: Readonly<Record<Mode, readonly string[]>> = Object.freeze({
+  vision: ['model.json', 'vision-encoder.onnx', 'sequence.onnx'],
+  fused: ['model.json', 'vision-encoder.onnx', 'audio-encoder.onnx', 'sequence.onnx'],
+});
+
+/** What detect needs from model.json (the rest is kept in `raw`). */
+export interface ModelConfig {
+  dir: string;
+  mode: Mode;
+  /** Side of the square frames the image encoder takes (default 64). */
+  frameSize: number;
+  decision: DecisionConfig;
+  raw: Readonly<Record<string, unknown>>;
+}
+
+/** `models/<mode>/` at the package root (next to `src/` and `dist/`). */
+export function defaultModelDir(mode: Mode): string {
+  return fileURLToPath(new URL(`../../models/${mode}/`, import.meta.url));
+}
+
+/**
+ * Reads and checks a model folder. Without `mode` the folder's model.json decides; with it,
+ * the two must agree. Missing files → ModelNotFoundError naming them.
+ */
+export function loadModelConfig(dir: string, mode?: Mode): ModelConfig {
+  const wanted = mode ?? readMode(dir) ?? 'fused';
+  const missing = MODEL_FILES[wanted].filter((f) => !existsSync(join(dir, f)));
+  if (missing.length > 0) {
+    throw new ModelNotFoundError(
+      `The ${wanted} model in ${dir} is incomplete: missing ${missing.join(', ')}. ` +
+        `Train and export it (see the README, "How to train and reproduce the models": ` +
+        `python training/train.py --mode ${wanted}, then python training/export_onnx.py --out models/${wanted}), ` +
+        `or pass --models DIR pointing at a folder with ${MODEL_FILES[wanted].join(', ')}.`,
+    );
+  }
+  const where = join(dir, 'model.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(where, 'utf8'));
+  } catch (cause) {
+    throw new ModelNotFoundError(`${where} is not valid JSON; re-export the model.`, { cause });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ModelNotFoundError(`${where} must hold a JSON object; re-export the model.`);
+  }
+  const obj = raw as Record<string, unknown>;
+  if (obj.mode !== undefined && obj.mode !== wanted) {
+    const has = JSON.stringify(obj.mode);
+    throw new InvalidArgumentError(
+      `${dir} holds a ${has} model but --mode ${wanted} was asked for; use --mode ${has} or another --models folder.`,
+    );
+  }
+  const frameSize = obj.frameSize ?? 64;
+  if (typeof frameSize !== 'number' || !Number.isInteger(frameSize) || frameSize < 8) {
+    throw new ModelNotFoundError(`${where}: "frameSize" must be an integer >= 8.`);
+  }
+  return { dir, mode: wanted, frameSize, decision: parseDecision(obj.decision, where), raw: obj };
+}
+
+function readMode(dir: string): Mode | undefined {
+  try {
+    const m = (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { mode?: unknown })
+      .mode;
+    return m === 'fused' || m === 'vision' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}

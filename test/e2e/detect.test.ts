@@ -1,0 +1,175 @@
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePrediction } from '../../src/eval/parsePrediction.js';
+import type { DetectionResult } from '../../src/fusion/detectionResult.js';
+import { ffmpeg, scratch } from '../helpers/clips.js';
+
+// Swap in the trained models here (e.g. 'models/fused') to turn the accuracy check on.
+const MODELS = {
+  fused: 'test/fixtures/models/tiny-fused',
+  vision: 'test/fixtures/models/tiny-vision',
+};
+/** Random-weight fixtures say nothing about where the intro is; trained models must find it. */
+const TRAINED = !MODELS.fused.startsWith('test/fixtures/');
+
+// The built CLI (`npm test` builds first).
+const cli = (...args: string[]) => execa('node', ['dist/cli/main.js', ...args], { reject: false });
+
+const tmp = scratch('introdetect-detect-');
+
+/**
+ * A 90-s "episode": cold open 0–10 s, intro 10–30 s (colour bars + a tune), episode 30–80 s,
+ * credits 80–90 s (dark, quiet). Generated per run, so no media is committed.
+ */
+function episodeClip(name: string): string {
+  const out = tmp.path(name);
+  const seg = (video: string, d: number) =>
+    `${video}${video.includes('=') ? ':' : '='}size=160x120:rate=25:duration=${d}`;
+  const tone = (expr: string, d: number) => `aevalsrc='${expr}':s=44100:d=${d}`;
+  const parts: Array<[string, string]> = [
+    [seg('testsrc2', 10), tone('0.1*sin(2*PI*220*t)', 10)],
+    [seg('smptebars', 20), tone('0.4*sin(2*PI*440*t)*(0.6+0.4*sin(2*PI*2*t))', 20)],
+    [seg('testsrc', 50), tone('0.1*sin(2*PI*330*t)', 50)],
+    [seg('color=c=0x101010', 10), tone('0.01*sin(2*PI*110*t)', 10)],
+  ];
+  const inputs = parts.flatMap(([v, a]) => ['-f', 'lavfi', '-i', v, '-f', 'lavfi', '-i', a]);
+  const n = parts.length;
+  const labels = parts.map((_, i) => `[${2 * i}:v]format=yuv420p[v${i}];`).join('');
+  const concat = parts.map((_, i) => `[v${i}][${2 * i + 1}:a]`).join('');
+  ffmpeg(
+    ...inputs,
+    '-filter_complex',
+    `${labels}${concat}concat=n=${n}:v=1:a=1[v][a]`,
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
+    '-c:a',
+    'aac',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    out,
+  );
+  return out;
+}
+
+/** The schema the eval harness reads (see README, `detect` → JSON). */
+function checkSchema(r: DetectionResult, file: string, mode: 'fused' | 'vision'): void {
+  expect(Object.keys(r).sort()).toEqual(
+    ['credits', 'duration', 'file', 'id', 'intro', 'mode', 'probabilities', 'threshold'].sort(),
+  );
+  expect(r.id).toBe(file.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
+  expect(r.file).toBe(file);
+  expect(r.duration).toBeCloseTo(90, 0);
+  expect(r.mode).toBe(mode);
+  const intro = r.probabilities.intro;
+  const credits = r.probabilities.credits;
+  expect(intro.from).toBe(0);
+  expect(intro.values).toHaveLength(45); // first half
+  expect(credits.from).toBe(67); // last 25 %: floor(90 · 0.75)
+  expect(credits.values.length).toBeGreaterThanOrEqual(22);
+  expect(credits.from + credits.values.length).toBeLessThanOrEqual(Math.ceil(r.duration));
+  for (const v of [...intro.values, ...credits.values]) {
+    expect(v).toBeGreaterThanOrEqual(0);
+    expect(v).toBeLessThanOrEqual(1);
+  }
+  for (const [iv, track] of [
+    [r.intro, intro],
+    [r.credits, credits],
+  ] as const) {
+    if (iv === null) continue;
+    expect(iv.start).toBeGreaterThanOrEqual(track.from);
+    expect(iv.end).toBeLessThanOrEqual(track.from + track.values.length);
+    expect(iv.end).toBeGreaterThan(iv.start);
+    expect(iv.confidence).toBeGreaterThanOrEqual(0);
+    expect(iv.confidence).toBeLessThanOrEqual(1);
+  }
+  expect(typeof r.threshold.intro).toBe('number');
+  expect(typeof r.threshold.credits).toBe('number');
+  expect(() => parsePrediction(r, file)).not.toThrow();
+}
+
+describe('introdetect detect', () => {
+  let clip: string;
+  let silent: string;
+  beforeAll(() => {
+    clip = episodeClip('episode.mp4');
+    silent = tmp.path('silent.mp4');
+    ffmpeg('-i', clip, '-an', '-c', 'copy', silent);
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('prints one JSON object matching the schema (fused)', async () => {
+    const run = await cli('detect', clip, '--models', MODELS.fused, '--format', 'json');
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const r = JSON.parse(lines[0]!) as DetectionResult;
+    checkSchema(r, clip, 'fused');
+    if (TRAINED) {
+      expect(r.intro).not.toBeNull();
+      expect(Math.abs(r.intro!.start - 10)).toBeLessThanOrEqual(2);
+      expect(Math.abs(r.intro!.end - 30)).toBeLessThanOrEqual(2);
+      expect(r.credits).not.toBeNull();
+      expect(Math.abs(r.credits!.start - 80)).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('vision mode works on a file without sound; several files give JSON Lines', async () => {
+    const run = await cli('detect', silent, silent, '--models', MODELS.vision, '--mode', 'vision');
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const l of lines) checkSchema(JSON.parse(l) as DetectionResult, silent, 'vision');
+  });
+
+  it('writes EDL, ffmetadata chapters and WebVTT', async () => {
+    const edl = await cli('detect', clip, '--models', MODELS.fused, '--format', 'edl');
+    expect(edl.exitCode).toBe(0);
+    for (const line of edl.stdout.split('\n').filter(Boolean)) {
+      expect(line).toMatch(/^\d+\.\d{3}\t\d+\.\d{3}\t3$/);
+    }
+    const dir = tmp.path('out');
+    const chapters = await cli(
+      'detect',
+      clip,
+      '--models',
+      MODELS.fused,
+      '--format',
+      'chapters',
+      '-o',
+      dir,
+    );
+    expect(chapters.exitCode).toBe(0);
+    expect(existsSync(`${dir}/episode.ffmetadata`)).toBe(true);
+    const vtt = await cli('detect', clip, '--models', MODELS.fused, '--format', 'vtt');
+    expect(vtt.stdout).toMatch(/^WEBVTT\n/);
+    expect(vtt.stdout).toMatch(/00:00:00\.000 --> /);
+  });
+
+  it('fails with MODEL_NOT_FOUND (exit 11) naming the missing files', async () => {
+    const run = await cli('detect', clip, '--models', tmp.path('no-such-models'));
+    expect(run.exitCode).toBe(11);
+    expect(run.stderr).toMatch(
+      /missing model\.json, vision-encoder\.onnx, audio-encoder\.onnx, sequence\.onnx/,
+    );
+  });
+
+  it('fused mode on a file without sound says to use --mode vision', async () => {
+    const run = await cli('detect', silent, '--models', MODELS.fused);
+    expect(run.exitCode).toBe(7);
+    expect(run.stderr).toMatch(/--mode vision/);
+  });
+
+  it('warns and falls back to CPU when CUDA is not installed', async () => {
+    const run = await cli('detect', clip, '--models', MODELS.fused, '--provider', 'cuda');
+    expect(run.exitCode).toBe(0);
+    if (/CUDA/.test(run.stderr)) expect(run.stderr).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12/);
+  });
+});
