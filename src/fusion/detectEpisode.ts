@@ -38,6 +38,9 @@ export interface DetectOptions extends LocateFfmpegOptions {
   signal?: AbortSignal;
 }
 
+/** Seconds decoded beyond each searched span, for context (≥ the 5-s half mel window). */
+const SPAN_CONTEXT = 30;
+
 /** A span of the file, [from, to) in whole seconds. */
 interface Span {
   from: number;
@@ -85,8 +88,13 @@ export async function detectEpisode(
       from: Math.max(0, Math.floor(duration * (1 - creditsSpan))),
       to: whole,
     };
-    // Overlapping searches: decode the file once.
-    const spans = intro.to >= credits.from ? [{ from: 0, to: whole }] : [intro, credits];
+    // Decode a little beyond each searched span, so the seconds at its edges get real audio in
+    // their mel windows (not the silence padding) and the BiLSTM sees context on both sides;
+    // the extra seconds are cut off again by `track`. Overlapping spans: decode the file once.
+    const introDecode: Span = { from: 0, to: Math.min(whole, intro.to + SPAN_CONTEXT) };
+    const creditsDecode: Span = { from: Math.max(0, credits.from - SPAN_CONTEXT), to: whole };
+    const spans =
+      introDecode.to >= creditsDecode.from ? [{ from: 0, to: whole }] : [introDecode, creditsDecode];
     const total = spans.reduce((n, s) => n + (s.to - s.from), 0);
     let before = 0;
 
