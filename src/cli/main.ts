@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { IntrodetectError } from '../errors.js';
+import { registerCorpus } from './commands/corpus.js';
 import { registerDetect } from './commands/detect.js';
 import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command();
 program
@@ -13,9 +15,11 @@ program
   .option('--ffmpeg <path>', 'ffmpeg binary to use (else $INTRODETECT_FFMPEG, PATH, npm-shipped)')
   .showHelpAfterError();
 
+registerCorpus(program);
 registerDetect(program);
 registerFeatures(program);
 registerEval(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

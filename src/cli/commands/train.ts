@@ -1,0 +1,109 @@
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from '../../errors.js';
+import { defaultMediaDir, featurizeLabelled } from '../../features/featurizeLabelled.js';
+import { writeLabelsJson } from '../../labels/writeLabelsJson.js';
+import { readLabels } from '../../labels/readLabels.js';
+import { decodeOptionsFrom } from '../options.js';
+
+/** The package root (training/ lives there), from dist/cli/commands or src/cli/commands. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Debian's python3-torch lives under /usr/bin/python3; INTRODETECT_PYTHON overrides. */
+function python(): string {
+  if (process.env.INTRODETECT_PYTHON) return process.env.INTRODETECT_PYTHON;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+interface TrainOpts {
+  labels: string;
+  media?: string;
+  mode: string;
+  work: string;
+  out?: string;
+  epochs?: string;
+  set: string[];
+  resume: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'Train the models on your own labelled episodes: features → PyTorch training → ONNX export.',
+    )
+    .requiredOption('--labels <file>', "labels.json (the seeds' format or ours) or labels.csv")
+    .option('--media <dir>', "folder the episodes are in (default: the labels file's folder)")
+    .option('--mode <mode>', 'fused, vision, or both', 'both')
+    .option(
+      '--work <dir>',
+      'working folder for feature dumps and checkpoints (resumable)',
+      '.cache/train',
+    )
+    .option('--out <dir>', 'where the exported models go (default: <work>/models/<mode>)')
+    .option('--epochs <n>', 'training epochs')
+    .option(
+      '--set <key=value>',
+      'any training option (training/train.py TrainConfig/ModelConfig), repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--resume', 'continue an interrupted training run', false)
+    .action(async (opts: TrainOpts, cmd: Command) => {
+      const modes = opts.mode === 'both' ? ['vision', 'fused'] : [opts.mode];
+      if (modes.some((m) => m !== 'vision' && m !== 'fused'))
+        throw new InvalidArgumentError(`--mode must be fused, vision or both (got ${opts.mode}).`);
+      const { labels, warnings } = await readLabels(opts.labels);
+      for (const w of warnings) process.stderr.write(`labels: ${w}\n`);
+      const media = opts.media ?? defaultMediaDir(opts.labels);
+      const work = resolve(opts.work);
+      const dumps = join(work, 'features');
+
+      const { done, failed } = await featurizeLabelled(labels, {
+        ...decodeOptionsFrom(cmd),
+        mediaDir: media,
+        outDir: dumps,
+        audio: modes.includes('fused'),
+        onEpisode: (e) =>
+          process.stderr.write(
+            `features [${e.index + 1}/${e.total}] ${e.id}: ${e.error ? `failed: ${e.error.message}` : e.skipped ? 'already done' : `${e.seconds} s`}\n`,
+          ),
+      });
+      if (done.length === 0)
+        throw new InvalidArgumentError(
+          `No episode could be featurised (${failed.length} failed); check --media.`,
+        );
+      // Training reads our labels.json format (with the seeds' faults already repaired).
+      const normalised = join(work, 'labels.json');
+      await writeFile(normalised, writeLabelsJson(labels));
+
+      for (const mode of modes) {
+        const run = join(work, 'runs', mode);
+        const out = resolve(
+          opts.out && modes.length === 1 ? opts.out : join(opts.out ?? join(work, 'models'), mode),
+        );
+        const args = [
+          join(ROOT, 'training/train.py'),
+          `--mode=${mode}`,
+          `--labels=${normalised}`,
+          `--dumps=${dumps}`,
+          `--out=${run}`,
+        ];
+        if (opts.epochs) args.push(`--epochs=${opts.epochs}`);
+        for (const kv of opts.set) args.push(`--${kv}`);
+        if (opts.resume) args.push('--resume');
+        process.stderr.write(`train: ${mode} → ${run}\n`);
+        await execa(python(), args, { stdio: 'inherit', cwd: ROOT });
+        await execa(
+          python(),
+          [join(ROOT, 'training/export_onnx.py'), `--ckpt=${join(run, 'best.pt')}`, `--out=${out}`],
+          { stdio: 'inherit', cwd: ROOT },
+        );
+        process.stdout.write(`${mode} model → ${out}\n`);
+      }
+    });
+}

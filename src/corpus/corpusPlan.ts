@@ -1,0 +1,82 @@
+import { InvalidArgumentError } from '../errors.js';
+import { planEpisode } from './episodePlan.js';
+import { Rng } from './rng.js';
+import { INTRO_CLASSES, planSeries } from './seriesPlan.js';
+import { assignSplits } from './splits.js';
+import type { CorpusOptions, CorpusPlan, EpisodePlan, MediaPool, SeriesPlan } from './types.js';
+
+export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = {
+  seed: 1,
+  series: 6,
+  episodes: 4,
+  minMinutes: 4,
+  maxMinutes: 6,
+  maxWidth: 640,
+};
+
+export function validateCorpusOptions(o: CorpusOptions): void {
+  const bad = (msg: string): never => {
+    throw new InvalidArgumentError(msg);
+  };
+  if (!Number.isInteger(o.series) || o.series < 1 || o.series > 99)
+    bad(`--series must be 1..99, got ${o.series}.`);
+  if (!Number.isInteger(o.episodes) || o.episodes < 1 || o.episodes > 99)
+    bad(`--episodes must be 1..99, got ${o.episodes}.`);
+  if (!Number.isInteger(o.seed) || o.seed < 0)
+    bad(`--seed must be a non-negative integer, got ${o.seed}.`);
+  if (!(o.minMinutes >= 0.5) || !(o.maxMinutes >= o.minMinutes) || o.maxMinutes > 180)
+    bad(
+      `Episode length must satisfy 0.5 <= --min-minutes <= --max-minutes <= 180 (got ${o.minMinutes}..${o.maxMinutes}).`,
+    );
+  if (!(o.maxWidth >= 320)) bad(`--max-width must be at least 320, got ${o.maxWidth}.`);
+}
+
+/**
+ * The whole corpus plan from the seed and the media pool: pure and deterministic (same seed,
+ * same pool, same options → the same plan, down to every offset).
+ */
+export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan {
+  validateCorpusOptions(options);
+  const root = new Rng(options.seed);
+  const ids = Array.from(
+    { length: options.series },
+    (_, i) => `s${String(i + 1).padStart(2, '0')}`,
+  );
+  const splits = assignSplits(ids, root.fork('splits'));
+  const themes = root.fork('themes').shuffle(pool.music);
+  const classes = root
+    .fork('classes')
+    .shuffle(Object.keys(INTRO_CLASSES) as Array<keyof typeof INTRO_CLASSES>);
+  const series: SeriesPlan[] = [];
+  const episodes: EpisodePlan[] = [];
+  ids.forEach((id, index) => {
+    const theme = themes[index % themes.length];
+    const introClass = classes[index % classes.length];
+    if (!theme || !introClass) throw new Error('unreachable: empty music pool');
+    const rng = root.fork(`series:${id}`);
+    const others = pool.music.filter((m) => m.path !== theme.path);
+    const s = planSeries(rng, pool, options, {
+      index,
+      introClass,
+      theme,
+      creditsTrack: rng.pick(others),
+      split: splits.get(id) ?? 'train',
+    });
+    series.push(s);
+    let previous: EpisodePlan | undefined;
+    for (let n = 1; n <= options.episodes; n++) {
+      const ep = planEpisode(
+        rng.fork(`episode:${n}`),
+        pool,
+        s,
+        n,
+        options.minMinutes * 60,
+        options.maxMinutes * 60,
+        previous,
+      );
+      episodes.push(ep);
+      previous = ep;
+    }
+  });
+  return { options, series, episodes };
+}

@@ -1,0 +1,226 @@
+import { extensionOf } from './formatPlan.js';
+import type { Rng } from './rng.js';
+import { drawShots } from './shots.js';
+import type {
+  CreditsPart,
+  EpisodePlan,
+  IntroVariant,
+  MediaPool,
+  Part,
+  ScenePart,
+  SeriesPlan,
+  Shot,
+  SpeechCue,
+} from './types.js';
+import { creditLines, dialogueLine, episodeName, speechSeconds } from './words.js';
+
+const ESPEAK_VOICES = [
+  'en-us',
+  'en-gb',
+  'en-gb-scotland',
+  'en-gb-x-rp',
+  'en-us+f3',
+  'en-us+m3',
+  'en+f2',
+];
+const FLITE_VOICES = ['slt', 'rms', 'awb', 'kal16'];
+
+function drawSpeech(rng: Rng, pool: MediaPool, duration: number): SpeechCue[] {
+  const cues: SpeechCue[] = [];
+  let t = rng.float(0.3, 2);
+  while (t < duration - 1) {
+    let length: number;
+    let cue: SpeechCue;
+    if (rng.chance(0.6)) {
+      const f = rng.pick(pool.speech);
+      length = f.duration;
+      cue = {
+        source: { kind: 'file', file: f.path },
+        at: rng.round(t, 2),
+        gainDb: rng.round(rng.float(-4, 2), 1),
+      };
+    } else {
+      const engine = rng.chance(0.6) ? 'espeak-ng' : 'flite';
+      const text = dialogueLine(rng);
+      const rate = engine === 'espeak-ng' ? rng.int(140, 185) : 160;
+      length = speechSeconds(text, rate);
+      cue = {
+        source: {
+          kind: 'tts',
+          engine,
+          voice: rng.pick(engine === 'espeak-ng' ? ESPEAK_VOICES : FLITE_VOICES),
+          rate,
+          text,
+        },
+        at: rng.round(t, 2),
+        gainDb: rng.round(rng.float(-4, 2), 1),
+      };
+    }
+    cues.push(cue);
+    t += length + rng.float(0.3, 2.5);
+  }
+  return cues;
+}
+
+function scene(
+  rng: Rng,
+  pool: MediaPool,
+  series: SeriesPlan,
+  kind: ScenePart['kind'],
+  start: number,
+  duration: number,
+  shots?: Shot[],
+): ScenePart {
+  const music = rng.chance(kind === 'body' ? 0.35 : 0.2)
+    ? (() => {
+        const others = pool.music.filter((m) => m.path !== series.intro.theme.file);
+        const f = rng.pick(others.length > 0 ? others : pool.music);
+        return {
+          file: f.path,
+          offset: rng.round(rng.float(0, Math.max(0, f.duration - duration - 1)), 2),
+          gainDb: rng.round(rng.float(-22, -12), 1),
+        };
+      })()
+    : null;
+  return {
+    kind,
+    start,
+    duration,
+    shots: shots ?? drawShots(rng, pool.video, duration, 2, 8),
+    speech: drawSpeech(rng, pool, duration),
+    ambient: {
+      color: rng.pick(['pink', 'brown', 'white'] as const),
+      gainDb: rng.round(rng.float(-40, -28), 1),
+    },
+    music,
+    caption: kind === 'recap' ? `Previously on ${series.title}` : null,
+  };
+}
+
+/** Earlier footage, re-cut: the recap's shots come from the previous episode's body. */
+function recapShots(rng: Rng, previous: EpisodePlan, duration: number): Shot[] | undefined {
+  const earlier = previous.parts.flatMap((p) => (p.kind === 'body' ? p.shots : []));
+  if (earlier.length === 0) return undefined;
+  const shots: Shot[] = [];
+  let left = duration;
+  while (left > 0) {
+    const seconds = Math.min(left, rng.int(2, 4));
+    shots.push({ ...rng.pick(earlier), seconds });
+    left -= seconds;
+  }
+  return shots;
+}
+
+/** Splits `total` seconds into pieces of `min`..`max` whole seconds. */
+function lengths(rng: Rng, total: number, min: number, max: number): number[] {
+  const out: number[] = [];
+  let left = total;
+  while (left > 0) {
+    let len = Math.min(left, rng.int(min, max));
+    if (left - len > 0 && left - len < min) len = left;
+    out.push(len);
+    left -= len;
+  }
+  return out;
+}
+
+function introVariant(rng: Rng, duration: number): IntroVariant {
+  if (duration < 3) return rng.chance(0.8) ? 'exact' : 'reencode';
+  return rng.weighted<IntroVariant>([
+    ['exact', 4],
+    ['fade-in-first', 1],
+    ['fade-out-last', 1],
+    ['reencode', 1],
+  ]);
+}
+
+/**
+ * Plans one episode: recap? → cold open? → logo? → intro? → body scenes → credits →
+ * post-credits?, all in whole seconds, so the labels are exact.
+ */
+export function planEpisode(
+  rng: Rng,
+  pool: MediaPool,
+  series: SeriesPlan,
+  number: number,
+  minSeconds: number,
+  maxSeconds: number,
+  previous: EpisodePlan | undefined,
+): EpisodePlan {
+  const id = `${series.id}e${String(number).padStart(2, '0')}`;
+  const D = rng.int(Math.ceil(minSeconds), Math.max(Math.ceil(minSeconds), Math.floor(maxSeconds)));
+  const { odds } = series;
+  const intro = rng.chance(odds.noIntro) ? 0 : series.intro.duration;
+  const credits = Math.floor(rng.float(Math.max(5, 0.05 * D), Math.max(6, Math.min(90, 0.12 * D))));
+  let post = rng.chance(odds.postCredits)
+    ? Math.floor(rng.float(4, Math.max(5, Math.min(30, 0.06 * D))))
+    : 0;
+  let logo = rng.chance(odds.logo) ? 4 : 0;
+  let recap =
+    previous && rng.chance(odds.recap)
+      ? Math.floor(rng.float(6, Math.max(7, Math.min(45, 0.08 * D))))
+      : 0;
+  let cold = rng.chance(odds.coldOpen)
+    ? Math.floor(rng.float(5, Math.max(6, Math.min(300, 0.25 * D))))
+    : 0;
+  const minBody = Math.ceil(0.3 * D);
+  const body = (): number => D - intro - credits - post - logo - recap - cold;
+  for (const shrink of ['cold', 'recap', 'post', 'logo'] as const) {
+    const deficit = minBody - body();
+    if (deficit <= 0) break;
+    if (shrink === 'cold') cold = cold - deficit >= 5 ? cold - deficit : 0;
+    if (shrink === 'recap') recap = 0;
+    if (shrink === 'post') post = 0;
+    if (shrink === 'logo') logo = 0;
+  }
+
+  const parts: Part[] = [];
+  let t = 0;
+  const push = (p: Part): void => {
+    parts.push(p);
+    t += p.duration;
+  };
+  if (recap > 0 && previous)
+    push(scene(rng, pool, series, 'recap', t, recap, recapShots(rng, previous, recap)));
+  if (cold > 0)
+    for (const len of lengths(rng, cold, Math.min(10, cold), 60))
+      push(scene(rng, pool, series, 'coldopen', t, len));
+  if (logo > 0) push({ kind: 'logo', start: t, duration: logo });
+  const introStart = t;
+  if (intro > 0)
+    push({ kind: 'intro', start: t, duration: intro, variant: introVariant(rng, intro) });
+  const bodyLen = body();
+  for (const len of lengths(rng, bodyLen, Math.min(12, bodyLen), 75))
+    push(scene(rng, pool, series, 'body', t, len));
+  const creditsStart = t;
+  const creditsPart: CreditsPart = {
+    kind: 'credits',
+    start: t,
+    duration: credits,
+    style: series.creditsStyle,
+    background: series.creditsOverFootage ? drawShots(rng, pool.video, credits, 3, 8) : null,
+    music: { ...series.creditsMusic, gainDb: rng.round(rng.float(-5, 0), 1) },
+    lines: creditLines(
+      rng,
+      series.title,
+      Math.max(2, Math.floor(credits / (series.creditsStyle === 'cards' ? 3 : 4))),
+    ),
+    font: series.intro.font,
+  };
+  push(creditsPart);
+  if (post > 0) push(scene(rng, pool, series, 'postcredits', t, post));
+
+  const format = { ...series.format, gainDb: rng.round(rng.float(-8, 0) * 2, 0) / 2 };
+  return {
+    id,
+    series: series.id,
+    number,
+    name: `${series.title} E${number}: ${episodeName(rng)}`,
+    file: `${series.id}/${id}.${extensionOf(format.container)}`,
+    duration: t,
+    format,
+    parts,
+    intro: intro > 0 ? { start: introStart, end: introStart + intro } : null,
+    credits: { start: creditsStart, end: creditsStart + credits },
+  };
+}

@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Shot, TextFont } from './types.js';
+
+/** Sample rate and layout of every intermediate part. */
+export const PART_RATE = 48000;
+
+/** Escapes a value for a filter option (paths, colours) inside a filtergraph. */
+export function esc(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/:/g, '\\:')
+    .replace(/'/g, "\\'")
+    .replace(/,/g, '\\,');
+}
+
+const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+const FONT_FILES: Record<TextFont, string> = {
+  'sans-bold': 'DejaVuSans-Bold.ttf',
+  'serif-bold': 'DejaVuSerif-Bold.ttf',
+  mono: 'DejaVuSansMono.ttf',
+  'sans-condensed': 'DejaVuSansCondensed.ttf',
+  'sans-light': 'DejaVuSans-ExtraLight.ttf',
+};
+
+/** `fontfile=…` when the DejaVu file exists (Debian fonts-dejavu-core), else a fontconfig name. */
+export function fontOption(font: TextFont): string {
+  const file = join(FONT_DIR, FONT_FILES[font]);
+  return existsSync(file)
+    ? `fontfile=${esc(file)}`
+    : `font=${font.startsWith('serif') ? 'Serif' : 'Sans'}`;
+}
+
+const even = (n: number): number => 2 * Math.ceil(n / 2);
+
+/** Input arguments for a shot: the footage looped forever, entered at the shot's offset. */
+export function shotInput(mediaRoot: string, shot: Shot): string[] {
+  return ['-stream_loop', '-1', '-ss', String(shot.offset), '-i', join(mediaRoot, shot.file)];
+}
+
+/** Filter chain turning input `index` into exactly `shot.seconds * fps` frames of W×H. */
+export function shotChain(
+  index: number,
+  shot: Shot,
+  w: number,
+  h: number,
+  fps: number,
+  out: string,
+): string {
+  const zw = even(w * shot.zoom);
+  const zh = even(h * shot.zoom);
+  const g = shot.grade;
+  return [
+    `[${index}:v]setpts=(PTS-STARTPTS)/${shot.speed}`,
+    `fps=${fps}`,
+    `scale=${zw}:${zh}:force_original_aspect_ratio=increase`,
+    `crop=${w}:${h}:(iw-${w})*${shot.cropX}:(ih-${h})*${shot.cropY}`,
+    ...(shot.hflip ? ['hflip'] : []),
+    `eq=brightness=${g.brightness}:contrast=${g.contrast}:saturation=${g.saturation}`,
+    `hue=h=${g.hue}`,
+    'setsar=1',
+    'format=yuv420p',
+    `trim=end_frame=${Math.round(shot.seconds * fps)}`,
+    `setpts=PTS-STARTPTS[${out}]`,
+  ].join(',');
+}
+
+/** Concatenates shots given as inputs `first…` into label `out`. */
+export function shotsGraph(
+  first: number,
+  shots: readonly Shot[],
+  w: number,
+  h: number,
+  fps: number,
+  out: string,
+): string[] {
+  const chains = shots.map((s, i) => shotChain(first + i, s, w, h, fps, `sh${i}`));
+  const labels = shots.map((_, i) => `[sh${i}]`).join('');
+  return [...chains, `${labels}concat=n=${shots.length}:v=1:a=0[${out}]`];
+}
+
+/** Normalises an audio input to the part format, with gain and delay. */
+export function audioChain(
+  index: number,
+  gainDb: number,
+  delaySeconds: number,
+  out: string,
+): string {
+  const ms = Math.round(delaySeconds * 1000);
+  return `[${index}:a]aresample=${PART_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,volume=${gainDb}dB${ms > 0 ? `,adelay=${ms}:all=1` : ''}[${out}]`;
+}
+
+/** Mixes labels and cuts to exactly `seconds` of audio. */
+export function mixTo(labels: readonly string[], seconds: number, out: string): string {
+  const end = `apad,atrim=end_sample=${Math.round(seconds * PART_RATE)},asetpts=N/SR/TB[${out}]`;
+  if (labels.length === 1) return `[${labels[0]}]${end}`;
+  return `${labels.map((l) => `[${l}]`).join('')}amix=inputs=${labels.length}:normalize=0:duration=longest,${end}`;
+}
+
+/** Encoder arguments of every intermediate part (fast, near-lossless, PCM audio, Matroska). */
+export function partOutputArgs(fps: number): string[] {
+  return [
+    '-map',
+    '[v]',
+    '-map',
+    '[a]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '16',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(fps * 2),
+    '-c:a',
+    'pcm_s16le',
+    '-ar',
+    String(PART_RATE),
+    '-ac',
+    '2',
+    '-f',
+    'matroska',
+  ];
+}

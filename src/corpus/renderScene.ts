@@ -1,0 +1,84 @@
+import { rm, writeFile } from 'node:fs/promises';
+import {
+  audioChain,
+  esc,
+  fontOption,
+  mixTo,
+  partOutputArgs,
+  shotInput,
+  shotsGraph,
+} from './filters.js';
+import type { RenderContext } from './renderContext.js';
+import { runFfmpeg } from './runFfmpeg.js';
+import { speechFile } from './tts.js';
+import type { ScenePart } from './types.js';
+import { join } from 'node:path';
+
+const NOISE_SEED = 7;
+
+/** Renders a footage scene (cold open, recap, body, post-credits) to an intermediate file. */
+export async function renderScene(ctx: RenderContext, part: ScenePart, out: string): Promise<void> {
+  const { width: w, height: h, fps } = ctx;
+  const textFiles: string[] = [];
+  const args: string[] = [];
+  let inputs = 0;
+  for (const shot of part.shots) {
+    args.push(...shotInput(ctx.mediaRoot, shot));
+    inputs++;
+  }
+  const graph = shotsGraph(0, part.shots, w, h, fps, part.caption ? 'body' : 'v');
+  if (part.caption) {
+    const textFile = `${out}.caption.txt`;
+    textFiles.push(textFile);
+    await writeFile(textFile, part.caption);
+    graph.push(
+      `[body]drawtext=${fontOption('sans-bold')}:textfile=${esc(textFile)}:fontsize=${Math.round(h / 14)}:fontcolor=white:borderw=2:bordercolor=black:x=(w-tw)/2:y=h-2*th:enable='lt(t,3)'[v]`,
+    );
+  }
+  const audio: string[] = [];
+  for (const [i, cue] of part.speech.entries()) {
+    if (cue.at >= part.duration) continue;
+    args.push(
+      '-i',
+      await speechFile(
+        cue.source,
+        ctx.mediaRoot,
+        ctx.cacheDir,
+        ctx.signal ? { signal: ctx.signal } : {},
+      ),
+    );
+    graph.push(audioChain(inputs++, cue.gainDb, cue.at, `sp${i}`));
+    audio.push(`sp${i}`);
+  }
+  if (part.music) {
+    args.push(
+      '-stream_loop',
+      '-1',
+      '-ss',
+      String(part.music.offset),
+      '-i',
+      join(ctx.mediaRoot, part.music.file),
+    );
+    graph.push(audioChain(inputs++, part.music.gainDb, 0, 'mus'));
+    audio.push('mus');
+  }
+  args.push(
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=color=${part.ambient.color}:amplitude=0.5:sample_rate=48000:seed=${NOISE_SEED + part.start}`,
+  );
+  graph.push(audioChain(inputs++, part.ambient.gainDb, 0, 'amb'));
+  audio.push('amb');
+  graph.push(mixTo(audio, part.duration, 'a'));
+  try {
+    await runFfmpeg(
+      ctx.ffmpeg,
+      [...args, '-filter_complex', graph.join(';'), ...partOutputArgs(fps), out],
+      `${part.kind} scene`,
+      ctx.signal ? { signal: ctx.signal } : {},
+    );
+  } finally {
+    await Promise.all(textFiles.map((f) => rm(f, { force: true })));
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The corpus plan: everything needed to render every episode, derived from the seed and the
+ * media pool alone. Times are whole seconds from the start of the episode; media paths are
+ * relative to the media folder.
+ */
+
+export type MediaKind = 'video' | 'music' | 'speech';
+
+export interface MediaFile {
+  /** Path relative to the media folder, with forward slashes (e.g. `music/wesnoth_knolls.ogg`). */
+  path: string;
+  duration: number;
+}
+
+export interface MediaPool {
+  /** Absolute path of the media folder. */
+  root: string;
+  video: MediaFile[];
+  music: MediaFile[];
+  speech: MediaFile[];
+}
+
+export interface CorpusOptions {
+  seed: number;
+  series: number;
+  episodes: number;
+  minMinutes: number;
+  maxMinutes: number;
+  /** Largest frame width the format draw may use (height follows 16:9). */
+  maxWidth: number;
+}
+
+export type Container = 'mp4' | 'mkv' | 'ts';
+export type VideoCodec = 'h264' | 'hevc' | 'vp9';
+export type AudioCodec = 'aac' | 'opus' | 'ac3';
+/** Output frame rate; `vfr` drops frames irregularly from a 29.97 stream. */
+export type FrameRate = '23.976' | '25' | '29.97' | 'vfr';
+
+export interface OutputFormat {
+  container: Container;
+  videoCodec: VideoCodec;
+  audioCodec: AudioCodec;
+  frameRate: FrameRate;
+  width: number;
+  height: number;
+  sampleRate: 44100 | 48000;
+  /** Loudness offset applied to the whole episode, dB. */
+  gainDb: number;
+  /** Quality knob of the final encode (CRF for x264/x265, kbit/s for VP9). */
+  quality: number;
+}
+
+/** Colour grade applied to a shot. */
+export interface Grade {
+  brightness: number;
+  contrast: number;
+  saturation: number;
+  hue: number;
+}
+
+/** A piece of footage: `seconds` of output taken from `file` at `offset`, sped up by `speed`. */
+export interface Shot {
+  file: string;
+  offset: number;
+  seconds: number;
+  speed: number;
+  /** Crop zoom ≥ 1 and crop centre (0..1). */
+  zoom: number;
+  cropX: number;
+  cropY: number;
+  hflip: boolean;
+  grade: Grade;
+}
+
+export type SpeechSource =
+  | { kind: 'file'; file: string }
+  | { kind: 'tts'; engine: 'espeak-ng' | 'flite'; voice: string; rate: number; text: string };
+
+export interface SpeechCue {
+  source: SpeechSource;
+  /** Seconds from the start of the part. */
+  at: number;
+  gainDb: number;
+}
+
+export interface MusicBed {
+  file: string;
+  offset: number;
+  gainDb: number;
+}
+
+export type TextFont = 'sans-bold' | 'serif-bold' | 'mono' | 'sans-condensed' | 'sans-light';
+
+interface PartBase {
+  start: number;
+  duration: number;
+}
+
+/** Footage with speech, ambience and maybe music: cold open, recap, body scenes, post-credits. */
+export interface ScenePart extends PartBase {
+  kind: 'coldopen' | 'recap' | 'body' | 'postcredits';
+  shots: Shot[];
+  speech: SpeechCue[];
+  ambient: { color: 'pink' | 'brown' | 'white'; gainDb: number };
+  music: MusicBed | null;
+  /** Text shown for the first seconds (e.g. "Previously on …"). */
+  caption: string | null;
+}
+
+/** How this episode's copy of the series intro differs from the cached render. */
+export type IntroVariant = 'exact' | 'fade-in-first' | 'fade-out-last' | 'reencode';
+
+export interface IntroPart extends PartBase {
+  kind: 'intro';
+  variant: IntroVariant;
+}
+
+/** The studio sting shared by every series. */
+export interface LogoPart extends PartBase {
+  kind: 'logo';
+}
+
+export interface CreditsPart extends PartBase {
+  kind: 'credits';
+  style: 'scroll' | 'cards';
+  /** Footage behind the text (darkened), or null for black. */
+  background: Shot[] | null;
+  music: MusicBed;
+  lines: string[];
+  font: TextFont;
+}
+
+export type Part = ScenePart | IntroPart | LogoPart | CreditsPart;
+export type PartKind = Part['kind'];
+
+export type Split = 'train' | 'val' | 'test';
+
+export interface IntroDesign {
+  style: 'montage' | 'titlecard';
+  duration: number;
+  title: string;
+  font: TextFont;
+  fontColor: string;
+  /** Theme music: `duration` seconds of `file` from `offset`. */
+  theme: { file: string; offset: number };
+  /** Montage footage (style montage). */
+  shots: Shot[];
+  /** Generated background (style titlecard). */
+  card: {
+    source: 'mandelbrot' | 'life' | 'cellauto' | 'gradients' | 'testsrc2' | 'noise';
+    colorA: string;
+    colorB: string;
+  } | null;
+  titleMotion: 'static' | 'fade' | 'rise';
+}
+
+export interface SeriesPlan {
+  id: string;
+  title: string;
+  split: Split;
+  intro: IntroDesign;
+  /** Recurring end-credits music (never the theme's file). */
+  creditsMusic: { file: string; offset: number };
+  creditsStyle: 'scroll' | 'cards';
+  creditsOverFootage: boolean;
+  /** Episode-level probabilities this series was drawn with. */
+  odds: { noIntro: number; coldOpen: number; recap: number; logo: number; postCredits: number };
+  format: OutputFormat;
+}
+
+export interface EpisodePlan {
+  id: string;
+  series: string;
+  /** 1-based episode number within the series. */
+  number: number;
+  name: string;
+  /** Output file relative to the corpus folder: `<series>/<id>.<ext>`. */
+  file: string;
+  duration: number;
+  format: OutputFormat;
+  parts: Part[];
+  intro: { start: number; end: number } | null;
+  credits: { start: number; end: number } | null;
+}
+
+export interface CorpusPlan {
+  options: CorpusOptions;
+  series: SeriesPlan[];
+  episodes: EpisodePlan[];
+}
