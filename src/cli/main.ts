@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { IntrodetectError } from '../errors.js';
+import { registerCompare } from './commands/compare.js';
 import { registerCorpus } from './commands/corpus.js';
 import { registerDetect } from './commands/detect.js';
 import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
 import { registerTrain } from './commands/train.js';
+import { registerWatch } from './commands/watch.js';
 
 const program = new Command();
 program
@@ -20,6 +22,8 @@ registerDetect(program);
 registerFeatures(program);
 registerEval(program);
 registerTrain(program);
+registerCompare(program);
+registerWatch(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tap } from 'rxjs';
 import { MEL } from '../audio/melConfig.js';
+import { AbortedError } from '../errors.js';
 import { Demand } from '../streams/demand.js';
 import {
   decode,
@@ -101,7 +102,14 @@ export async function dumpFeatures(
             chain.then(resolve, reject);
           },
         });
-      options.signal?.addEventListener('abort', () => sub.unsubscribe(), { once: true });
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          sub.unsubscribe();
+          reject(new AbortedError({ cause: options.signal?.reason }));
+        },
+        { once: true },
+      );
     });
   } finally {
     await chain.catch(() => undefined);

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError } from '../../src/errors.js';
+import { dumpFeatures } from '../../src/features/dumpFeatures.js';
 import { secondSamples } from '../../src/features/secondSamples.js';
 import { Demand } from '../../src/streams/demand.js';
 import { ffmpeg, ffmpegPidsMentioning, scratch } from '../helpers/clips.js';
@@ -86,6 +87,18 @@ describe('cancellation', () => {
       });
     });
     expect(error).toBeInstanceOf(AbortedError);
+    expect(await waitForNoFfmpeg('long five minutes')).toEqual([]);
+  });
+
+  it('aborting a features dump rejects with ABORTED and stops ffmpeg', async () => {
+    const controller = new AbortController();
+    const dump = dumpFeatures(long, tmp.path('aborted-dump'), {
+      signal: controller.signal,
+      onProgress: (s) => {
+        if (s === 3) controller.abort(new Error('stop'));
+      },
+    });
+    await expect(dump).rejects.toBeInstanceOf(AbortedError);
     expect(await waitForNoFfmpeg('long five minutes')).toEqual([]);
   });
 });

@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from '../../errors.js';
+import { computeMetrics, type EvalMetrics, type KindMetrics } from '../../eval/metrics.js';
+import type { EpisodePrediction } from '../../eval/predictionTypes.js';
+import { defaultMediaDir, mediaPathOf } from '../../features/featurizeLabelled.js';
+import { detectEpisode } from '../../fusion/detectEpisode.js';
+import { EpisodeModel } from '../../fusion/episodeModel.js';
+import { defaultModelDir, type Mode } from '../../fusion/modelConfig.js';
+import { readLabels } from '../../labels/readLabels.js';
+import type { EpisodeLabel } from '../../labels/types.js';
+import { decodeOptionsFrom } from '../options.js';
+
+interface CompareOpts {
+  labels: string;
+  media?: string;
+  split: string;
+  visionModels?: string;
+  fusedModels?: string;
+  json?: string;
+  predDir?: string;
+  limit?: string;
+}
+
+export interface ModeRun {
+  mode: Mode;
+  metrics: EvalMetrics;
+  /** Media seconds of the episodes analysed, wall seconds, and their ratio. */
+  mediaSeconds: number;
+  wallSeconds: number;
+  failures: Array<{ id: string; error: string }>;
+}
+
+const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)}`);
+const sec = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+
+/** The rows of the side-by-side table for one kind. */
+function rows(
+  kind: 'intro' | 'credits',
+  m: (r: ModeRun) => KindMetrics,
+): Array<[string, (r: ModeRun) => string]> {
+  return [
+    [`${kind} per-second F1 %`, (r) => pct(m(r).perSecond.f1)],
+    [
+      `${kind} per-second P / R %`,
+      (r) => `${pct(m(r).perSecond.precision)} / ${pct(m(r).perSecond.recall)}`,
+    ],
+    [`${kind} mean IoU`, (r) => sec(m(r).meanIoU)],
+    [`${kind} both bounds ±1 s %`, (r) => pct(m(r).within1s.share)],
+    [`${kind} both bounds ±3 s %`, (r) => pct(m(r).within3s.share)],
+    [`${kind} F1 @ ±1 s %`, (r) => pct(m(r).f1At1s.f1)],
+    [
+      `${kind} start error mean / median s`,
+      (r) => `${sec(m(r).startError.mean)} / ${sec(m(r).startError.median)}`,
+    ],
+    [
+      `${kind} end error mean / median s`,
+      (r) => `${sec(m(r).endError.mean)} / ${sec(m(r).endError.median)}`,
+    ],
+    [
+      `${kind} presence P / R %`,
+      (r) => `${pct(m(r).presence.precision)} / ${pct(m(r).presence.recall)}`,
+    ],
+  ];
+}
+
+export function formatComparison(runs: readonly ModeRun[]): string {
+  const table: Array<[string, (r: ModeRun) => string]> = [
+    ['episodes scored', (r) => String(r.metrics.episodes.matched)],
+    ...rows('intro', (r) => r.metrics.intro),
+    ...rows('credits', (r) => r.metrics.credits),
+    ['speed, media s per wall s', (r) => (r.mediaSeconds / r.wallSeconds).toFixed(1)],
+    ['failures', (r) => String(r.failures.length)],
+  ];
+  const width = Math.max(...table.map(([name]) => name.length));
+  const head = `${'metric'.padEnd(width)}  ${runs.map((r) => r.mode.padStart(14)).join('  ')}`;
+  const lines = table.map(
+    ([name, f]) => `${name.padEnd(width)}  ${runs.map((r) => f(r).padStart(14)).join('  ')}`,
+  );
+  return [head, '-'.repeat(head.length), ...lines].join('\n');
+}
+
+async function runMode(
+  mode: Mode,
+  modelDir: string,
+  episodes: readonly EpisodeLabel[],
+  mediaDir: string,
+  ffmpeg: { ffmpegPath?: string },
+): Promise<{ run: ModeRun; predictions: EpisodePrediction[] }> {
+  const model = await EpisodeModel.load(modelDir, {
+    mode,
+    onWarning: (w) => process.stderr.write(`${w}\n`),
+  });
+  const predictions: EpisodePrediction[] = [];
+  const failures: ModeRun['failures'] = [];
+  let mediaSeconds = 0;
+  const t0 = performance.now();
+  try {
+    for (const [i, label] of episodes.entries()) {
+      const file = mediaPathOf(label, mediaDir);
+      try {
+        if (!file) throw new Error(`no media file in ${mediaDir}`);
+        const result = await detectEpisode(file, { ...ffmpeg, model, mode });
+        predictions.push({ ...result, id: label.id });
+        mediaSeconds += result.duration;
+        process.stderr.write(`${mode} [${i + 1}/${episodes.length}] ${label.id}\n`);
+      } catch (error) {
+        failures.push({
+          id: label.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        process.stderr.write(
+          `${mode} [${i + 1}/${episodes.length}] ${label.id}: failed: ${String(error)}\n`,
+        );
+      }
+    }
+  } finally {
+    await model.dispose();
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  return {
+    run: {
+      mode,
+      metrics: computeMetrics(episodes, predictions),
+      mediaSeconds,
+      wallSeconds,
+      failures,
+    },
+    predictions,
+  };
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description(
+      'Run vision-only and fused detection on the same labelled episodes and print their metrics and speed side by side.',
+    )
+    .requiredOption('--labels <file>', 'labels (labels.json or labels.csv)')
+    .option('--media <dir>', "folder the episodes are in (default: the labels file's folder)")
+    .option(
+      '--split <name>',
+      'which episodes: test, val, train or all (labels without splits: all)',
+      'test',
+    )
+    .option('--vision-models <dir>', 'vision model folder (default: models/vision)')
+    .option('--fused-models <dir>', 'fused model folder (default: models/fused)')
+    .option('--limit <n>', 'at most this many episodes')
+    .option('--json <file>', "write both modes' full metrics as JSON")
+    .option(
+      '--pred-dir <dir>',
+      "write each mode's predictions (<dir>/<mode>/<id>.json) for `eval --plots`",
+    )
+    .action(async (opts: CompareOpts, cmd: Command) => {
+      const { labels, warnings } = await readLabels(opts.labels);
+      for (const w of warnings) process.stderr.write(`labels: ${w}\n`);
+      const hasSplits = labels.some((l) => l.split !== undefined);
+      let chosen =
+        opts.split === 'all' || !hasSplits ? labels : labels.filter((l) => l.split === opts.split);
+      if (opts.limit) chosen = chosen.slice(0, Number(opts.limit));
+      if (chosen.length === 0)
+        throw new InvalidArgumentError(`No labelled episodes in split "${opts.split}".`);
+      const media = opts.media ?? defaultMediaDir(opts.labels);
+      const ffmpeg = decodeOptionsFrom(cmd);
+      const runs: ModeRun[] = [];
+      for (const mode of ['vision', 'fused'] as const) {
+        const dir =
+          (mode === 'vision' ? opts.visionModels : opts.fusedModels) ?? defaultModelDir(mode);
+        const { run, predictions } = await runMode(mode, dir, chosen, media, ffmpeg);
+        runs.push(run);
+        if (opts.predDir) {
+          const out = join(opts.predDir, mode);
+          mkdirSync(out, { recursive: true });
+          for (const p of predictions)
+            writeFileSync(join(out, `${p.id}.json`), `${JSON.stringify(p)}\n`);
+        }
+      }
+      process.stdout.write(`${formatComparison(runs)}\n`);
+      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(runs, null, 2)}\n`);
+    });
+}

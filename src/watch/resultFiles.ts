@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
+import { fsyncDir, move, pathExists, replaceWith, writeDurable } from './atomicFs.js';
+import type { ProcessOutput } from './processFile.js';
+import type { StagedResult } from './stateStore.js';
+
+export interface ResultLayout {
+  /** The watched folder. */
+  root: string;
+  /** Where results go, mirroring the folders under root; undefined: next to each input. */
+  outDir?: string | undefined;
+}
+
+/** `Show/S1/ep1.mkv` → `<out or root>/Show/S1/ep1`; a result's path is this plus `.suffix`. */
+export function resultBase(layout: ResultLayout, key: string): string {
+  const parts = key.split('/');
+  const name = parts.pop() ?? key;
+  return join(layout.outDir ?? layout.root, ...parts, basename(name, extname(name)));
+}
+
+function checkSuffix(suffix: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(suffix) || suffix.includes('..')) {
+    throw new InvalidArgumentError(
+      `The processor returned a result named "${suffix}"; result names are suffixes like intro.json.`,
+    );
+  }
+}
+
+/**
+ * Puts every result next to its final path under a hidden temporary name (written and
+ * fsynced, or moved from the scratch folder). Nothing is visible under a final name yet.
+ */
+export async function stageResults(output: ProcessOutput, base: string): Promise<StagedResult[]> {
+  const staged: StagedResult[] = [];
+  const dir = dirname(base);
+  await mkdir(dir, { recursive: true });
+  const tag = randomBytes(4).toString('hex');
+  try {
+    for (const [suffix, content] of Object.entries(output)) {
+      checkSuffix(suffix);
+      const to = `${base}.${suffix}`;
+      const from = join(dir, `.${basename(to)}.${tag}.staged`);
+      staged.push({ from, to });
+      if (typeof content === 'string' || content instanceof Uint8Array) {
+        await writeDurable(from, content);
+      } else {
+        await move(content.path, from);
+      }
+    }
+    await fsyncDir(dir);
+  } catch (err) {
+    await discardStaged(staged);
+    throw err;
+  }
+  return staged;
+}
+
+/**
+ * Renames staged results to their final names. Idempotent: after a crash halfway, calling it
+ * again finishes the renames that are left (a missing `from` was already renamed).
+ */
+export async function commitStaged(staged: readonly StagedResult[]): Promise<void> {
+  const dirs = new Set<string>();
+  for (const { from, to } of staged) {
+    if (!(await pathExists(from))) continue;
+    await replaceWith(from, to);
+    dirs.add(dirname(to));
+  }
+  for (const dir of dirs) await fsyncDir(dir);
+}
+
+export async function discardStaged(staged: readonly StagedResult[]): Promise<void> {
+  await Promise.all(staged.map(({ from }) => rm(from, { recursive: true, force: true })));
+}
