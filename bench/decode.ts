@@ -24,13 +24,39 @@ function makeEpisode(): string {
   mkdirSync(CACHE, { recursive: true });
   process.stderr.write('bench: generating a 20-minute 720p H.264 file (once, a few minutes)…\n');
   const tmp = `${out}.partial.mp4`;
-  execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=1200',
-    '-f', 'lavfi', '-i', 'sine=frequency=330:beep_factor=4:duration=1200:sample_rate=48000',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '250', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '128k', tmp,
-  ], { stdio: 'inherit' });
+  execFileSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=25:duration=1200',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=330:beep_factor=4:duration=1200:sample_rate=48000',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      '250',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '128k',
+      tmp,
+    ],
+    { stdio: 'inherit' },
+  );
   renameSync(tmp, out);
   return out;
 }
@@ -49,7 +75,11 @@ async function timed(cmd: string, args: string[]): Promise<{ seconds: number; pe
       /* exited */
     }
   }, 200);
-  await new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`)))));
+  await new Promise<void>((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`)),
+    ),
+  );
   clearInterval(poll);
   return { seconds: (performance.now() - t0) / 1000, peakMiB: peak };
 }
@@ -59,10 +89,26 @@ async function main() {
   const info = await probe(file);
   const span = Math.floor(info.duration ?? 0);
   console.log(`file: ${file}`);
-  console.log(`media: ${span} s, ${info.video?.codec} ${info.video?.width}×${info.video?.height}, audio ${info.audio?.codec ?? 'none'}; machine: ${cpus().length} cores`);
+  console.log(
+    `media: ${span} s, ${info.video?.codec} ${info.video?.width}×${info.video?.height}, audio ${info.audio?.codec ?? 'none'}; machine: ${cpus().length} cores`,
+  );
 
   // 1. ffmpeg alone, decoding video and audio of the same span, output discarded.
-  const base = await timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', file, '-map', '0:v:0', '-map', '0:a:0?', '-f', 'null', '-']);
+  const base = await timed('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0?',
+    '-f',
+    'null',
+    '-',
+  ]);
 
   // 2. our stream: frames + log-mel windows per second, consumed.
   const rssBefore = process.memoryUsage().rss;
@@ -80,29 +126,105 @@ async function main() {
   const streamWall = (performance.now() - t0) / 1000;
 
   const rows = [
-    ['ffmpeg -f null (decode only)', span / base.seconds, base.seconds, `${base.peakMiB.toFixed(0)} (ffmpeg)`],
-    ['introdetect stream (frames + mel)', seconds / streamWall, streamWall, `${(peakRss / 2 ** 20).toFixed(0)} (node)`],
+    [
+      'ffmpeg -f null (decode only)',
+      span / base.seconds,
+      base.seconds,
+      `${base.peakMiB.toFixed(0)} (ffmpeg)`,
+    ],
+    [
+      'introdetect stream (frames + mel)',
+      seconds / streamWall,
+      streamWall,
+      `${(peakRss / 2 ** 20).toFixed(0)} (node)`,
+    ],
   ] as const;
-  console.log('\n| pipeline | media s / wall s | wall s | peak RSS MiB |\n| --- | ---: | ---: | ---: |');
-  for (const [name, speed, wall, rss] of rows) console.log(`| ${name} | ${speed.toFixed(1)} | ${wall.toFixed(1)} | ${rss} |`);
-  console.log(`\nstream / ffmpeg-decode time ratio: ${(streamWall / base.seconds).toFixed(2)}× (seconds delivered: ${seconds})`);
+  console.log(
+    '\n| pipeline | media s / wall s | wall s | peak RSS MiB |\n| --- | ---: | ---: | ---: |',
+  );
+  for (const [name, speed, wall, rss] of rows)
+    console.log(`| ${name} | ${speed.toFixed(1)} | ${wall.toFixed(1)} | ${rss} |`);
+  console.log(
+    `\nstream / ffmpeg-decode time ratio: ${(streamWall / base.seconds).toFixed(2)}× (seconds delivered: ${seconds})`,
+  );
 
   // 3. Scaling frames to the model size: ffmpeg's scaler inside the decode vs full frames + sharp.
   const n = Math.min(120, span);
-  const scaledByFfmpeg = await timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-t', String(n), '-i', file, '-an', '-vf', 'fps=1:round=up,scale=64:64:flags=area', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+  const scaledByFfmpeg = await timed('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-t',
+    String(n),
+    '-i',
+    file,
+    '-an',
+    '-vf',
+    'fps=1:round=up,scale=64:64:flags=area',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ]);
   const w = info.video?.width ?? 0;
   const h = info.video?.height ?? 0;
-  const full = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-t', String(n), '-i', file, '-an', '-vf', 'fps=1:round=up', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 31 });
+  const full = execFileSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-t',
+      String(n),
+      '-i',
+      file,
+      '-an',
+      '-vf',
+      'fps=1:round=up',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { maxBuffer: 2 ** 31 },
+  );
   const t1 = performance.now();
   const frameBytes = w * h * 3;
   for (let i = 0; i + frameBytes <= full.length; i += frameBytes) {
-    await sharp(full.subarray(i, i + frameBytes), { raw: { width: w, height: h, channels: 3 } }).resize(64, 64, { fit: 'fill' }).raw().toBuffer();
+    await sharp(full.subarray(i, i + frameBytes), { raw: { width: w, height: h, channels: 3 } })
+      .resize(64, 64, { fit: 'fill' })
+      .raw()
+      .toBuffer();
   }
   const sharpSeconds = (performance.now() - t1) / 1000;
-  const fullDecode = await timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-t', String(n), '-i', file, '-an', '-vf', 'fps=1:round=up', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', '/dev/null']);
-  console.log(`\nscaling ${n} frames ${w}×${h} → 64×64: ffmpeg scale filter in the decode ${scaledByFfmpeg.seconds.toFixed(2)} s in all; ` +
-    `full-size frames out of ffmpeg ${fullDecode.seconds.toFixed(2)} s + sharp resize ${sharpSeconds.toFixed(2)} s ` +
-    `(${((fullDecode.seconds + sharpSeconds) / scaledByFfmpeg.seconds).toFixed(2)}× the ffmpeg-only path)`);
+  const fullDecode = await timed('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-t',
+    String(n),
+    '-i',
+    file,
+    '-an',
+    '-vf',
+    'fps=1:round=up',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-y',
+    '/dev/null',
+  ]);
+  console.log(
+    `\nscaling ${n} frames ${w}×${h} → 64×64: ffmpeg scale filter in the decode ${scaledByFfmpeg.seconds.toFixed(2)} s in all; ` +
+      `full-size frames out of ffmpeg ${fullDecode.seconds.toFixed(2)} s + sharp resize ${sharpSeconds.toFixed(2)} s ` +
+      `(${((fullDecode.seconds + sharpSeconds) / scaledByFfmpeg.seconds).toFixed(2)}× the ffmpeg-only path)`,
+  );
 }
 
 await main();

@@ -66,7 +66,11 @@ export { EpisodeModel } from './fusion/episodeModel.js';
 export type { DetectionResult } from './fusion/detectionResult.js';
 export { type Mode, MODES } from './fusion/modelConfig.js';
 export { type Provider, PROVIDER_NAMES } from './fusion/onnxBackend.js';
-export { DEFAULT_DECISION, type DecisionConfig, type TargetDecision } from './fusion/decisionConfig.js';
+export {
+  DEFAULT_DECISION,
+  type DecisionConfig,
+  type TargetDecision,
+} from './fusion/decisionConfig.js';
 export { clusterPositives, type Cluster } from './fusion/clusterPositives.js';
 export { pickInterval, type Interval as DetectedInterval } from './fusion/pickInterval.js';
 export { decide } from './fusion/decide.js';

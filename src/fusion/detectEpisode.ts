@@ -94,7 +94,9 @@ export async function detectEpisode(
     const introDecode: Span = { from: 0, to: Math.min(whole, intro.to + SPAN_CONTEXT) };
     const creditsDecode: Span = { from: Math.max(0, credits.from - SPAN_CONTEXT), to: whole };
     const spans =
-      introDecode.to >= creditsDecode.from ? [{ from: 0, to: whole }] : [introDecode, creditsDecode];
+      introDecode.to >= creditsDecode.from
+        ? [{ from: 0, to: whole }]
+        : [introDecode, creditsDecode];
     const total = spans.reduce((n, s) => n + (s.to - s.from), 0);
     let before = 0;
 

@@ -68,10 +68,48 @@ describe('per-second alignment', () => {
     // byte-wise, as a broadcast capture can); the tone is at 30 s.
     const a = clip('a.ts');
     const b = clip('b.ts');
-    const mux = ['-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-muxdelay', '0', '-muxpreload', '0', '-f', 'mpegts'];
-    ffmpeg('-f', 'lavfi', '-i', "color=black:size=96x64:rate=25:duration=20,format=rgb24,geq=r='2*T':g=0:b='255-2*T'", '-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono', '-t', '20', ...mux, a);
-    ffmpeg('-f', 'lavfi', '-i', "color=black:size=96x64:rate=25:duration=20,format=rgb24,geq=r='2*(T+20)':g=0:b='255-2*(T+20)'",
-      '-f', 'lavfi', '-i', "aevalsrc='if(between(t\\,10\\,11)\\,0.5*sin(2*PI*1000*t)\\,0)':s=22050:d=20", ...mux, '-output_ts_offset', '20', b);
+    const mux = [
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'aac',
+      '-muxdelay',
+      '0',
+      '-muxpreload',
+      '0',
+      '-f',
+      'mpegts',
+    ];
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      "color=black:size=96x64:rate=25:duration=20,format=rgb24,geq=r='2*T':g=0:b='255-2*T'",
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=44100:cl=mono',
+      '-t',
+      '20',
+      ...mux,
+      a,
+    );
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      "color=black:size=96x64:rate=25:duration=20,format=rgb24,geq=r='2*(T+20)':g=0:b='255-2*(T+20)'",
+      '-f',
+      'lavfi',
+      '-i',
+      "aevalsrc='if(between(t\\,10\\,11)\\,0.5*sin(2*PI*1000*t)\\,0)':s=22050:d=20",
+      ...mux,
+      '-output_ts_offset',
+      '20',
+      b,
+    );
     rateChange = clip('rate-change.ts');
     writeFileSync(rateChange, Buffer.concat([readFileSync(a), readFileSync(b)]));
     cfr = timeCodedClip('cfr25.mkv', { seconds: 40, rate: '25', toneAt: 20 });

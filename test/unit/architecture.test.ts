@@ -28,7 +28,9 @@ function files(dir: string): string[] {
 }
 const area = (file: string) => relative(SRC, file).split('/')[0]!;
 const importsOf = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
+  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map(
+    (m) => m[1]!,
+  );
 
 describe('module boundaries', () => {
   const all = files(SRC);
@@ -43,14 +45,17 @@ describe('module boundaries', () => {
       for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
         const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
         const [from, to] = [area(file), area(target)];
-        if (from !== to && !(RANK[to]! < RANK[from]!)) wrong.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+        if (from !== to && !(RANK[to]! < RANK[from]!))
+          wrong.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
       }
     }
     expect(wrong).toEqual([]);
   });
 
   it('only one module imports onnxruntime-node', () => {
-    const users = all.filter((f) => importsOf(f).includes('onnxruntime-node')).map((f) => relative(SRC, f));
+    const users = all
+      .filter((f) => importsOf(f).includes('onnxruntime-node'))
+      .map((f) => relative(SRC, f));
     expect(users.length).toBeLessThanOrEqual(1);
   });
 });
