@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus, type BuildCorpusResult } from '../../src/corpus/buildCorpus.js';
@@ -11,7 +12,13 @@ import { parseTimecode } from '../../src/labels/timecode.js';
 import type { LabelsJsonEntry } from '../../src/labels/types.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
 
-const MEDIA = process.env.INTRODETECT_MEDIA ?? '/work/shared/media';
+// The shared media pool sits beside the checkout (../shared/media), as on CI.
+const MEDIA =
+  process.env.INTRODETECT_MEDIA ??
+  [resolve(import.meta.dirname, '../../../shared/media'), '/work/shared/media'].find((p) =>
+    existsSync(p),
+  ) ??
+  '../shared/media';
 const RATE = 8000;
 
 /** A media pool that exists only on paper: enough for planning, nothing to render. */
@@ -294,4 +301,49 @@ describe('corpus build (tiny, rendered)', () => {
       buildCorpus({ media: MEDIA, out, corpus: { ...options, seed: 4 }, log: () => {} }),
     ).rejects.toThrow(/other options/);
   });
+
+  it('trains on the corpus and the trained model detects through the CLI (the whole pipeline)', async () => {
+    const work = join(out, 'train');
+    const train = await execa(
+      'node',
+      [
+        'dist/cli/main.js',
+        'train',
+        '--labels',
+        join(out, 'labels.json'),
+        '--mode',
+        'vision',
+        '--work',
+        work,
+        '--epochs',
+        '1',
+        '--set',
+        'max_steps=2',
+        '--set',
+        'min_window=20',
+        '--set',
+        'max_window=40',
+      ],
+      { reject: false },
+    );
+    expect(train.stderr).toMatch(/features \[4\/4\]/);
+    expect(train.exitCode, train.stderr).toBe(0);
+    const models = join(work, 'models', 'vision');
+    for (const f of ['model.json', 'vision-encoder.onnx', 'sequence.onnx'])
+      expect(existsSync(join(models, f))).toBe(true);
+    const episode = join(out, Object.values(labels)[0]!.file!);
+    const detect = await execa(
+      'node',
+      ['dist/cli/main.js', 'detect', episode, '--models', models],
+      { reject: false },
+    );
+    expect(detect.exitCode, detect.stderr).toBe(0);
+    const result = JSON.parse(detect.stdout) as {
+      id: string;
+      mode: string;
+      probabilities: { intro: { values: number[] } };
+    };
+    expect(result.mode).toBe('vision');
+    expect(result.probabilities.intro.values.length).toBeGreaterThan(10);
+  }, 600_000);
 });

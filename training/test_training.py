@@ -1,0 +1,87 @@
+"""Checks of the training code (no pytest needed):  /usr/bin/python3 training/test_training.py"""
+import math
+import os
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from data import parse_labels, parse_time, sample_window, targets, to_tensors  # noqa: E402
+from model import IntroDetector, ModelConfig  # noqa: E402
+
+LABELS = os.path.join(HERE, '..', 'test', 'fixtures', 'labels')
+
+
+def test_parse_time():
+    assert parse_time('0:01:02') == 62
+    assert parse_time('0:10:12.400') == 612.4
+    assert parse_time('1:05') == 65
+    assert parse_time(95) == 95.0
+
+
+def test_corpus_labels():
+    lab = parse_labels(os.path.join(LABELS, 'corpus-labels.json'))
+    e = lab['show1_s01e01']
+    assert e['intro'] == (30, 70) and e['credits'] == (580, 612.4) and e['split'] == 'train'
+    e = lab['show1_s01e02']
+    assert e['intro'] is None and e['credits'] == (590, math.inf)
+    assert lab['show2_s01e01']['credits'] is None
+
+
+def test_seeds_labels_repairs_and_unknown_credits():
+    lab = parse_labels(os.path.join(LABELS, 'seeds-labels.json'))
+    assert lab['-220020068_456255400']['intro'] == (70, 100)      # minute slip
+    assert lab['-220020068_456255401']['intro'] == (145, 220)     # swapped
+    assert lab['-220020068_456255402']['intro'] is None           # start == end
+    assert all(v['credits'] == 'unknown' for v in lab.values())
+
+
+def test_targets_half_open_and_masked():
+    y, m = targets({'intro': (2, 4), 'credits': 'unknown'}, 6)
+    assert y[:, 0].tolist() == [0, 0, 1, 1, 0, 0]
+    assert m[:, 0].all() and not m[:, 1].any()
+    y, _ = targets({'intro': None, 'credits': (3.5, math.inf)}, 6, origin=10)
+    assert y[:, 1].all() and not y[:, 0].any()
+
+
+def test_mel_windows_are_the_dump_slices():
+    T = 4
+    mel = np.random.RandomState(0).rand(T * 50 + 450, 64).astype(np.float32)
+    frames = np.zeros((T, 64, 64, 3), np.uint8)
+    x, w = to_tensors(frames, mel)
+    assert x.shape == (T, 3, 64, 64) and w.shape == (T, 500, 64)
+    for t in range(T):
+        assert np.array_equal(w[t].numpy(), mel[t * 50: t * 50 + 500])
+
+
+def test_sample_window_bounds():
+    rng = np.random.RandomState(0)
+    cfg = SimpleNamespace(min_window=300, max_window=600, max_shift=30,
+                          window_kinds=(0.4, 0.4, 0.2))
+    for T in (38, 299, 700, 3000):
+        for _ in range(50):
+            a, b = sample_window(SimpleNamespace(seconds=T), rng, cfg)
+            assert 0 <= a < b <= T and b - a == min(T, b - a)
+
+
+def test_model_shapes():
+    torch.manual_seed(0)
+    for mode, d in (('vision', 64), ('fused', 128)):
+        m = IntroDetector(ModelConfig(mode=mode)).eval()
+        e = m.embed(torch.rand(5, 3, 64, 64), torch.rand(5, 500, 64))
+        assert e.shape == (5, d)
+        p = m.sequence(e.unsqueeze(0))
+        assert p.shape == (1, 5, 2) and (p > 0).all() and (p < 1).all()
+
+
+if __name__ == '__main__':
+    n = 0
+    for name, fn in list(globals().items()):
+        if name.startswith('test_') and callable(fn):
+            fn()
+            n += 1
+            print('ok', name)
+    print(f'{n} passed')
