@@ -150,48 +150,18 @@ async function main() {
 
   // 3. Scaling frames to the model size: ffmpeg's scaler inside the decode vs full frames + sharp.
   const n = Math.min(120, span);
-  const scaledByFfmpeg = await timed('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-t',
-    String(n),
-    '-i',
-    file,
-    '-an',
-    '-vf',
-    'fps=1:round=up,scale=64:64:flags=area',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    '-',
-  ]);
+  /** 1-fps RGB frames of the first n seconds, through the video filter `vf`, to `out`. */
+  const rgbFrames = (vf: string, out: string) => [
+    ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-t', String(n), '-i', file, '-an'],
+    ...['-vf', vf, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', out],
+  ];
+  const scaledByFfmpeg = await timed(
+    'ffmpeg',
+    rgbFrames('fps=1:round=up,scale=64:64:flags=area', '/dev/null'),
+  );
   const w = info.video?.width ?? 0;
   const h = info.video?.height ?? 0;
-  const full = execFileSync(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-nostdin',
-      '-t',
-      String(n),
-      '-i',
-      file,
-      '-an',
-      '-vf',
-      'fps=1:round=up',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      '-',
-    ],
-    { maxBuffer: 2 ** 31 },
-  );
+  const full = execFileSync('ffmpeg', rgbFrames('fps=1:round=up', '-'), { maxBuffer: 2 ** 31 });
   const t1 = performance.now();
   const frameBytes = w * h * 3;
   for (let i = 0; i + frameBytes <= full.length; i += frameBytes) {
@@ -201,25 +171,7 @@ async function main() {
       .toBuffer();
   }
   const sharpSeconds = (performance.now() - t1) / 1000;
-  const fullDecode = await timed('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-t',
-    String(n),
-    '-i',
-    file,
-    '-an',
-    '-vf',
-    'fps=1:round=up',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    '-y',
-    '/dev/null',
-  ]);
+  const fullDecode = await timed('ffmpeg', rgbFrames('fps=1:round=up', '/dev/null'));
   console.log(
     `\nscaling ${n} frames ${w}×${h} → 64×64: ffmpeg scale filter in the decode ${scaledByFfmpeg.seconds.toFixed(2)} s in all; ` +
       `full-size frames out of ffmpeg ${fullDecode.seconds.toFixed(2)} s + sharp resize ${sharpSeconds.toFixed(2)} s ` +
