@@ -75,3 +75,7 @@ export { clusterPositives, type Cluster } from './fusion/clusterPositives.js';
 export { pickInterval, type Interval as DetectedInterval } from './fusion/pickInterval.js';
 export { decide } from './fusion/decide.js';
 export { formatResult, type OutputFormat } from './fusion/formats/index.js';
+
+export { detectStream, STREAM_DEFAULTS, type StreamDetectOptions } from './live/detectStream.js';
+export { formatStreamEvent, type StreamEvent } from './live/streamEvent.js';
+export { FolderWatcher } from './watch/folderWatcher.js';

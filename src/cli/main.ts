@@ -6,6 +6,7 @@ import { registerCorpus } from './commands/corpus.js';
 import { registerDetect } from './commands/detect.js';
 import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
+import { registerStream } from './commands/stream.js';
 import { registerTrain } from './commands/train.js';
 import { registerWatch } from './commands/watch.js';
 
@@ -24,6 +25,7 @@ registerEval(program);
 registerTrain(program);
 registerCompare(program);
 registerWatch(program);
+registerStream(program);
 
 try {
   await program.parseAsync(process.argv);
