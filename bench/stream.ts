@@ -22,15 +22,16 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   rmSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
+import { mediaPathOf } from '../src/features/featurizeLabelled.js';
 import { EpisodeModel } from '../src/fusion/episodeModel.js';
+import { readLabels } from '../src/labels/readLabels.js';
 import { detectStream, STREAM_DEFAULTS, type DecidedSecond } from '../src/live/detectStream.js';
 
 const args = process.argv.slice(2);
@@ -162,24 +163,19 @@ interface LabelledEpisode {
   introEnd: number[];
 }
 
-/** A corpus episode and its true intro end(s), when the corpus has labels. */
-function corpusEpisode(): LabelledEpisode | undefined {
-  if (!existsSync(LABELS)) return undefined;
-  try {
-    const raw = JSON.parse(readFileSync(LABELS, 'utf8')) as unknown;
-    const list = Array.isArray(raw) ? raw : Object.values(raw as Record<string, unknown>);
-    for (const e of list as Array<Record<string, unknown>>) {
-      const file = (e.file ?? e.path) as string | undefined;
-      const intro = e.intro as { end?: number } | null | undefined;
-      if (file && intro?.end !== undefined) {
-        const path = existsSync(file) ? file : join('.cache/corpus', file);
-        if (existsSync(path)) return { file: path, introEnd: [intro.end] };
-      }
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
+/**
+ * A labelled episode and its true intro end: `--labels FILE` (any format `eval` reads; default
+ * .cache/corpus/labels.json) and `--episode ID` (default: the first episode with an intro).
+ */
+async function corpusEpisode(): Promise<LabelledEpisode | undefined> {
+  const labelsFile = flag('labels', LABELS);
+  if (!existsSync(labelsFile)) return undefined;
+  const { labels } = await readLabels(labelsFile);
+  const wanted = flag('episode', '');
+  const label = labels.find((l) => (wanted ? l.id === wanted : l.intro));
+  const file = label ? mediaPathOf(label, dirname(labelsFile)) : undefined;
+  if (!label?.intro || !file) return undefined;
+  return { file, introEnd: [label.intro.end] };
 }
 
 async function serve(root: string): Promise<{ url: string; close: () => void }> {
@@ -206,7 +202,7 @@ async function latency(): Promise<void> {
   const lookaheads = flag('lookahead', '0,3,6,10').split(',').map(Number);
   const seconds = Number(flag('seconds', '60'));
   const dir = mkdtempSync(join(tmpdir(), 'introdetect-bench-stream-'));
-  let episode = TRAINED ? corpusEpisode() : undefined;
+  let episode = TRAINED ? await corpusEpisode() : undefined;
   episode ??= { file: await makeEpisode(dir, seconds), introEnd: [] };
   const model = await EpisodeModel.load(MODELS);
   console.log(`# latency: live HLS (ffmpeg -re, hls_time 2) of ${episode.file}, models ${MODELS}`);
@@ -279,7 +275,7 @@ async function latency(): Promise<void> {
 async function lookahead(): Promise<void> {
   const lookaheads = flag('lookahead', '0,3,6,10,20').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'introdetect-bench-la-'));
-  const ep = (TRAINED ? corpusEpisode() : undefined) ?? {
+  const ep = (TRAINED ? await corpusEpisode() : undefined) ?? {
     file: await makeEpisode(dir, 240),
     introEnd: [],
   };

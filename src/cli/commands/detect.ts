@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
 import { detectEpisode, type DetectProgress } from '../../fusion/detectEpisode.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
@@ -12,7 +12,7 @@ import {
 } from '../../fusion/formats/index.js';
 import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxBackend.js';
-import { decodeOptionsFrom } from '../options.js';
+import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface DetectCliOptions {
   mode?: Mode;
@@ -25,15 +25,7 @@ interface DetectCliOptions {
   threads: number;
 }
 
-const cli =
-  <T>(parse: (v: string) => T) =>
-  (v: string): T => {
-    try {
-      return parse(v);
-    } catch (err) {
-      throw new CommanderArgumentError(err instanceof Error ? err.message : String(err));
-    }
-  };
+const cli = commanderParser;
 
 const fraction = cli((v: string) => {
   const n = Number(v);
@@ -41,11 +33,7 @@ const fraction = cli((v: string) => {
   return n;
 });
 
-const positiveInt = cli((v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`"${v}" is not a whole number >= 1.`);
-  return n;
-});
+const positiveInt = wholeNumberAtLeast(1);
 
 export function registerDetect(program: Command): void {
   program

@@ -1,4 +1,4 @@
-import { InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { lastValueFrom, tap } from 'rxjs';
 import { AbortedError, InvalidArgumentError } from '../../errors.js';
 import { MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
@@ -6,7 +6,7 @@ import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxB
 import { detectStream, STREAM_DEFAULTS } from '../../live/detectStream.js';
 import type { StreamNotice } from '../../live/reconnectingSamples.js';
 import { formatStreamEvent, STREAM_FORMATS, type StreamFormat } from '../../live/streamEvent.js';
-import { decodeOptionsFrom } from '../options.js';
+import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface StreamCliOptions {
   mode?: Mode;
@@ -20,22 +20,9 @@ interface StreamCliOptions {
   threads: number;
 }
 
-const cli =
-  <T>(parse: (v: string) => T) =>
-  (v: string): T => {
-    try {
-      return parse(v);
-    } catch (err) {
-      throw new CommanderArgumentError(err instanceof Error ? err.message : String(err));
-    }
-  };
+const cli = commanderParser;
 
-const wholeNumber = (min: number) =>
-  cli((v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`"${v}" is not a whole number >= ${min}.`);
-    return n;
-  });
+const wholeNumber = wholeNumberAtLeast;
 
 const parseFormat = (v: string): StreamFormat => {
   if ((STREAM_FORMATS as readonly string[]).includes(v)) return v as StreamFormat;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError, ModelNotFoundError } from '../../errors.js';
 import type { DetectOptions } from '../../fusion/detectEpisode.js';
 import type { DetectionResult } from '../../fusion/detectionResult.js';
@@ -10,7 +10,7 @@ import { FolderWatcher } from '../../watch/folderWatcher.js';
 import { parseExtensions } from '../../watch/mediaFiles.js';
 import type { ProcessFile } from '../../watch/processFile.js';
 import { formatWatchEvent } from '../../watch/watchEvents.js';
-import { decodeOptionsFrom } from '../options.js';
+import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface WatchCliOptions {
   out?: string;
@@ -29,21 +29,9 @@ interface WatchCliOptions {
   once: boolean;
 }
 
-const cli =
-  <T>(parse: (v: string) => T) =>
-  (v: string): T => {
-    try {
-      return parse(v);
-    } catch (err) {
-      throw new CommanderArgumentError(err instanceof Error ? err.message : String(err));
-    }
-  };
+const cli = commanderParser;
 
-const wholeNumber = cli((v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`"${v}" is not a whole number >= 1.`);
-  return n;
-});
+const wholeNumber = wholeNumberAtLeast(1);
 
 const seconds = cli((v: string) => {
   const n = Number(v);
