@@ -7,7 +7,7 @@ import type { CorpusOptions, CorpusPlan, EpisodePlan, MediaPool, SeriesPlan } fr
 
 export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = {
   seed: 1,
-  series: 6,
+  series: 12,
   episodes: 4,
   minMinutes: 4,
   maxMinutes: 6,
