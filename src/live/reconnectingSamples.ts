@@ -126,10 +126,14 @@ export function reconnectingSamples(
       const origin = delivered;
       const from = seekable() && origin > 0 ? origin : 0;
       let announced = !reconnecting;
+      // A live HLS playlist reopened after a drop starts at its live edge, not 3 segments back
+      // (which would re-analyse content already delivered).
+      const liveEdge = reconnecting && info?.live === true && looksLikeHls(input, info.formatName);
       inner = secondSamples(input, {
         ...options.decode,
         ...(info ? { info } : {}),
         ...(from > 0 ? { from } : {}),
+        ...(liveEdge ? { inputOptions: ['-live_start_index', '-1'] } : {}),
         ...(signal ? { signal } : {}),
       }).subscribe({
         next(sample) {

@@ -39,6 +39,8 @@ export interface DecodeOptions extends LocateFfmpegOptions {
   info?: MediaInfo;
   /** Backpressure from an asynchronous consumer (see Demand). */
   demand?: Demand;
+  /** Extra ffmpeg input options, placed before `-i` (e.g. `['-live_start_index', '-1']`). */
+  inputOptions?: readonly string[];
   /** Network inputs: give up when no data arrives for this long (ms, default 30 s). */
   readTimeoutMs?: number;
   signal?: AbortSignal;
@@ -111,6 +113,7 @@ export function decodeArgs(
     readTimeoutMs: number;
     /** Seconds of silence to put before the audio (it starts this much after the video). */
     audioDelay?: number;
+    inputOptions?: readonly string[];
   },
 ): string[] {
   const args = ['-hide_banner', '-nostats', '-loglevel', 'warning'];
@@ -120,6 +123,7 @@ export function decodeArgs(
   }
   if (opts.from > 0) args.push('-ss', opts.from.toFixed(3));
   if (opts.to !== undefined) args.push('-t', (opts.to - opts.from).toFixed(3));
+  if (opts.inputOptions) args.push(...opts.inputOptions);
   args.push('-i', input === '-' ? 'pipe:0' : input);
   const q = opts.optionalMaps ? '?' : '';
   if (opts.video) {
@@ -237,6 +241,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         optionalMaps: false,
         readTimeoutMs: options.readTimeoutMs ?? 30_000,
         audioDelay: audioStartDelay(info, from),
+        ...(options.inputOptions ? { inputOptions: options.inputOptions } : {}),
       });
       const child = spawnFfmpeg(ffmpeg, args, {
         extraPipes: wantAudio ? [PCM_FD] : [],
