@@ -98,7 +98,7 @@ export function mixTo(labels: readonly string[], seconds: number, out: string): 
 }
 
 /** Encoder arguments of every intermediate part (fast, near-lossless, PCM audio, Matroska). */
-export function partOutputArgs(fps: number): string[] {
+export function partOutputArgs(fps: number, crf = 16): string[] {
   return [
     '-map',
     '[v]',
@@ -109,7 +109,7 @@ export function partOutputArgs(fps: number): string[] {
     '-preset',
     'ultrafast',
     '-crf',
-    '16',
+    String(crf),
     '-pix_fmt',
     'yuv420p',
     '-g',

@@ -1,3 +1,4 @@
+import { partOutputArgs } from './filters.js';
 import type { RenderContext } from './renderContext.js';
 import { runFfmpeg } from './runFfmpeg.js';
 import type { IntroVariant } from './types.js';
@@ -27,22 +28,8 @@ export async function applyIntroVariant(
       cached,
       '-filter_complex',
       `[0:v]${vf}[v];[0:a]${af}[a]`,
-      '-map',
-      '[v]',
-      '-map',
-      '[a]',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-crf',
-      variant === 'reencode' ? '26' : '16',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'pcm_s16le',
-      '-f',
-      'matroska',
+      // A re-encode is a visibly lossier copy; the fades keep the parts' quality.
+      ...partOutputArgs(ctx.fps, variant === 'reencode' ? 26 : 16),
       out,
     ],
     `intro variant ${variant}`,
