@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { EpisodeLabel } from '../labels/types.js';
-import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import { dumpFeatures } from './dumpFeatures.js';
+import { ffmpegOptionsOf, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 
 export interface FeaturizeOptions extends LocateFfmpegOptions {
   /** Folder the episodes' `file` paths are relative to (default: the labels file's folder). */
@@ -56,7 +56,7 @@ export async function featurizeLabelled(
     try {
       if (!media) throw new Error(`no media file for ${label.id} in ${options.mediaDir}`);
       const meta = await dumpFeatures(media, out, {
-        ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+        ...ffmpegOptionsOf(options),
         audio: options.audio ?? true,
         ...(options.signal ? { signal: options.signal } : {}),
       });

@@ -1,6 +1,5 @@
 import { basename, extname } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import { probe } from '../streams/probe.js';
 import { decide } from './decide.js';
 import type { TargetDecision } from './decisionConfig.js';
@@ -10,6 +9,7 @@ import { EpisodeModel, type Matrix } from './episodeModel.js';
 import { defaultModelDir, type Mode } from './modelConfig.js';
 import type { Provider } from './onnxBackend.js';
 import type { Interval } from './pickInterval.js';
+import { ffmpegOptionsOf, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 
 export interface DetectProgress {
   /** Seconds decoded and embedded so far, over all spans. */
@@ -56,11 +56,7 @@ export async function detectEpisode(
   options: DetectOptions = {},
 ): Promise<DetectionResult> {
   const { signal } = options;
-  const ffmpeg: LocateFfmpegOptions = {
-    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-    ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  };
+  const ffmpeg: LocateFfmpegOptions = ffmpegOptionsOf(options);
   const info = await probe(input, { ...ffmpeg, ...(signal ? { signal } : {}) });
   if (info.duration === undefined || !Number.isFinite(info.duration)) {
     throw new InvalidArgumentError(

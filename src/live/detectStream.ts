@@ -7,11 +7,11 @@ import { EpisodeModel } from '../fusion/episodeModel.js';
 import { defaultModelDir, type Mode } from '../fusion/modelConfig.js';
 import type { Provider } from '../fusion/onnxBackend.js';
 import { Demand } from '../streams/demand.js';
-import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import { EmbeddingRing } from './embeddingRing.js';
 import { IntervalTracker, type TrackedEdge } from './intervalTracker.js';
 import { reconnectingSamples, type StreamNotice } from './reconnectingSamples.js';
 import type { StreamEvent } from './streamEvent.js';
+import { ffmpegOptionsOf, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 
 /** Defaults of the live detector (documented in the README, `stream`). */
 export const STREAM_DEFAULTS = Object.freeze({
@@ -226,9 +226,7 @@ export function detectStream(
           ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
           ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
           decode: {
-            ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
-            ...(options.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
-            ...(options.env ? { env: options.env } : {}),
+            ...ffmpegOptionsOf(options),
             ...(options.stdin ? { stdin: options.stdin } : {}),
             ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
             audio: m.config.mode === 'fused',

@@ -12,6 +12,7 @@ import type { DecodeOptions } from '../streams/decode.js';
 import { isRemote } from '../streams/inputErrors.js';
 import { type MediaInfo, probe } from '../streams/probe.js';
 import { looksLikeHls, playlistHasEnded } from './playlistEnded.js';
+import { ffmpegOptionsOf } from '../streams/locateFfmpeg.js';
 
 /** What the reader tells the user about the connection (printed on stderr by the CLI). */
 export type StreamNotice =
@@ -112,9 +113,7 @@ export function reconnectingSamples(
       try {
         if (input !== '-' && info === undefined) {
           info = await probe(input, {
-            ...(options.decode?.ffmpegPath ? { ffmpegPath: options.decode.ffmpegPath } : {}),
-            ...(options.decode?.ffprobePath ? { ffprobePath: options.decode.ffprobePath } : {}),
-            ...(options.decode?.env ? { env: options.decode.env } : {}),
+            ...ffmpegOptionsOf(options.decode),
             ...(signal ? { signal } : {}),
           });
         }

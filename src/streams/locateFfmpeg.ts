@@ -101,3 +101,12 @@ export function locateFfmpeg(options: LocateFfmpegOptions = {}): FfmpegPaths {
       `or ${FFMPEG_ENV}=PATH (ffprobe is taken from the same folder, or from ${FFPROBE_ENV}).`,
   );
 }
+
+/** Just the ffmpeg-locating fields of a larger options object (to pass on to probe/decode). */
+export function ffmpegOptionsOf(options: LocateFfmpegOptions | undefined): LocateFfmpegOptions {
+  return {
+    ...(options?.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    ...(options?.ffprobePath ? { ffprobePath: options.ffprobePath } : {}),
+    ...(options?.env ? { env: options.env } : {}),
+  };
+}
