@@ -5,9 +5,8 @@ import { decide } from './decide.js';
 import type { TargetDecision } from './decisionConfig.js';
 import type { DetectionResult } from './detectionResult.js';
 import { embedSpan } from './embedSpan.js';
-import { EpisodeModel, type Matrix } from './episodeModel.js';
-import { defaultModelDir, type Mode } from './modelConfig.js';
-import type { Provider } from './onnxBackend.js';
+import type { Matrix } from './episodeModel.js';
+import { modelFor, type ModelChoice } from './modelChoice.js';
 import type { Interval } from './pickInterval.js';
 import { ffmpegOptionsOf, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 
@@ -18,23 +17,14 @@ export interface DetectProgress {
   total: number;
 }
 
-export interface DetectOptions extends LocateFfmpegOptions {
-  /** Default `fused`, or what `modelDir`'s model.json says when only modelDir is given. */
-  mode?: Mode;
-  /** Model folder (default: `models/<mode>/` in the package). */
-  modelDir?: string;
-  provider?: Provider;
+export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   /** Fraction of the file searched for the intro, from the start (default: model.json, 0.5). */
   introSpan?: number;
   /** Fraction searched for the credits, up to the end (default: model.json, 0.25). */
   creditsSpan?: number;
   /** Seconds per inference batch (default 64). */
   batchSize?: number;
-  intraOpThreads?: number;
-  /** An already loaded model (several files, one worker); detectEpisode then does not dispose it. */
-  model?: EpisodeModel;
   onProgress?: (progress: DetectProgress) => void;
-  onWarning?: (message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -64,16 +54,7 @@ export async function detectEpisode(
     );
   }
   const duration = info.duration;
-  const own = options.model === undefined;
-  const model =
-    options.model ??
-    (await EpisodeModel.load(options.modelDir ?? defaultModelDir(options.mode ?? 'fused'), {
-      ...(options.mode ? { mode: options.mode } : {}),
-      ...(options.provider ? { provider: options.provider } : {}),
-      ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      ...(signal ? { signal } : {}),
-    }));
+  const { model, owned: own } = await modelFor(options, signal);
   try {
     const { decision, mode } = model.config;
     const introSpan = checkFraction(options.introSpan ?? decision.intro.span, 'intro span');

@@ -3,9 +3,8 @@ import { Observable } from 'rxjs';
 import { AbortedError, InvalidArgumentError } from '../errors.js';
 import type { SecondSample } from '../features/joinSeconds.js';
 import { TARGETS, type DecisionConfig } from '../fusion/decisionConfig.js';
-import { EpisodeModel } from '../fusion/episodeModel.js';
-import { defaultModelDir, type Mode } from '../fusion/modelConfig.js';
-import type { Provider } from '../fusion/onnxBackend.js';
+import type { EpisodeModel } from '../fusion/episodeModel.js';
+import { modelFor, type ModelChoice } from '../fusion/modelChoice.js';
 import { Demand } from '../streams/demand.js';
 import { EmbeddingRing } from './embeddingRing.js';
 import { IntervalTracker, type TrackedEdge } from './intervalTracker.js';
@@ -37,14 +36,7 @@ export interface DecidedSecond {
   decidedAtMs: number;
 }
 
-export interface StreamDetectOptions extends LocateFfmpegOptions {
-  mode?: Mode;
-  /** Model folder (default: models/<mode>/ in the package). */
-  modelDir?: string;
-  /** An already loaded model; detectStream then does not dispose it. */
-  model?: EpisodeModel;
-  provider?: Provider;
-  intraOpThreads?: number;
+export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   /** Seconds the sequence model sees, ending at the newest second (default 300). */
   window?: number;
   /** Future seconds second t waits for before it is decided (default 4). */
@@ -62,7 +54,6 @@ export interface StreamDetectOptions extends LocateFfmpegOptions {
   /** What ffmpeg reads for input `-` (default: process.stdin). */
   stdin?: Readable;
   onNotice?: (notice: StreamNotice) => void;
-  onWarning?: (message: string) => void;
   onDecided?: (d: DecidedSecond) => void;
   signal?: AbortSignal;
 }
@@ -105,15 +96,7 @@ export function detectStream(
           `--window (${window} s) must exceed --lookahead (${lookahead} s) by at least ${hop + 8} s.`,
         );
       }
-      model =
-        options.model ??
-        (await EpisodeModel.load(options.modelDir ?? defaultModelDir(options.mode ?? 'fused'), {
-          ...(options.mode ? { mode: options.mode } : {}),
-          ...(options.provider ? { provider: options.provider } : {}),
-          ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
-          ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-          signal,
-        }));
+      model = (await modelFor(options, signal)).model; // disposed below unless options.model
       if (closed) return;
       const m = model;
       const decision = options.decision ?? m.config.decision;
