@@ -5,30 +5,14 @@ import { AbortedError } from '../../src/errors.js';
 import { dumpFeatures } from '../../src/features/dumpFeatures.js';
 import { secondSamples } from '../../src/features/secondSamples.js';
 import { Demand } from '../../src/streams/demand.js';
-import { ffmpeg, ffmpegPidsMentioning, scratch } from '../helpers/clips.js';
+import { ffmpegPidsMentioning, scratch, testClip } from '../helpers/clips.js';
 
 const tmp = scratch();
 let long: string;
 
 beforeAll(() => {
   long = tmp.path('long five minutes.mkv'); // a space in the path, on purpose
-  ffmpeg(
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=160x90:rate=25:duration=300',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=duration=300',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-c:a',
-    'aac',
-    long,
-  );
+  testClip(long, 300);
 });
 afterAll(() => tmp.cleanup());
 

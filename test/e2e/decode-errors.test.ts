@@ -8,7 +8,7 @@ import { secondSamples } from '../../src/features/secondSamples.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
 import type { SecondSample } from '../../src/features/joinSeconds.js';
 import type { DecodeOptions } from '../../src/streams/decode.js';
-import { ffmpeg, scratch } from '../helpers/clips.js';
+import { ffmpeg, scratch, testClip } from '../helpers/clips.js';
 import { serveFolder, type LocalServer } from '../helpers/server.js';
 
 const tmp = scratch();
@@ -37,54 +37,10 @@ async function codeOf(input: string, options: DecodeOptions = {}): Promise<strin
 describe('typed errors, each raised by a real bad input', () => {
   let server: LocalServer;
   beforeAll(async () => {
-    ffmpeg(
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=160x90:rate=25:duration=30',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=duration=30',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-c:a',
-      'aac',
-      '-movflags',
-      '+faststart',
-      tmp.path('good.mp4'),
-    );
-    ffmpeg(
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=160x90:rate=25:duration=30',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=duration=30',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-c:a',
-      'aac',
-      tmp.path('good.ts'),
-    );
+    testClip(tmp.path('good.mp4'), 30, { extra: ['-movflags', '+faststart'] });
+    testClip(tmp.path('good.ts'), 30);
     ffmpeg('-f', 'lavfi', '-i', 'sine=duration=5', tmp.path('audio-only.m4a'));
-    ffmpeg(
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=160x90:rate=25:duration=5',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      tmp.path('video-only.mp4'),
-    );
+    testClip(tmp.path('video-only.mp4'), 5, { audio: false });
     writeFileSync(tmp.path('empty.mp4'), '');
     writeFileSync(
       tmp.path('random.mp4'),

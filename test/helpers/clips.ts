@@ -67,3 +67,24 @@ export function ffmpegPidsMentioning(needle: string): number[] {
     return [];
   }
 }
+
+/**
+ * The plain test clip: testsrc2 160×90 at 25 fps, H.264 (ultrafast) + a 440 Hz AAC tone
+ * (`audio: false` for a silent-film clip); `extra` output options go before the file name.
+ */
+export function testClip(
+  out: string,
+  seconds: number,
+  opts: { audio?: boolean; extra?: string[] } = {},
+): string {
+  const audio = opts.audio ?? true;
+  ffmpeg(
+    ...['-f', 'lavfi', '-i', `testsrc2=size=160x90:rate=25:duration=${seconds}`],
+    ...(audio ? ['-f', 'lavfi', '-i', `sine=duration=${seconds}`] : []),
+    ...['-c:v', 'libx264', '-preset', 'ultrafast'],
+    ...(audio ? ['-c:a', 'aac'] : []),
+    ...(opts.extra ?? []),
+    out,
+  );
+  return out;
+}
