@@ -33,9 +33,9 @@ export function fontOption(font: TextFont): string {
 
 const even = (n: number): number => 2 * Math.ceil(n / 2);
 
-/** Input arguments for a shot: the footage looped forever, entered at the shot's offset. */
-export function shotInput(mediaRoot: string, shot: Shot): string[] {
-  return ['-stream_loop', '-1', '-ss', String(shot.offset), '-i', join(mediaRoot, shot.file)];
+/** Input arguments for footage or music: the file looped forever, entered at its offset. */
+export function loopedInput(mediaRoot: string, src: { file: string; offset: number }): string[] {
+  return ['-stream_loop', '-1', '-ss', String(src.offset), '-i', join(mediaRoot, src.file)];
 }
 
 /** Filter chain turning input `index` into exactly `shot.seconds * fps` frames of W×H. */

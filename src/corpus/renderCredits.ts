@@ -1,12 +1,11 @@
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   audioChain,
   esc,
   fontOption,
   mixTo,
   partOutputArgs,
-  shotInput,
+  loopedInput,
   shotsGraph,
 } from './filters.js';
 import type { RenderContext } from './renderContext.js';
@@ -37,7 +36,7 @@ export async function renderCredits(
   let inputs = 0;
   if (part.background && part.background.length > 0) {
     for (const shot of part.background) {
-      args.push(...shotInput(ctx.mediaRoot, shot));
+      args.push(...loopedInput(ctx.mediaRoot, shot));
       inputs++;
     }
     graph.push(...shotsGraph(0, part.background, w, h, fps, 'bg0'));
@@ -73,14 +72,7 @@ export async function renderCredits(
     }
   }
   graph.push(`[bg]${texts.join(',')},format=yuv420p[v]`);
-  args.push(
-    '-stream_loop',
-    '-1',
-    '-ss',
-    String(part.music.offset),
-    '-i',
-    join(ctx.mediaRoot, part.music.file),
-  );
+  args.push(...loopedInput(ctx.mediaRoot, part.music));
   graph.push(audioChain(inputs++, part.music.gainDb, 0, 'm0'));
   graph.push(`[m0]afade=t=in:d=1,afade=t=out:st=${Math.max(0, d - 1.5)}:d=1.5[m]`);
   graph.push(mixTo(['m'], d, 'a'));

@@ -6,7 +6,7 @@ import {
   fontOption,
   mixTo,
   partOutputArgs,
-  shotInput,
+  loopedInput,
   shotsGraph,
 } from './filters.js';
 import type { RenderContext } from './renderContext.js';
@@ -69,7 +69,7 @@ export async function renderIntro(
   let inputs = 0;
   if (design.style === 'montage' && design.shots.length > 0) {
     for (const shot of design.shots) {
-      args.push(...shotInput(ctx.mediaRoot, shot));
+      args.push(...loopedInput(ctx.mediaRoot, shot));
       inputs++;
     }
     graph.push(...shotsGraph(0, design.shots, w, h, fps, 'bg'));

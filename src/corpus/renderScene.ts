@@ -5,14 +5,13 @@ import {
   fontOption,
   mixTo,
   partOutputArgs,
-  shotInput,
+  loopedInput,
   shotsGraph,
 } from './filters.js';
 import type { RenderContext } from './renderContext.js';
 import { runFfmpeg } from './runFfmpeg.js';
 import { speechFile } from './tts.js';
 import type { ScenePart } from './types.js';
-import { join } from 'node:path';
 
 const NOISE_SEED = 7;
 
@@ -23,7 +22,7 @@ export async function renderScene(ctx: RenderContext, part: ScenePart, out: stri
   const args: string[] = [];
   let inputs = 0;
   for (const shot of part.shots) {
-    args.push(...shotInput(ctx.mediaRoot, shot));
+    args.push(...loopedInput(ctx.mediaRoot, shot));
     inputs++;
   }
   const graph = shotsGraph(0, part.shots, w, h, fps, part.caption ? 'body' : 'v');
@@ -51,14 +50,7 @@ export async function renderScene(ctx: RenderContext, part: ScenePart, out: stri
     audio.push(`sp${i}`);
   }
   if (part.music) {
-    args.push(
-      '-stream_loop',
-      '-1',
-      '-ss',
-      String(part.music.offset),
-      '-i',
-      join(ctx.mediaRoot, part.music.file),
-    );
+    args.push(...loopedInput(ctx.mediaRoot, part.music));
     graph.push(audioChain(inputs++, part.music.gainDb, 0, 'mus'));
     audio.push('mus');
   }
