@@ -8,6 +8,7 @@ import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
 import { registerStream } from './commands/stream.js';
 import { registerTrain } from './commands/train.js';
+import { registerTune } from './commands/tune.js';
 import { registerWatch } from './commands/watch.js';
 
 const program = new Command();
@@ -24,6 +25,7 @@ registerFeatures(program);
 registerEval(program);
 registerTrain(program);
 registerCompare(program);
+registerTune(program);
 registerWatch(program);
 registerStream(program);
 

@@ -15,6 +15,7 @@ const RANK: Record<string, number> = {
   fusion: 5,
   eval: 5,
   watch: 6,
+  tuning: 6,
   live: 6,
   cli: 7,
   'index.ts': 8,

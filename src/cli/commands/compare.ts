@@ -2,14 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from '../../errors.js';
 import { computeMetrics, type EvalMetrics, type KindMetrics } from '../../eval/metrics.js';
 import type { EpisodePrediction } from '../../eval/predictionTypes.js';
 import { defaultMediaDir, mediaPathOf } from '../../features/featurizeLabelled.js';
 import { detectEpisode } from '../../fusion/detectEpisode.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
-import { defaultModelDir, type Mode } from '../../fusion/modelConfig.js';
+import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { readLabels } from '../../labels/readLabels.js';
+import { selectSplit } from '../../labels/selectSplit.js';
 import type { EpisodeLabel } from '../../labels/types.js';
 import { decodeOptionsFrom } from '../options.js';
 
@@ -22,6 +22,7 @@ interface CompareOpts {
   json?: string;
   predDir?: string;
   limit?: string;
+  modes: Mode[];
 }
 
 export interface ModeRun {
@@ -148,6 +149,12 @@ export function registerCompare(program: Command): void {
     .option('--vision-models <dir>', 'vision model folder (default: models/vision)')
     .option('--fused-models <dir>', 'fused model folder (default: models/fused)')
     .option('--limit <n>', 'at most this many episodes')
+    .option(
+      '--modes <list>',
+      'which modes to run, comma-separated',
+      (v: string) => [...new Set(v.split(',').map((m) => parseMode(m.trim())))],
+      [...MODES].reverse(),
+    )
     .option('--json <file>', "write both modes' full metrics as JSON")
     .option(
       '--pred-dir <dir>',
@@ -156,16 +163,12 @@ export function registerCompare(program: Command): void {
     .action(async (opts: CompareOpts, cmd: Command) => {
       const { labels, warnings } = await readLabels(opts.labels);
       for (const w of warnings) process.stderr.write(`labels: ${w}\n`);
-      const hasSplits = labels.some((l) => l.split !== undefined);
-      let chosen =
-        opts.split === 'all' || !hasSplits ? labels : labels.filter((l) => l.split === opts.split);
+      let chosen = selectSplit(labels, opts.split);
       if (opts.limit) chosen = chosen.slice(0, Number(opts.limit));
-      if (chosen.length === 0)
-        throw new InvalidArgumentError(`No labelled episodes in split "${opts.split}".`);
       const media = opts.media ?? defaultMediaDir(opts.labels);
       const ffmpeg = decodeOptionsFrom(cmd);
       const runs: ModeRun[] = [];
-      for (const mode of ['vision', 'fused'] as const) {
+      for (const mode of opts.modes) {
         const dir =
           (mode === 'vision' ? opts.visionModels : opts.fusedModels) ?? defaultModelDir(mode);
         const { run, predictions } = await runMode(mode, dir, chosen, media, ffmpeg);

@@ -1,0 +1,140 @@
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'dist/cli/main.js');
+
+/** Probabilities 0.9 inside [s, e), 0.4 on the three seconds either side, 0.05 elsewhere. */
+const blurred = (n: number, s: number, e: number): number[] =>
+  Array.from({ length: n }, (_, t) =>
+    t >= s && t < e ? 0.9 : t >= s - 3 && t < e + 3 ? 0.4 : 0.05,
+  );
+
+let dir: string;
+let model: string;
+let labels: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'introdetect-tune-'));
+  model = join(dir, 'model');
+  await cp(join(root, 'test/fixtures/models/tiny-fused'), model, { recursive: true });
+  const json = JSON.parse(await readFile(join(model, 'model.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  json.decision = { intro: { threshold: 0.3, span: 0.5 }, credits: { threshold: 0.5 } };
+  await writeFile(join(model, 'model.json'), JSON.stringify(json));
+  labels = join(dir, 'labels.json');
+  const entry = (start: string, end: string, split: string) => ({
+    name: 'x',
+    start,
+    end,
+    duration: 200,
+    split,
+    series: split,
+  });
+  await writeFile(
+    labels,
+    JSON.stringify({
+      v1: entry('0:00:10', '0:00:40', 'val'),
+      v2: entry('0:00:20', '0:00:35', 'val'),
+      t1: entry('0:00:05', '0:00:25', 'test'),
+    }),
+  );
+  await mkdir(join(dir, 'pred'));
+  for (const [id, s, e] of [
+    ['v1', 10, 40],
+    ['v2', 20, 35],
+    ['t1', 5, 25],
+  ] as const) {
+    await writeFile(
+      join(dir, 'pred', `${id}.json`),
+      JSON.stringify({
+        id,
+        duration: 200,
+        intro: null,
+        credits: null,
+        probabilities: { intro: { from: 0, values: blurred(100, s, e) } },
+      }),
+    );
+  }
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('introdetect tune', () => {
+  it('prints the current decision against the best ones found on the chosen split', async () => {
+    const r = await execa('node', [
+      cli,
+      'tune',
+      '--labels',
+      labels,
+      '--pred',
+      join(dir, 'pred'),
+      '--model',
+      model,
+      '--targets',
+      'intro',
+      '--top',
+      '2',
+    ]);
+    expect(r.stdout).toMatch(/^intro \(2 predictions, split val, \d+ decisions tried\)/);
+    expect(r.stdout).toMatch(/current +score +\d+\.\d .*±1 s +0\.0/);
+    expect(r.stdout).toMatch(/#1 +score 100\.0 .*±1 s 100\.0/);
+    expect(r.stdout).toContain('#2');
+    expect(r.stdout).not.toContain('#3');
+  });
+
+  it('--write stores the best decision in model.json and keeps the rest of the file', async () => {
+    const before = JSON.parse(await readFile(join(model, 'model.json'), 'utf8')) as {
+      mode: string;
+    };
+    await execa('node', [
+      cli,
+      'tune',
+      ...['--labels', labels, '--pred', join(dir, 'pred'), '--model', model, '--write'],
+    ]);
+    const after = JSON.parse(await readFile(join(model, 'model.json'), 'utf8')) as {
+      mode: string;
+      decision: { intro: { threshold: number; span: number } };
+    };
+    expect(after.mode).toBe(before.mode);
+    expect(after.decision.intro.threshold).toBeGreaterThanOrEqual(0.4);
+    expect(after.decision.intro.span).toBe(0.5);
+    // the written decision scores the test split's episode exactly too
+    const test = await execa('node', [
+      cli,
+      'tune',
+      ...['--labels', labels, '--pred', join(dir, 'pred'), '--model', model],
+      ...['--split', 'test', '--targets', 'intro'],
+    ]);
+    expect(test.stdout).toMatch(/current +score 100\.0/);
+  });
+
+  it('fails with a clear message when no prediction belongs to the split', async () => {
+    const r = await execa(
+      'node',
+      [
+        cli,
+        'tune',
+        '--labels',
+        labels,
+        '--pred',
+        join(dir, 'pred'),
+        '--model',
+        model,
+        '--split',
+        'train',
+      ],
+      { reject: false },
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/No labelled episodes in split "train"/);
+  });
+});
