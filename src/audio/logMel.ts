@@ -1,14 +1,4 @@
-import meyda from 'meyda';
-
-/** The part of meyda's (CommonJS) default export used here; its bundled types describe the ESM build. */
-interface MeydaConfig {
-  bufferSize: number;
-  sampleRate: number;
-  melBands: number;
-  windowingFunction: string;
-  extract(feature: 'melBands', signal: Float32Array): number[];
-}
-const Meyda = meyda as unknown as MeydaConfig;
+import { LogMelFrame } from './logMelFrame.js';
 import { MEL, PAD_SAMPLES } from './melConfig.js';
 
 /**
@@ -21,13 +11,9 @@ export class LogMelAnalyzer {
   #buffer = new Float32Array(MEL.fftSize * 64);
   #length = 0; // valid samples in #buffer
   #framesOut = 0;
-  readonly #frame = new Float32Array(MEL.fftSize);
+  readonly #frame = new LogMelFrame();
 
   constructor() {
-    Meyda.bufferSize = MEL.fftSize;
-    Meyda.sampleRate = MEL.sampleRate;
-    Meyda.melBands = MEL.bands;
-    Meyda.windowingFunction = 'hanning';
     this.#append(new Float32Array(PAD_SAMPLES));
   }
 
@@ -70,11 +56,7 @@ export class LogMelAnalyzer {
       this.#length >= MEL.fftSize ? Math.floor((this.#length - MEL.fftSize) / MEL.hop) + 1 : 0;
     const n = Math.max(0, Math.min(available, limit - this.#framesOut));
     const out = new Float32Array(n * MEL.bands);
-    for (let i = 0; i < n; i++) {
-      this.#frame.set(this.#buffer.subarray(i * MEL.hop, i * MEL.hop + MEL.fftSize));
-      const bands = Meyda.extract('melBands', this.#frame);
-      for (let b = 0; b < MEL.bands; b++) out[i * MEL.bands + b] = bands[b] ?? 0;
-    }
+    for (let i = 0; i < n; i++) this.#frame.compute(this.#buffer, i * MEL.hop, out, i * MEL.bands);
     // Drop consumed samples (keep the overlap the next frame needs).
     const consumed = n * MEL.hop;
     this.#buffer.copyWithin(0, consumed, this.#length);
