@@ -13,7 +13,7 @@ import {
 import { sameSignature, statSignature, type FileSignature } from './fileSignature.js';
 import { isMediaName, MEDIA_EXTENSIONS } from './mediaFiles.js';
 import type { ProcessFile } from './processFile.js';
-import { commitStaged, discardStaged, resultBase, stageResults } from './resultFiles.js';
+import { commitStaged, discardStaged, stageResults, uniqueResultBase } from './resultFiles.js';
 import { scanTree, type ScannedFile } from './scanTree.js';
 import { StabilityTracker } from './stabilityTracker.js';
 import { acquireStateLock, type StateLock } from './stateLock.js';
@@ -383,7 +383,11 @@ export class FolderWatcher {
       if (signal.aborted) throw new AbortedError({ cause: signal.reason });
       const staged = await stageResults(
         output,
-        resultBase({ root: this.root, outDir: this.#opts.outDir }, key),
+        uniqueResultBase(
+          { root: this.root, outDir: this.#opts.outDir },
+          key,
+          [...this.#store.entries()].map(([k]) => k),
+        ),
       );
       if (signal.aborted) {
         await discardStaged(staged);

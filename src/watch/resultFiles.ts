@@ -13,11 +13,36 @@ export interface ResultLayout {
   outDir?: string | undefined;
 }
 
-/** `Show/S1/ep1.mkv` → `<out or root>/Show/S1/ep1`; a result's path is this plus `.suffix`. */
-export function resultBase(layout: ResultLayout, key: string): string {
+/**
+ * `Show/S1/ep1.mkv` → `<out or root>/Show/S1/ep1`; a result's path is this plus `.suffix`
+ * (`ep1.edl` is where Kodi looks). With `keepExtension`: `<…>/Show/S1/ep1.mkv`.
+ */
+export function resultBase(layout: ResultLayout, key: string, keepExtension = false): string {
   const parts = key.split('/');
   const name = parts.pop() ?? key;
-  return join(layout.outDir ?? layout.root, ...parts, basename(name, extname(name)));
+  return join(
+    layout.outDir ?? layout.root,
+    ...parts,
+    keepExtension ? name : basename(name, extname(name)),
+  );
+}
+
+/**
+ * The result base of `key` that no other known file uses: `ep1.mp4` and `ep1.mkv` in one
+ * folder would both write `ep1.intro.json`, so a file whose plain base is already another
+ * known file's keeps its extension (`ep1.mp4.intro.json`). Results already written under a
+ * name are never taken over.
+ */
+export function uniqueResultBase(
+  layout: ResultLayout,
+  key: string,
+  others: Iterable<string>,
+): string {
+  const plain = resultBase(layout, key);
+  for (const other of others) {
+    if (other !== key && resultBase(layout, other) === plain) return resultBase(layout, key, true);
+  }
+  return plain;
 }
 
 function checkSuffix(suffix: string): void {

@@ -116,6 +116,18 @@ describe('FolderWatcher', () => {
     expect(existsSync(join(root, 'out/.introdetect-watch.json'))).toBe(true);
   });
 
+  it('gives ep1.mp4 and ep1.mkv in one folder results of their own: the second keeps its extension', async () => {
+    put('Show/ep1.mkv', 'video mkv');
+    await once();
+    put('Show/ep1.mp4', 'video mp4, longer');
+    await once();
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(root, 'in/Show', name), 'utf8')) as { bytes: number };
+    expect(read('ep1.intro.json').bytes).toBe('video mkv'.length);
+    expect(read('ep1.mp4.intro.json').bytes).toBe('video mp4, longer'.length);
+    expect(calls).toHaveLength(2);
+  });
+
   it('does not touch a file while it grows; processes it once it settles', async () => {
     const p = put('growing.mp4', 'part1');
     const w = await open({ settleMs: 300 });
