@@ -28,6 +28,9 @@ class ModelConfig:
     mel_band_pool: int = 2              # and along bands: 64 -> 32
     aud_channels: tuple = (16, 32, 64)
     da: int = 64                        # audio embedding size
+    aud_pool: str = 'mean'              # 'mean': average over bands and time; 'time': average
+                                        # over bands only and keep the window's time positions,
+                                        # so the embedding knows where in the 10 s a sound is
     mel_mean: float = 1.0               # fixed normalisation of ln(1+power) values; train.py
     mel_std: float = 2.0                # refits them on the train split (fit_mel_norm)
     hidden: int = 64                    # LSTM hidden size per direction
@@ -91,15 +94,21 @@ class AudioEncoder(nn.Module):
             layers += [nn.Conv2d(c_in, c, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2)]
             c_in = c
         self.features = nn.Sequential(*layers)
-        self.proj = nn.Linear(c_in, cfg.da)
+        if cfg.aud_pool not in ('mean', 'time'):
+            raise ValueError(f'aud_pool must be mean or time (got {cfg.aud_pool!r})')
+        self.keep_time = cfg.aud_pool == 'time'
+        t = cfg.mel_window // cfg.mel_time_pool
+        for _ in chans:                             # each stage halves time (floor)
+            t //= 2
+        self.proj = nn.Linear(c_in * t if self.keep_time else c_in, cfg.da)
 
     def forward(self, mel):                         # [N, F=500, B=64], time-major as stored
         x = (mel - self.mean) / self.std
         x = x.transpose(1, 2).unsqueeze(1)          # [N, 1, B, F]
         if self.pool != (1, 1):
             x = F.avg_pool2d(x, self.pool)          # [N, 1, B / 2, F / 10]
-        x = self.features(x)
-        x = x.mean(dim=(2, 3))
+        x = self.features(x)                        # [N, C, B', T']
+        x = x.mean(dim=2).flatten(1) if self.keep_time else x.mean(dim=(2, 3))
         return self.proj(x)                         # [N, Da]
 
 

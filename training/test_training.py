@@ -77,6 +77,20 @@ def test_model_shapes():
         assert p.shape == (1, 5, 2) and (p > 0).all() and (p < 1).all()
 
 
+def test_audio_time_pooling_knows_where_a_sound_is():
+    # aud_pool='time' keeps the window's time positions: a click early or late in the window
+    # gives clearly different embeddings; 'mean' (global average) nearly cannot tell them apart
+    torch.manual_seed(0)
+    embs = {}
+    for pool in ('mean', 'time'):
+        enc = IntroDetector(ModelConfig(mode='fused', aud_pool=pool)).eval().audio
+        early, late = torch.zeros(1, 500, 64), torch.zeros(1, 500, 64)
+        early[0, 80:120], late[0, 400:440] = 5.0, 5.0   # 320 frames apart: whole pooling steps
+        with torch.no_grad():
+            embs[pool] = (enc(early) - enc(late)).abs().max().item()
+    assert embs['time'] > 1e-2 and embs['time'] > 4 * embs['mean']
+
+
 if __name__ == '__main__':
     n = 0
     for name, fn in list(globals().items()):

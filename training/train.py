@@ -43,6 +43,8 @@ class TrainConfig:
     max_shift: int = 30               # head/tail windows start up to this many seconds in
     window_kinds: tuple = (0.4, 0.4, 0.2)  # head, tail, anywhere
     max_pos_weight: float = 10.0
+    edge_weight: float = 1.0          # loss weight of seconds near a label boundary (1: none)
+    edge_radius: int = 2              # "near": at most this many seconds from a boundary
     fit_mel_norm: bool = True         # set mel_mean/mel_std from the train split (new runs)
     p_drop_frame: float = 0.05
     jitter: float = 0.15
@@ -167,6 +169,22 @@ def pos_weights(episodes, cap):
     return torch.tensor(w, dtype=torch.float32)
 
 
+def edge_weights(y, mask, weight, radius):
+    """[T, 2] loss weights: `weight` for seconds at most `radius` seconds from a change of
+    the label (an interval's first or last second, or the seconds around them), 1 elsewhere.
+    Boundaries are what the ±1 s metrics score, and a plain per-second loss barely sees them."""
+    w = np.ones_like(y)
+    if weight == 1.0:
+        return w
+    T = y.shape[0]
+    for ch in range(y.shape[1]):
+        known = mask[:, ch] > 0
+        change = np.nonzero(known[1:] & known[:-1] & (y[1:, ch] != y[:-1, ch]))[0] + 1
+        for t in change:                # the label changes between t - 1 and t
+            w[max(0, t - radius):min(T, t + radius), ch] = weight
+    return w
+
+
 def mel_stats(episodes, rng, rows=20000):
     """Mean and std of log-mel values inside the audio (the 5-s padding excluded)."""
     vals = []
@@ -273,10 +291,11 @@ def main(argv=None):
             frames, mel = augment(frames, mel, rng, tc)
             x, m = to_tensors(frames, mel)
             logits = model(x, m)[0]
+            w = torch.from_numpy(edge_weights(y, mask, tc.edge_weight, tc.edge_radius))
             y, mask = torch.from_numpy(y), torch.from_numpy(mask)
             loss = F.binary_cross_entropy_with_logits(logits, y, pos_weight=pw,
                                                       reduction='none')
-            loss = (loss * mask).sum() / mask.sum().clamp(min=1)
+            loss = (loss * mask * w).sum() / mask.sum().clamp(min=1)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
