@@ -28,7 +28,7 @@ class ModelConfig:
     mel_band_pool: int = 2              # and along bands: 64 -> 32
     aud_channels: tuple = (16, 32, 64)
     da: int = 64                        # audio embedding size
-    aud_pool: str = 'mean'              # 'mean': average over bands and time; 'time': average
+    aud_pool: str = 'time'              # 'mean': average over bands and time; 'time': average
                                         # over bands only and keep the window's time positions,
                                         # so the embedding knows where in the 10 s a sound is
     mel_mean: float = 1.0               # fixed normalisation of ln(1+power) values; train.py
@@ -53,6 +53,7 @@ class ModelConfig:
         for k in ('img_channels', 'aud_channels'):
             if k in d:
                 d[k] = tuple(d[k])
+        d.setdefault('aud_pool', 'mean')     # configs from before the option had no other
         known = cls.__dataclass_fields__.keys()
         return cls(**{k: v for k, v in d.items() if k in known})
 
