@@ -85,7 +85,7 @@ export type DecodeEvent = DecodeStart | DecodedFrame | PcmChunk | DecodeEnd;
 const PCM_FD = 3;
 
 /** ffmpeg's words for a network input that ended before its promised length. */
-const DROPPED = /Stream ends prematurely|Input\/output error|Connection reset/i;
+const DROPPED = /Stream ends prematurely|Input\/output error|Connection reset|Connection timed out/i;
 /** Decoding errors that, as the last words of the log, mean the file was cut or damaged there. */
 const CORRUPT_AT_END =
   /corrupt decoded frame|error while decoding|Invalid NAL|partial file|Truncating packet|Packet corrupt|Invalid data found|Error splitting the input/i;
@@ -338,8 +338,15 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         throw new StreamDroppedError(input, seconds, { stderr: exit.stderrTail });
       }
       const lastLines = exit.stderrTail.split('\n').filter(Boolean).slice(-3).join('\n');
+      // An MPEG-TS duration is its timestamp range: a timestamp jump (a splice, a wrapped
+      // clock) makes it longer than the content ffmpeg decodes, and a cut file's is already
+      // short; its truncation shows as corrupt packets at the end instead.
+      const durationIsPromise = !/mpegts/.test(info?.formatName ?? '');
       if (
-        (expected !== undefined && !info?.live && seconds < Math.floor(expected) - 2) ||
+        (expected !== undefined &&
+          durationIsPromise &&
+          !info?.live &&
+          seconds < Math.floor(expected) - 2) ||
         (!isRemote(input) && CORRUPT_AT_END.test(lastLines))
       ) {
         throw new TruncatedMediaError(input, seconds, { stderr: exit.stderrTail });
