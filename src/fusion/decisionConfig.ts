@@ -4,8 +4,8 @@
  *
  * ```json
  * "decision": {
- *   "intro":   { "threshold": 0.5, "eps": 3, "minPts": 3, "rule": "mass", "mergeGap": 10, "minLength": 5, "span": 0.5 },
- *   "credits": { "threshold": 0.5, "eps": 3, "minPts": 3, "rule": "mass", "mergeGap": 10, "minLength": 5, "span": 0.25 }
+ *   "intro":   { "threshold": 0.5, "eps": 3, "minPts": 3, "rule": "mass", "mergeGap": 10, "minLength": 5, "edge": 0, "span": 0.5 },
+ *   "credits": { "threshold": 0.5, "eps": 3, "minPts": 3, "rule": "mass", "mergeGap": 10, "minLength": 5, "edge": 0, "span": 0.25 }
  * }
  * ```
  */
@@ -35,6 +35,12 @@ export interface TargetDecision {
   mergeGap: number;
   /** Intervals shorter than this (seconds) are dropped. */
   minLength: number;
+  /**
+   * Edge trim: the picked interval's first and last seconds are dropped while their
+   * probability is below this (never past the interval's most probable second). A low
+   * `threshold` finds weak intros; a higher `edge` keeps their boundaries tight. 0: no trim.
+   */
+  edge: number;
   /** Fraction of the episode searched: the first part for the intro, the last for credits. */
   span: number;
 }
@@ -49,6 +55,7 @@ export const DEFAULT_DECISION: Readonly<DecisionConfig> = Object.freeze({
     rule: 'mass',
     mergeGap: 10,
     minLength: 5,
+    edge: 0,
     span: 0.5,
   }),
   credits: Object.freeze({
@@ -58,6 +65,7 @@ export const DEFAULT_DECISION: Readonly<DecisionConfig> = Object.freeze({
     rule: 'mass',
     mergeGap: 10,
     minLength: 5,
+    edge: 0,
     span: 0.25,
   }),
 });
@@ -94,6 +102,7 @@ export function parseTargetDecision(value: unknown, target: Target, where: strin
     rule: rule as PickRule,
     mergeGap: num('mergeGap', (n) => n >= 0, 'a number >= 0'),
     minLength: num('minLength', (n) => n >= 0, 'a number >= 0'),
+    edge: num('edge', (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     span: num('span', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]'),
   };
 }

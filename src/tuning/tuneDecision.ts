@@ -13,15 +13,17 @@ export interface DecisionGrid {
   rule: readonly TargetDecision['rule'][];
   mergeGap: readonly number[];
   minLength: readonly number[];
+  edge: readonly number[];
 }
 
 export const DEFAULT_GRID: Readonly<DecisionGrid> = Object.freeze({
   threshold: [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8],
-  eps: [2, 3, 5, 8],
-  minPts: [1, 2, 3, 5],
+  eps: [2, 3, 5],
+  minPts: [1, 3],
   rule: PICK_RULES,
   mergeGap: [0, 5, 10, 20],
-  minLength: [0, 3, 5, 8],
+  minLength: [0, 5],
+  edge: [0, 0.5, 0.7, 0.8, 0.9, 0.95],
 });
 
 export interface TunedDecision {
@@ -46,7 +48,8 @@ export function objective(m: KindMetrics): number {
   return ((m.perSecond.f1 ?? 0) + (m.f1At1s.f1 ?? 0) + presenceF1(m)) / 3;
 }
 
-/** Every decision in the grid, with `base`'s span (mergeGap is only varied for `mass`). */
+/** Every decision in the grid, with `base`'s span (mergeGap is only varied for `mass`, and an
+ * edge trim is only tried above the threshold). */
 export function gridDecisions(grid: DecisionGrid, base: TargetDecision): TargetDecision[] {
   const out: TargetDecision[] = [];
   for (const threshold of grid.threshold)
@@ -55,7 +58,17 @@ export function gridDecisions(grid: DecisionGrid, base: TargetDecision): TargetD
         for (const rule of grid.rule)
           for (const mergeGap of rule === 'mass' ? grid.mergeGap : [0])
             for (const minLength of grid.minLength)
-              out.push({ threshold, eps, minPts, rule, mergeGap, minLength, span: base.span });
+              for (const edge of grid.edge.filter((e) => e === 0 || e > threshold))
+                out.push({
+                  threshold,
+                  eps,
+                  minPts,
+                  rule,
+                  mergeGap,
+                  minLength,
+                  edge,
+                  span: base.span,
+                });
   return out;
 }
 

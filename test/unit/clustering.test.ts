@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clusterPositives } from '../../src/fusion/clusterPositives.js';
-import { decide } from '../../src/fusion/decide.js';
+import { decide, trimEdges } from '../../src/fusion/decide.js';
 import { DEFAULT_DECISION, type TargetDecision } from '../../src/fusion/decisionConfig.js';
 import { mergeClusters, pickInterval } from '../../src/fusion/pickInterval.js';
 
@@ -19,6 +19,8 @@ const decisionArb: fc.Arbitrary<TargetDecision> = fc
     rule: fc.constantFrom('largest' as const, 'mass' as const),
     mergeGap: fc.integer({ min: 0, max: 20 }),
     minLength: fc.integer({ min: 0, max: 10 }),
+    // edge trim below HIGH: a clean run's seconds are never trimmed
+    edge: fc.constantFrom(0, 0.3, 0.6, 0.85),
     minPtsFrac: fc.double({ min: 0, max: 1, noNaN: true }),
   })
   .map(({ minPtsFrac, ...d }) => ({
@@ -175,5 +177,40 @@ describe('pickInterval / decide', () => {
     });
     expect(mergeClusters([], 3)).toEqual([]);
     expect(pickInterval([], probs, { rule: 'largest' })).toBeNull();
+  });
+});
+
+describe('edge trim', () => {
+  const intervalArb = probsArb
+    .filter((p) => p.length > 0)
+    .chain((probs) =>
+      fc
+        .tuple(fc.nat({ max: probs.length - 1 }), fc.nat({ max: probs.length - 1 }))
+        .map(([a, b]) => ({ probs, start: Math.min(a, b), end: Math.max(a, b) + 1 })),
+    );
+
+  it('keeps a sub-interval holding the peak, whose ends reach the edge unless they are the peak', () => {
+    fc.assert(
+      fc.property(intervalArb, fc.double({ min: 0, max: 1, noNaN: true }), (iv, edge) => {
+        const t = trimEdges({ start: iv.start, end: iv.end, confidence: 0 }, iv.probs, edge);
+        expect(t.start).toBeGreaterThanOrEqual(iv.start);
+        expect(t.end).toBeLessThanOrEqual(iv.end);
+        expect(t.end).toBeGreaterThan(t.start);
+        const inside = iv.probs.slice(iv.start, iv.end);
+        const peak = Math.max(...inside);
+        expect(Math.max(...iv.probs.slice(t.start, t.end))).toBe(peak);
+        if (iv.probs[t.start]! < edge) expect(iv.probs[t.start]).toBe(peak);
+        if (iv.probs[t.end - 1]! < edge) expect(iv.probs[t.end - 1]).toBe(peak);
+        expect(t.confidence).toBeGreaterThanOrEqual(0);
+        expect(t.confidence).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  it('cuts blurred edges back to the confident core: 0.4 0.6 | 0.95 0.97 0.96 | 0.7 0.3', () => {
+    const probs = [0.05, 0.4, 0.6, 0.95, 0.97, 0.96, 0.7, 0.3, 0.05];
+    const loose = { ...DEFAULT_DECISION.intro, threshold: 0.25, eps: 2, minPts: 1, minLength: 0 };
+    expect(decide(probs, loose)).toMatchObject({ start: 1, end: 8 });
+    expect(decide(probs, { ...loose, edge: 0.9 })).toMatchObject({ start: 3, end: 6 });
   });
 });

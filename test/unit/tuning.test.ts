@@ -53,16 +53,21 @@ describe('tuning the decision parameters on labelled probabilities', () => {
   it('tries every combination of the grid once, varying mergeGap only for the mass rule', () => {
     const all = gridDecisions(DEFAULT_GRID, DEFAULT_DECISION.intro);
     const g = DEFAULT_GRID;
-    const perRule = g.threshold.length * g.eps.length * g.minPts.length * g.minLength.length;
+    const edges = g.threshold.reduce(
+      (n, t) => n + g.edge.filter((e) => e === 0 || e > t).length,
+      0,
+    );
+    const perRule = edges * g.eps.length * g.minPts.length * g.minLength.length;
     expect(all).toHaveLength(perRule * (1 + g.mergeGap.length));
     expect(new Set(all.map((d) => JSON.stringify(d))).size).toBe(all.length);
     expect(all.every((d) => d.span === DEFAULT_DECISION.intro.span)).toBe(true);
   });
 
-  it('finds a threshold above the blurred edges, so both boundaries land exactly', () => {
+  it('finds a threshold or an edge trim above the blurred edges, so both boundaries land exactly', () => {
     const [best] = tuneDecision(labels, preds, 'intro', DEFAULT_DECISION.intro);
-    expect(best!.decision.threshold).toBeGreaterThanOrEqual(0.45);
-    expect(best!.decision.threshold).toBeLessThan(0.8);
+    const cut = Math.max(best!.decision.threshold, best!.decision.edge);
+    expect(cut).toBeGreaterThanOrEqual(0.45);
+    expect(cut).toBeLessThan(0.8);
     expect(best!.metrics.within1s.share).toBe(1);
     expect(best!.metrics.perSecond.f1).toBe(1);
     expect(best!.metrics.presence.precision).toBe(1);

@@ -24,7 +24,7 @@ const pct = (v: number | null) => (v === null ? '   –' : (100 * v).toFixed(1).
 
 function describe(d: TargetDecision): string {
   const gap = d.rule === 'mass' ? ` mergeGap ${d.mergeGap}` : '';
-  return `threshold ${d.threshold} eps ${d.eps} minPts ${d.minPts} ${d.rule}${gap} minLength ${d.minLength}`;
+  return `threshold ${d.threshold} eps ${d.eps} minPts ${d.minPts} ${d.rule}${gap} minLength ${d.minLength} edge ${d.edge}`;
 }
 
 function row(label: string, t: Pick<TunedDecision, 'score' | 'metrics'>): string {
