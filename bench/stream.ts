@@ -17,7 +17,15 @@
  * Models: models/fused when it exists, else the random-weight test fixture (mechanics only).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -76,22 +84,57 @@ function lavfiTs(seconds: number): ChildProcess {
   );
 }
 
+/**
+ * CPU seconds used so far by this process (the inference worker included) and by its child
+ * processes whose command line lacks `skip` (the decoding ffmpeg, not the generator feeding
+ * it). Linux /proc; clock ticks of 1/100 s.
+ */
+function cpuSeconds(skip: string): number {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 on
+    return { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) }; // utime + stime
+  };
+  let total = ticks(readFileSync('/proc/self/stat', 'utf8')).cpu;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const t = ticks(readFileSync(`/proc/${name}/stat`, 'utf8'));
+      if (t.ppid !== process.pid) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(skip)) continue;
+      total += t.cpu;
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return total / 100;
+}
+
 async function rss(): Promise<void> {
   const hours = Number(flag('hours', '2'));
   const total = Math.round(hours * 3600);
   const every = 300;
   const gen = lavfiTs(total);
   const model = await EpisodeModel.load(MODELS);
-  const rows: Array<[number, number, number]> = [];
+  const rows: Array<[number, number, number, number]> = [];
   const t0 = performance.now();
   let next = 0;
+  let last = { t: 0, cpu: cpuSeconds('lavfi') };
   console.log(`# rss: ${hours} h of lavfi MPEG-TS on stdin, models ${MODELS}`);
-  console.log('stream_s\twall_s\trss_MB\theap_MB\tx_realtime');
+  console.log(
+    '# cpu_s/min: CPU seconds (node + worker + decoding ffmpeg) per stream minute, per row',
+  );
+  console.log('stream_s\twall_s\trss_MB\theap_MB\tx_realtime\tcpu_s/min');
   const sample = (t: number) => {
     const wall = (performance.now() - t0) / 1000;
     const m = process.memoryUsage();
-    rows.push([t, mb(m.rss), mb(m.heapUsed)]);
-    console.log(`${t}\t${fmt(wall)}\t${fmt(mb(m.rss))}\t${fmt(mb(m.heapUsed))}\t${fmt(t / wall)}`);
+    const cpu = cpuSeconds('lavfi');
+    // NaN when a child ended in between (its CPU time left the sum: the last row)
+    const perMin = t > last.t && cpu >= last.cpu ? ((cpu - last.cpu) / (t - last.t)) * 60 : NaN;
+    last = { t, cpu };
+    rows.push([t, mb(m.rss), mb(m.heapUsed), perMin]);
+    console.log(
+      `${t}\t${fmt(wall)}\t${fmt(mb(m.rss))}\t${fmt(mb(m.heapUsed))}\t${fmt(t / wall)}\t${fmt(perMin, 2)}`,
+    );
   };
   await lastValueFrom(
     detectStream('-', {
@@ -109,8 +152,8 @@ async function rss(): Promise<void> {
   await model.dispose();
   // Slopes from the end of warm-up (20 min) and over the last hour: RSS wanders with the
   // allocator and GC, so a leak shows as both being positive and the range growing.
-  const fit = (from: number, col: 1 | 2) => {
-    const r = rows.filter(([t]) => t >= from);
+  const fit = (from: number, col: 1 | 2 | 3) => {
+    const r = rows.filter((x) => x[0] >= from && Number.isFinite(x[col]));
     return slope(
       r.map(([t]) => t / 3600),
       r.map((x) => x[col]),
@@ -120,6 +163,14 @@ async function rss(): Promise<void> {
   const lastHour = Math.max(1200, (rows.at(-1)?.[0] ?? 0) - 3600);
   console.log(
     `# RSS slope from 20 min: ${fmt(fit(1200, 1), 2)} MB/h; over the last hour: ${fmt(fit(lastHour, 1), 2)} MB/h; heap slope from 20 min: ${fmt(fit(1200, 2), 2)} MB/h; RSS range after warm-up ${fmt(Math.min(...warm))}–${fmt(Math.max(...warm))} MB`,
+  );
+  const cpuOf = (a: number, b: number) => {
+    const r = rows.filter(([t, , , c]) => t > a && t <= b && Number.isFinite(c)).map((x) => x[3]);
+    return r.length ? r.reduce((x, y) => x + y, 0) / r.length : NaN;
+  };
+  const end = rows.at(-1)?.[0] ?? 0;
+  console.log(
+    `# CPU per stream minute: first hour ${fmt(cpuOf(0, 3600), 2)} s, last hour ${fmt(cpuOf(end - 3600, end), 2)} s; slope from 20 min ${fmt(fit(1200, 3), 3)} s per stream minute per hour`,
   );
 }
 
