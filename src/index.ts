@@ -61,7 +61,12 @@ export { computeMetrics, type EvalMetrics, type KindMetrics } from './eval/metri
 export { runEval, type EvalOptions, type EvalReport } from './eval/runEval.js';
 export type { EpisodePrediction } from './eval/predictionTypes.js';
 
-export { detectEpisode, type DetectOptions, type DetectProgress } from './fusion/detectEpisode.js';
+export {
+  detectEpisode,
+  type DetectOptions,
+  type DetectProgress,
+  type DetectTimings,
+} from './fusion/detectEpisode.js';
 export { EpisodeModel } from './fusion/episodeModel.js';
 export type { DetectionResult } from './fusion/detectionResult.js';
 export { type Mode, MODES } from './fusion/modelConfig.js';

@@ -15,16 +15,32 @@ export interface SecondSample {
   mel: Float32Array | null;
 }
 
+/** Where joinSeconds's time goes, added up (milliseconds). */
+export interface JoinTimings {
+  /** PCM → log-mel frames (LogMelAnalyzer). */
+  melMs: number;
+}
+
 /**
  * Joins the decoder's frames and PCM into per-second samples: the audio is turned into log-mel
  * frames once (LogMelAnalyzer), windows are views into a MelWindowStore, and second t is
  * emitted as soon as its frame and the audio up to t + 5 s have arrived (so at most ~6 frames
  * wait here). At the end the audio is padded with silence and the last windows are emitted.
- * With a Demand, each emitted second is `take()`n; the consumer releases it.
+ * With a Demand, each emitted second is `take()`n; the consumer releases it. With `timings`,
+ * the log-mel analysis is timed into it.
  */
 export function joinSeconds(
-  options: { demand?: Demand } = {},
+  options: { demand?: Demand; timings?: JoinTimings } = {},
 ): OperatorFunction<DecodeEvent, SecondSample> {
+  const timings = options.timings;
+  /** `f()`, its duration added to timings.melMs when timing. */
+  const mel = <T>(f: () => T): T => {
+    if (!timings) return f();
+    const t0 = performance.now();
+    const out = f();
+    timings.melMs += performance.now() - t0;
+    return out;
+  };
   return (source) =>
     new Observable<SecondSample>((subscriber) => {
       const frames = new Map<number, Uint8Array>();
@@ -62,14 +78,18 @@ export function joinSeconds(
               emitReady();
               break;
             case 'pcm':
-              if (analyzer && store) store.append(analyzer.push(ev.samples));
+              if (analyzer && store) {
+                const a = analyzer;
+                store.append(mel(() => a.push(ev.samples)));
+              }
               emitReady();
               break;
             case 'end':
               limit = ev.seconds;
               if (analyzer && store && limit > 0) {
                 const total = (limit - 1) * MEL.framesPerSecond + MEL.windowFrames;
-                if (total > analyzer.frames) store.append(analyzer.finish(total));
+                const a = analyzer;
+                if (total > a.frames) store.append(mel(() => a.finish(total)));
               }
               emitReady();
               frames.clear();

@@ -1,10 +1,10 @@
 import { basename, extname } from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, NoAudioStreamError } from '../errors.js';
 import { probe } from '../streams/probe.js';
 import { decide } from './decide.js';
 import type { TargetDecision } from './decisionConfig.js';
 import type { DetectionResult } from './detectionResult.js';
-import { embedSpan } from './embedSpan.js';
+import { embedSpan, type EmbedTimings } from './embedSpan.js';
 import type { Matrix } from './episodeModel.js';
 import { modelFor, type ModelChoice } from './modelChoice.js';
 import type { Interval } from './pickInterval.js';
@@ -17,6 +17,21 @@ export interface DetectProgress {
   total: number;
 }
 
+/**
+ * Where one detection's time went, in milliseconds of the thread that did the work. Decoding
+ * (ffmpeg) overlaps all of it and is not in here: `totalMs` is the wall time of the call.
+ */
+export interface DetectTimings extends EmbedTimings {
+  /** Loading the model folder (0 when `model` was given). */
+  loadMs: number;
+  /** DBSCAN and the interval choice, both targets. */
+  clusteringMs: number;
+  /** The whole call, probe and load included. */
+  totalMs: number;
+  /** The spans decoded, [from, to) in seconds of the file. */
+  spans: Span[];
+}
+
 export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   /** Fraction of the file searched for the intro, from the start (default: model.json, 0.5). */
   introSpan?: number;
@@ -24,7 +39,13 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   creditsSpan?: number;
   /** Seconds per inference batch (default 64). */
   batchSize?: number;
+  /** Skip the video decoder's deblocking filter (default true; see DecodeOptions). */
+  skipLoopFilter?: boolean;
+  /** Extra ffmpeg input options for the decoder, placed before `-i`. */
+  inputOptions?: readonly string[];
   onProgress?: (progress: DetectProgress) => void;
+  /** Called once, after a successful detection, with where its time went. */
+  onTimings?: (timings: DetectTimings) => void;
   signal?: AbortSignal;
 }
 
@@ -32,7 +53,7 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
 const SPAN_CONTEXT = 30;
 
 /** A span of the file, [from, to) in whole seconds. */
-interface Span {
+export interface Span {
   from: number;
   to: number;
 }
@@ -46,6 +67,8 @@ export async function detectEpisode(
   options: DetectOptions = {},
 ): Promise<DetectionResult> {
   const { signal } = options;
+  const t0 = performance.now();
+  const timings = options.onTimings ? noTimings() : undefined;
   const ffmpeg: LocateFfmpegOptions = ffmpegOptionsOf(options);
   const info = await probe(input, { ...ffmpeg, ...(signal ? { signal } : {}) });
   if (info.duration === undefined || !Number.isFinite(info.duration)) {
@@ -54,26 +77,16 @@ export async function detectEpisode(
     );
   }
   const duration = info.duration;
+  const tLoad = performance.now();
   const { model, owned: own } = await modelFor(options, signal);
+  if (timings && own) timings.loadMs = performance.now() - tLoad;
   try {
     const { decision, mode } = model.config;
+    // The decoder says so too, but a clip under a second decodes nothing: say it up front.
+    if (mode === 'fused' && info.audio === undefined) throw new NoAudioStreamError(input);
     const introSpan = checkFraction(options.introSpan ?? decision.intro.span, 'intro span');
     const creditsSpan = checkFraction(options.creditsSpan ?? decision.credits.span, 'credits span');
-    const whole = Math.floor(duration + 1e-3);
-    const intro: Span = { from: 0, to: Math.min(whole, Math.ceil(duration * introSpan)) };
-    const credits: Span = {
-      from: Math.max(0, Math.floor(duration * (1 - creditsSpan))),
-      to: whole,
-    };
-    // Decode a little beyond each searched span, so the seconds at its edges get real audio in
-    // their mel windows (not the silence padding) and the BiLSTM sees context on both sides;
-    // the extra seconds are cut off again by `track`. Overlapping spans: decode the file once.
-    const introDecode: Span = { from: 0, to: Math.min(whole, intro.to + SPAN_CONTEXT) };
-    const creditsDecode: Span = { from: Math.max(0, credits.from - SPAN_CONTEXT), to: whole };
-    const spans =
-      introDecode.to >= creditsDecode.from
-        ? [{ from: 0, to: whole }]
-        : [introDecode, creditsDecode];
+    const { intro, credits, spans } = detectSpans(duration, introSpan, creditsSpan);
     const total = spans.reduce((n, s) => n + (s.to - s.from), 0);
     let before = 0;
 
@@ -84,34 +97,85 @@ export async function detectEpisode(
         to: span.to,
         audio: mode === 'fused',
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        decode: { ...ffmpeg, info },
+        decode: {
+          ...ffmpeg,
+          info,
+          ...(options.skipLoopFilter !== undefined
+            ? { skipLoopFilter: options.skipLoopFilter }
+            : {}),
+          ...(options.inputOptions ? { inputOptions: options.inputOptions } : {}),
+        },
         ...(options.onProgress
           ? { onSeconds: (s: number) => options.onProgress?.({ seconds: before + s, total }) }
           : {}),
+        ...(timings ? { timings } : {}),
         ...(signal ? { signal } : {}),
       });
       before += emb.rows;
       if (emb.rows === 0) return { data: new Float32Array(0), rows: 0, cols: 2 };
-      return model.sequence(emb, signal ? { signal } : {});
+      return model.sequence(emb, {
+        ...(signal ? { signal } : {}),
+        ...(timings ? { timings } : {}),
+      });
     };
 
     const results = [];
     for (const span of spans) results.push({ span, probs: await probsOf(span) });
     const introTrack = track(results, intro, 0);
     const creditsTrack = track(results, credits, 1);
+    const tDecide = performance.now();
+    const found = {
+      intro: locate(introTrack, decision.intro),
+      credits: locate(creditsTrack, decision.credits),
+    };
+    if (timings) {
+      timings.clusteringMs = performance.now() - tDecide;
+      timings.spans = spans;
+      timings.totalMs = performance.now() - t0;
+      options.onTimings?.(timings);
+    }
     return {
       id: basename(input, extname(input)),
       file: input,
       duration,
       mode,
-      intro: locate(introTrack, decision.intro),
-      credits: locate(creditsTrack, decision.credits),
+      ...found,
       probabilities: { intro: introTrack, credits: creditsTrack },
       threshold: { intro: decision.intro.threshold, credits: decision.credits.threshold },
     };
   } finally {
     if (own) await model.dispose();
   }
+}
+
+/**
+ * The searched spans of a file of `duration` seconds (intro: the head, credits: the tail) and
+ * the spans decoded for them: each searched span plus SPAN_CONTEXT seconds, so the seconds at
+ * its edges get real audio in their mel windows (not the silence padding) and the BiLSTM sees
+ * context on both sides (`track` cuts the extra seconds off again). Overlapping spans are
+ * decoded once, as the whole file.
+ */
+export function detectSpans(
+  duration: number,
+  introSpan: number,
+  creditsSpan: number,
+): { intro: Span; credits: Span; spans: Span[] } {
+  const whole = Math.floor(duration + 1e-3);
+  const intro: Span = { from: 0, to: Math.min(whole, Math.ceil(duration * introSpan)) };
+  const credits: Span = {
+    from: Math.max(0, Math.floor(duration * (1 - creditsSpan))),
+    to: whole,
+  };
+  const introDecode: Span = { from: 0, to: Math.min(whole, intro.to + SPAN_CONTEXT) };
+  const creditsDecode: Span = { from: Math.max(0, credits.from - SPAN_CONTEXT), to: whole };
+  const spans =
+    introDecode.to >= creditsDecode.from ? [{ from: 0, to: whole }] : [introDecode, creditsDecode];
+  return { intro, credits, spans };
+}
+
+function noTimings(): DetectTimings {
+  const ms = { loadMs: 0, melMs: 0, frameTensorMs: 0, visionEncoderMs: 0, audioEncoderMs: 0 };
+  return { ...ms, sequenceMs: 0, clusteringMs: 0, totalMs: 0, spans: [] };
 }
 
 function checkFraction(v: number, what: string): number {

@@ -1,10 +1,12 @@
 import { Subscription } from 'rxjs';
 import { AbortedError } from '../errors.js';
-import type { SecondSample } from '../features/joinSeconds.js';
-import { secondSamples } from '../features/secondSamples.js';
-import type { DecodeOptions } from '../streams/decode.js';
+import { joinSeconds, type JoinTimings, type SecondSample } from '../features/joinSeconds.js';
+import { decode, type DecodeOptions } from '../streams/decode.js';
 import { Demand } from '../streams/demand.js';
-import type { EpisodeModel, Matrix } from './episodeModel.js';
+import type { EpisodeModel, InferenceTimings, Matrix } from './episodeModel.js';
+
+/** Milliseconds spent per stage while embedding, added up (main thread: mel; worker: the rest). */
+export type EmbedTimings = JoinTimings & InferenceTimings;
 
 export interface EmbedSpanOptions {
   /** Span of the input to decode, in seconds of the input: [from, to). */
@@ -18,6 +20,8 @@ export interface EmbedSpanOptions {
   decode?: Omit<DecodeOptions, 'from' | 'to' | 'audio' | 'demand' | 'signal' | 'frameSize'>;
   /** Called after each batch with the number of seconds embedded so far in this span. */
   onSeconds?: (seconds: number) => void;
+  /** Times the log-mel analysis and the worker's stages into this record. */
+  timings?: EmbedTimings;
   signal?: AbortSignal;
 }
 
@@ -62,7 +66,10 @@ export function embedSpan(
         if (settled) return;
         const m = await model.embed(
           { frames: seconds.map((s) => s.frame), mels: seconds.map((s) => s.mel) },
-          signal ? { signal } : {},
+          {
+            ...(signal ? { signal } : {}),
+            ...(options.timings ? { timings: options.timings } : {}),
+          },
         );
         parts.push(m);
         done += seconds.length;
@@ -75,7 +82,7 @@ export function embedSpan(
     signal?.addEventListener('abort', onAbort, { once: true });
     const sub = new Subscription();
     sub.add(
-      secondSamples(input, {
+      decode(input, {
         ...options.decode,
         from: options.from,
         to: options.to,
@@ -83,22 +90,24 @@ export function embedSpan(
         frameSize: model.config.frameSize,
         demand,
         ...(signal ? { signal } : {}),
-      }).subscribe({
-        next(sample) {
-          batch.push(sample);
-          if (batch.length >= batchSize) flush();
-        },
-        error: fail,
-        complete() {
-          if (batch.length > 0) flush();
-          chain.then(() => {
-            if (settled) return;
-            settled = true;
-            signal?.removeEventListener('abort', onAbort);
-            resolve(concatRows(parts));
-          }, fail);
-        },
-      }),
+      })
+        .pipe(joinSeconds({ demand, ...(options.timings ? { timings: options.timings } : {}) }))
+        .subscribe({
+          next(sample) {
+            batch.push(sample);
+            if (batch.length >= batchSize) flush();
+          },
+          error: fail,
+          complete() {
+            if (batch.length > 0) flush();
+            chain.then(() => {
+              if (settled) return;
+              settled = true;
+              signal?.removeEventListener('abort', onAbort);
+              resolve(concatRows(parts));
+            }, fail);
+          },
+        }),
     );
   });
 }

@@ -6,7 +6,15 @@ import { MEL } from '../audio/melConfig.js';
 import { AbortedError, IntrodetectError, InvalidArgumentError, type ErrorCode } from '../errors.js';
 import { loadModelConfig, type Mode, type ModelConfig } from './modelConfig.js';
 import type { Provider } from './onnxBackend.js';
-import type { SerializedError, WorkerInit, WorkerReply, WorkerRequest } from './workerProtocol.js';
+import type {
+  InferenceTimings,
+  SerializedError,
+  WorkerInit,
+  WorkerReply,
+  WorkerRequest,
+} from './workerProtocol.js';
+
+export type { InferenceTimings } from './workerProtocol.js';
 
 export interface EpisodeModelOptions {
   /** Must match the folder's model.json when given (default: what model.json says). */
@@ -23,6 +31,13 @@ export interface EpisodeModelOptions {
 export interface EmbedBatch {
   frames: readonly Uint8Array[];
   mels?: readonly (Float32Array | null)[];
+}
+
+/** Options of one `embed` or `sequence` call. */
+export interface InferenceCallOptions {
+  signal?: AbortSignal;
+  /** The worker's milliseconds for this call are added to this record. */
+  timings?: InferenceTimings;
 }
 
 /** Row-major [rows, cols] float32 matrix. */
@@ -43,7 +58,10 @@ export class EpisodeModel {
   readonly #worker: Worker;
   #nextId = 1;
   #queue: Promise<unknown> = Promise.resolve();
-  #pending = new Map<number, { resolve: (r: Matrix) => void; reject: (e: Error) => void }>();
+  #pending = new Map<
+    number,
+    { resolve: (r: Matrix, ms?: Partial<InferenceTimings>) => void; reject: (e: Error) => void }
+  >();
   #failure: Error | undefined;
   #disposed = false;
 
@@ -57,7 +75,7 @@ export class EpisodeModel {
       if (!p) return;
       this.#pending.delete(msg.id);
       if (msg.type === 'result') {
-        p.resolve({ data: msg.data, rows: msg.dims[0] ?? 0, cols: msg.dims[1] ?? 0 });
+        p.resolve({ data: msg.data, rows: msg.dims[0] ?? 0, cols: msg.dims[1] ?? 0 }, msg.ms);
       } else p.reject(revive(msg.error));
     });
     const failAll = (err: Error) => {
@@ -124,7 +142,7 @@ export class EpisodeModel {
   }
 
   /** Per-second embeddings [n, D] (D = Dv, or Dv + Da for fused: vision first). */
-  async embed(batch: EmbedBatch, options: { signal?: AbortSignal } = {}): Promise<Matrix> {
+  async embed(batch: EmbedBatch, options: InferenceCallOptions = {}): Promise<Matrix> {
     const n = batch.frames.length;
     const plane = this.config.frameSize * this.config.frameSize * 3;
     const frames = new Uint8Array(n * plane);
@@ -152,16 +170,16 @@ export class EpisodeModel {
     }
     const transfer: ArrayBuffer[] = [frames.buffer];
     if (mels) transfer.push(mels.buffer as ArrayBuffer);
-    return this.#request((id) => ({ id, op: 'embed', n, frames, mels }), transfer, options.signal);
+    return this.#request((id) => ({ id, op: 'embed', n, frames, mels }), transfer, options);
   }
 
   /** The sequence model over [t, d] embeddings → per-second probabilities [t, 2] (intro, credits). */
-  sequence(embeddings: Matrix, options: { signal?: AbortSignal } = {}): Promise<Matrix> {
+  sequence(embeddings: Matrix, options: InferenceCallOptions = {}): Promise<Matrix> {
     const data = embeddings.data.slice(0, embeddings.rows * embeddings.cols);
     return this.#request(
       (id) => ({ id, op: 'sequence', t: embeddings.rows, d: embeddings.cols, embeddings: data }),
       [data.buffer],
-      options.signal,
+      options,
     );
   }
 
@@ -183,7 +201,7 @@ export class EpisodeModel {
   #request(
     make: (id: number) => WorkerRequest,
     transfer: ArrayBuffer[],
-    signal: AbortSignal | undefined,
+    { signal, timings }: InferenceCallOptions,
   ): Promise<Matrix> {
     const run = async (): Promise<Matrix> => {
       if (this.#disposed) throw new InvalidArgumentError('EpisodeModel used after dispose().');
@@ -198,8 +216,9 @@ export class EpisodeModel {
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         this.#pending.set(id, {
-          resolve: (r) => {
+          resolve: (r, ms) => {
             signal?.removeEventListener('abort', onAbort);
+            if (timings && ms) addTimings(timings, ms);
             resolve(r);
           },
           reject: (e) => {
@@ -214,6 +233,10 @@ export class EpisodeModel {
     this.#queue = result.catch(() => undefined);
     return result;
   }
+}
+
+function addTimings(to: InferenceTimings, ms: Partial<InferenceTimings>): void {
+  for (const [k, v] of Object.entries(ms) as Array<[keyof InferenceTimings, number]>) to[k] += v;
 }
 
 function revive(e: SerializedError): Error {

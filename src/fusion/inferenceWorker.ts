@@ -7,7 +7,13 @@ import { MEL } from '../audio/melConfig.js';
 import { IntrodetectError } from '../errors.js';
 import { frameTensor } from '../vision/frameTensor.js';
 import { OnnxSession } from './onnxBackend.js';
-import type { SerializedError, WorkerInit, WorkerReply, WorkerRequest } from './workerProtocol.js';
+import type {
+  InferenceTimings,
+  SerializedError,
+  WorkerInit,
+  WorkerReply,
+  WorkerRequest,
+} from './workerProtocol.js';
 
 if (!parentPort) throw new Error('inferenceWorker must run in a worker thread');
 const port = parentPort;
@@ -71,30 +77,37 @@ async function handle(s: Sessions, req: WorkerRequest): Promise<void> {
       const plane = size * size * 3;
       const frames: Uint8Array[] = [];
       for (let i = 0; i < req.n; i++) frames.push(req.frames.subarray(i * plane, (i + 1) * plane));
-      const v = await s.vision.run({
-        data: frameTensor(frames, size),
-        dims: [req.n, 3, size, size],
-      });
+      const t0 = performance.now();
+      const tensor = frameTensor(frames, size);
+      const t1 = performance.now();
+      const v = await s.vision.run({ data: tensor, dims: [req.n, 3, size, size] });
+      const t2 = performance.now();
       const dv = v.dims[1] ?? 0;
       let data = v.data;
       let d = dv;
+      const ms: Partial<InferenceTimings> = { frameTensorMs: t1 - t0, visionEncoderMs: t2 - t1 };
       if (s.audio) {
         if (!req.mels) throw new Error('fused model: the batch has no mel windows');
         const a = await s.audio.run({
           data: req.mels,
           dims: [req.n, MEL.windowFrames, MEL.bands],
         });
+        ms.audioEncoderMs = performance.now() - t2;
         const da = a.dims[1] ?? 0;
         data = concatRows(v.data, dv, a.data, da, req.n);
         d = dv + da;
       }
-      post({ type: 'result', id: req.id, data, dims: [req.n, d] }, [data.buffer as ArrayBuffer]);
+      post({ type: 'result', id: req.id, data, dims: [req.n, d], ms }, [
+        data.buffer as ArrayBuffer,
+      ]);
       return;
     }
     case 'sequence': {
+      const t0 = performance.now();
       const out = await s.sequence.run({ data: req.embeddings, dims: [1, req.t, req.d] });
+      const ms = { sequenceMs: performance.now() - t0 };
       const channels = out.dims[2] ?? 0;
-      post({ type: 'result', id: req.id, data: out.data, dims: [req.t, channels] }, [
+      post({ type: 'result', id: req.id, data: out.data, dims: [req.t, channels], ms }, [
         out.data.buffer as ArrayBuffer,
       ]);
       return;

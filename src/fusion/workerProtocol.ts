@@ -23,6 +23,18 @@ export type WorkerRequest =
   | { id: number; op: 'sequence'; t: number; d: number; embeddings: Float32Array }
   | { id: number; op: 'dispose' };
 
+/**
+ * Milliseconds the inference worker spent, per stage; a reply carries the stages it ran, and
+ * a caller that passes a record to `EpisodeModel.embed`/`sequence` gets them added up there.
+ */
+export interface InferenceTimings {
+  /** RGB24 frames → the vision encoder's float tensor. */
+  frameTensorMs: number;
+  visionEncoderMs: number;
+  audioEncoderMs: number;
+  sequenceMs: number;
+}
+
 export interface SerializedError {
   name: string;
   message: string;
@@ -32,5 +44,11 @@ export interface SerializedError {
 export type WorkerReply =
   | { type: 'ready'; provider: Provider; warnings: string[] }
   | { type: 'init-failed'; error: SerializedError }
-  | { type: 'result'; id: number; data: Float32Array; dims: number[] }
+  | {
+      type: 'result';
+      id: number;
+      data: Float32Array;
+      dims: number[];
+      ms?: Partial<InferenceTimings>;
+    }
   | { type: 'failed'; id: number; error: SerializedError };

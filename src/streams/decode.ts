@@ -21,12 +21,24 @@ import { checkLocalInput, type MediaInfo, probe } from './probe.js';
 export const SAMPLE_RATE = 16_000;
 /** Default side of the square RGB frames the decoder delivers. */
 export const DEFAULT_FRAME_SIZE = 64;
+/**
+ * Whether the video decoder skips its in-loop deblocking filter by default (see
+ * DecodeOptions.skipLoopFilter).
+ */
+export const DEFAULT_SKIP_LOOP_FILTER = true;
 
 export interface DecodeOptions extends LocateFfmpegOptions {
   /** Side of the square RGB24 frames, in pixels (default 64). */
   frameSize?: number;
   /** Decode frames (default true). */
   video?: boolean;
+  /**
+   * Skip the video decoder's in-loop deblocking filter (`-skip_loop_filter all`; default
+   * DEFAULT_SKIP_LOOP_FILTER). Deblocking smooths block edges of full-size pictures; at the
+   * 64×64 area-scaled frames the models see it changes pixels by under one grey level on
+   * average, and skipping it saves a fifth of H.264's decode time (`npm run bench`).
+   */
+  skipLoopFilter?: boolean;
   /** Decode audio (default true). Without an audio stream this fails with NO_AUDIO_STREAM. */
   audio?: boolean;
   /** Start of the span to decode, in seconds of the input (seeks; default 0). */
@@ -85,7 +97,8 @@ export type DecodeEvent = DecodeStart | DecodedFrame | PcmChunk | DecodeEnd;
 const PCM_FD = 3;
 
 /** ffmpeg's words for a network input that ended before its promised length. */
-const DROPPED = /Stream ends prematurely|Input\/output error|Connection reset|Connection timed out/i;
+const DROPPED =
+  /Stream ends prematurely|Input\/output error|Connection reset|Connection timed out/i;
 /** Decoding errors that, as the last words of the log, mean the file was cut or damaged there. */
 const CORRUPT_AT_END =
   /corrupt decoded frame|error while decoding|Invalid NAL|partial file|Truncating packet|Packet corrupt|Invalid data found|Error splitting the input/i;
@@ -113,6 +126,8 @@ export function decodeArgs(
     readTimeoutMs: number;
     /** Seconds of silence to put before the audio (it starts this much after the video). */
     audioDelay?: number;
+    /** `-skip_loop_filter all` (video only). */
+    skipLoopFilter?: boolean;
     inputOptions?: readonly string[];
   },
 ): string[] {
@@ -123,6 +138,7 @@ export function decodeArgs(
   }
   if (opts.from > 0) args.push('-ss', opts.from.toFixed(3));
   if (opts.to !== undefined) args.push('-t', (opts.to - opts.from).toFixed(3));
+  if (opts.skipLoopFilter && opts.video) args.push('-skip_loop_filter', 'all');
   if (opts.inputOptions) args.push(...opts.inputOptions);
   args.push('-i', input === '-' ? 'pipe:0' : input);
   const q = opts.optionalMaps ? '?' : '';
@@ -241,6 +257,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         optionalMaps: false,
         readTimeoutMs: options.readTimeoutMs ?? 30_000,
         audioDelay: audioStartDelay(info, from),
+        skipLoopFilter: options.skipLoopFilter ?? DEFAULT_SKIP_LOOP_FILTER,
         ...(options.inputOptions ? { inputOptions: options.inputOptions } : {}),
       });
       const child = spawnFfmpeg(ffmpeg, args, {

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrediction } from '../../src/eval/parsePrediction.js';
+import { detectEpisode, type DetectTimings } from '../../src/fusion/detectEpisode.js';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
 
@@ -165,6 +166,24 @@ describe('introdetect detect', () => {
     const run = await cli('detect', silent, '--models', MODELS.fused);
     expect(run.exitCode).toBe(7);
     expect(run.stderr).toMatch(/--mode vision/);
+  });
+
+  it('reports where its time went through onTimings, outside the result (library)', async () => {
+    let timings: DetectTimings | undefined;
+    const r = await detectEpisode(clip, {
+      modelDir: MODELS.fused,
+      onTimings: (t) => (timings = t),
+    });
+    checkSchema(r, clip, 'fused');
+    expect(timings).toBeDefined();
+    const t = timings!;
+    // 90 s: the head (45 s + 30 s context) reaches the tail's decode span → decoded once.
+    expect(t.spans).toEqual([{ from: 0, to: 90 }]);
+    for (const ms of [t.loadMs, t.melMs, t.frameTensorMs, t.visionEncoderMs, t.audioEncoderMs])
+      expect(ms).toBeGreaterThan(0);
+    expect(t.sequenceMs).toBeGreaterThan(0);
+    expect(t.clusteringMs).toBeGreaterThanOrEqual(0);
+    expect(t.totalMs).toBeGreaterThan(t.loadMs + t.melMs);
   });
 
   it('warns and falls back to CPU when CUDA is not installed', async () => {

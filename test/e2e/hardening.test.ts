@@ -238,15 +238,8 @@ const BAD_INPUTS: BadInput[] = [
     given: 'a zero-length video without sound (one frame, 0.04 s)',
     make: () => testClip(tmp.path('zero-length.mp4'), 0.04, { audio: false }),
     seconds: 0.04,
-    fused: { errors: ['NO_AUDIO_STREAM'], result: 'whole' },
+    fused: { errors: ['NO_AUDIO_STREAM'] },
     vision: { result: 'whole' },
-    knownBugs: [
-      {
-        mode: 'fused',
-        should: { errors: ['NO_AUDIO_STREAM'] },
-        bug: 'under 1 s nothing is decoded, so the missing sound is never noticed (exit 0)',
-      },
-    ],
   },
   {
     given: 'a zero-length video with sound (0.04 s)',

@@ -52,6 +52,17 @@ describe('decodeArgs', () => {
     expect(af(0)).not.toMatch(/first_pts|adelay/);
   });
 
+  it('skips the deblocking filter only when asked, and only for video', () => {
+    const args = decodeArgs('in.mkv', { ...base, skipLoopFilter: true });
+    const i = args.indexOf('-skip_loop_filter');
+    expect(args[i + 1]).toBe('all');
+    expect(i).toBeLessThan(args.indexOf('-i'));
+    expect(decodeArgs('in.mkv', base)).not.toContain('-skip_loop_filter');
+    expect(decodeArgs('in.mkv', { ...base, video: false, skipLoopFilter: true })).not.toContain(
+      '-skip_loop_filter',
+    );
+  });
+
   it('maps only what is asked for', () => {
     expect(decodeArgs('in.mkv', { ...base, audio: false })).not.toContain('pipe:3');
     expect(decodeArgs('-', base)).toContain('pipe:0');
