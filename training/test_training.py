@@ -67,6 +67,18 @@ def test_sample_window_bounds():
             assert 0 <= a < b <= T and b - a == min(T, b - a)
 
 
+def test_default_windows_include_the_short_prefixes_a_stream_sees():
+    # a live stream decides its first seconds from a sequence that starts at the stream's start
+    # and ends a few seconds later: training must show the model such short head windows
+    from train import TrainConfig
+    cfg, rng = TrainConfig(), np.random.RandomState(1)
+    short_heads = 0
+    for _ in range(2000):
+        a, b = sample_window(SimpleNamespace(seconds=1300), rng, cfg)
+        short_heads += a <= cfg.max_shift and b - a <= 40
+    assert short_heads >= 20
+
+
 def test_model_shapes():
     torch.manual_seed(0)
     for mode, d in (('vision', 64), ('fused', 128)):

@@ -38,7 +38,10 @@ class TrainConfig:
     lr: float = 1e-3
     weight_decay: float = 1e-4
     grad_clip: float = 1.0
-    min_window: int = 300             # seconds
+    # seconds; short windows matter: `introdetect stream` runs the BiLSTM on the first
+    # seconds of a stream (a prefix as short as the look-ahead), which a model trained only on
+    # long windows gets badly wrong (README, stream: look-ahead)
+    min_window: int = 20
     max_window: int = 600
     max_shift: int = 30               # head/tail windows start up to this many seconds in
     window_kinds: tuple = (0.4, 0.4, 0.2)  # head, tail, anywhere

@@ -1,0 +1,115 @@
+/**
+ * The accuracy side of the stream's look-ahead trade-off, on labelled episodes:
+ *
+ *   tsx bench/stream-accuracy.ts --labels .cache/corpus24/labels.json [--split test]
+ *       [--lookahead 0,2,4,8] [--models DIR]
+ *
+ * Each episode of the split is fed to `detectStream` as a file (the same code path as a live
+ * input, minus the waiting) at every look-ahead; its first intro.start/intro.end pair and its
+ * last credits pair become a prediction, scored with the eval metrics against the labels. The
+ * first row is `detect` on the same files (whole-file context, DBSCAN decision), for reference.
+ * The stream sees the whole episode, not only its first half, so an intro event anywhere counts:
+ * `extra intros` counts intro intervals after the first.
+ */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { computeMetrics, type KindMetrics } from '../src/eval/metrics.js';
+import type { EpisodePrediction, PredictedInterval } from '../src/eval/predictionTypes.js';
+import { mediaPathOf } from '../src/features/featurizeLabelled.js';
+import { detectEpisode } from '../src/fusion/detectEpisode.js';
+import { EpisodeModel } from '../src/fusion/episodeModel.js';
+import { readLabels } from '../src/labels/readLabels.js';
+import { selectSplit } from '../src/labels/selectSplit.js';
+import { detectStream } from '../src/live/detectStream.js';
+import type { StreamEvent } from '../src/live/streamEvent.js';
+import type { Target } from '../src/fusion/decisionConfig.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+const labelsFile = flag('labels', '.cache/corpus24/labels.json');
+const split = flag('split', 'test');
+const lookaheads = flag('lookahead', '0,2,4,8').split(',').map(Number);
+const models = flag('models', 'models/fused');
+if (!existsSync(labelsFile)) {
+  console.error(
+    `${labelsFile} not found: build a corpus first (introdetect corpus) or pass --labels.`,
+  );
+  process.exit(2);
+}
+
+/** Intervals of one target from a stream's events, in order. */
+function intervals(events: readonly StreamEvent[], target: Target): PredictedInterval[] {
+  const out: PredictedInterval[] = [];
+  let start: number | undefined;
+  for (const ev of events) {
+    if (ev.event === `${target}.start`) start = ev.streamTime;
+    else if (ev.event === `${target}.end` && start !== undefined) {
+      out.push({ start, end: ev.streamTime, confidence: ev.confidence });
+      start = undefined;
+    }
+  }
+  return out;
+}
+
+const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}`);
+const num = (x: number | null) => (x === null ? '–' : x.toFixed(1));
+function row(name: string, m: KindMetrics, credits: KindMetrics, extra: string): string {
+  const p = m.presence;
+  return [
+    name,
+    pct(m.perSecond.f1),
+    `${pct(m.within1s.share)} / ${pct(m.within3s.share)}`,
+    `${num(m.startError.median)} / ${num(m.endError.median)}`,
+    `${pct(p.precision)} / ${pct(p.recall)}`,
+    pct(credits.perSecond.f1),
+    extra,
+  ].join('\t');
+}
+
+const { labels: all } = await readLabels(labelsFile);
+const labels = selectSplit(all, split);
+const files = labels.map((l) => mediaPathOf(l, dirname(labelsFile)));
+const model = await EpisodeModel.load(models);
+console.log(
+  `# stream accuracy: ${labels.length} episodes of split ${split} (${labelsFile}), models ${models}`,
+);
+console.log(
+  'decoder\tintro F1 %\t±1 s / ±3 s %\tmedian start / end s\tpresence P / R %\tcredits F1 %\textra intros',
+);
+try {
+  const detected: EpisodePrediction[] = [];
+  for (const [i, file] of files.entries()) {
+    if (!file) continue;
+    const r = await detectEpisode(file, { model });
+    detected.push({ ...r, id: labels[i]!.id });
+  }
+  const d = computeMetrics(labels, detected);
+  console.log(row('detect', d.intro, d.credits, '–'));
+  for (const L of lookaheads) {
+    const preds: EpisodePrediction[] = [];
+    let extra = 0;
+    for (const [i, file] of files.entries()) {
+      if (!file) continue;
+      const events = await lastValueFrom(
+        detectStream(file, { model, lookahead: L }).pipe(toArray()),
+      );
+      const intros = intervals(events, 'intro');
+      const credits = intervals(events, 'credits');
+      extra += Math.max(0, intros.length - 1);
+      preds.push({
+        id: labels[i]!.id,
+        duration: labels[i]!.duration ?? detected[i]?.duration ?? 0,
+        intro: intros[0] ?? null,
+        credits: credits.at(-1) ?? null,
+      });
+    }
+    const m = computeMetrics(labels, preds);
+    console.log(row(`stream L=${L}`, m.intro, m.credits, String(extra)));
+  }
+} finally {
+  await model.dispose();
+}
