@@ -34,6 +34,10 @@ const labelsFile = flag('labels', '.cache/corpus24/labels.json');
 const split = flag('split', 'test');
 const lookaheads = flag('lookahead', '0,2,4,8').split(',').map(Number);
 const models = flag('models', 'models/fused');
+/** `--episodes`: also print each episode's labelled and found intro per decoder (stderr). */
+const perEpisode = args.includes('--episodes');
+/** `--end-gap 2,3`: also vary the negatives that close a run (default: the stream's). */
+const endGaps = flag('end-gap', '').split(',').filter(Boolean).map(Number);
 if (!existsSync(labelsFile)) {
   console.error(
     `${labelsFile} not found: build a corpus first (introdetect corpus) or pass --labels.`,
@@ -54,6 +58,9 @@ function intervals(events: readonly StreamEvent[], target: Target): PredictedInt
   }
   return out;
 }
+
+const span = (iv: { start: number; end: number } | null | undefined) =>
+  iv ? `${iv.start}-${iv.end}` : 'none';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}`);
 const num = (x: number | null) => (x === null ? '–' : x.toFixed(1));
@@ -88,18 +95,28 @@ try {
     detected.push({ ...r, id: labels[i]!.id });
   }
   const d = computeMetrics(labels, detected);
+  const found = new Map(labels.map((l) => [l.id, [`${l.id}\tlabel ${span(l.intro)}`]]));
+  for (const p of detected) found.get(p.id)?.push(`detect ${span(p.intro)}`);
   console.log(row('detect', d.intro, d.credits, '–'));
-  for (const L of lookaheads) {
+  const gaps: Array<number | undefined> = endGaps.length ? endGaps : [undefined];
+  const configs = lookaheads.flatMap((L) => gaps.map((endGap) => ({ L, endGap })));
+  for (const { L, endGap } of configs) {
+    const name = `stream L=${L}${endGap === undefined ? '' : ` gap ${endGap}`}`;
     const preds: EpisodePrediction[] = [];
     let extra = 0;
     for (const [i, file] of files.entries()) {
       if (!file) continue;
       const events = await lastValueFrom(
-        detectStream(file, { model, lookahead: L }).pipe(toArray()),
+        detectStream(file, {
+          model,
+          lookahead: L,
+          ...(endGap === undefined ? {} : { endGap }),
+        }).pipe(toArray()),
       );
       const intros = intervals(events, 'intro');
       const credits = intervals(events, 'credits');
       extra += Math.max(0, intros.length - 1);
+      found.get(labels[i]!.id)?.push(`${name.slice(7)} ${intros.map(span).join(',') || 'none'}`);
       preds.push({
         id: labels[i]!.id,
         duration: labels[i]!.duration ?? detected[i]?.duration ?? 0,
@@ -108,8 +125,9 @@ try {
       });
     }
     const m = computeMetrics(labels, preds);
-    console.log(row(`stream L=${L}`, m.intro, m.credits, String(extra)));
+    console.log(row(name, m.intro, m.credits, String(extra)));
   }
+  if (perEpisode) for (const lines of found.values()) console.error(lines.join('\t'));
 } finally {
   await model.dispose();
 }
