@@ -103,6 +103,29 @@ def test_audio_time_pooling_knows_where_a_sound_is():
     assert embs['time'] > 1e-2 and embs['time'] > 4 * embs['mean']
 
 
+def test_merge_labels_keeps_media_paths_and_ids_apart():
+    import json
+    import tempfile
+    from merge_labels import merge
+    with tempfile.TemporaryDirectory() as d:
+        for sub in ('a', 'b'):
+            os.makedirs(os.path.join(d, sub))
+            with open(os.path.join(d, sub, 'labels.json'), 'w') as f:
+                json.dump({'s01e01': {'name': sub, 'start': '0:00:05', 'end': '0:00:30',
+                                      'file': 's01/s01e01.ts', 'series': 's01',
+                                      'split': 'test'}}, f)
+        out = os.path.join(d, 'all', 'labels.json')
+        os.makedirs(os.path.dirname(out))
+        m = merge([os.path.join(d, 'a', 'labels.json'),
+                   os.path.join(d, 'b', 'labels.json') + ':train'], out)
+        assert sorted(m) == ['c2-s01e01', 's01e01']
+        assert m['s01e01']['file'] == os.path.join('..', 'a', 's01', 's01e01.ts')
+        assert m['s01e01']['split'] == 'test' and m['c2-s01e01']['split'] == 'train'
+        assert m['c2-s01e01']['series'] == 'c2-s01'
+        labels = parse_labels(out)   # training reads it back
+        assert labels['c2-s01e01']['intro'] == (5.0, 30.0)
+
+
 if __name__ == '__main__':
     n = 0
     for name, fn in list(globals().items()):
