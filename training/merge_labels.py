@@ -15,6 +15,7 @@ import os
 
 def merge(sources, out_path):
     out_dir = os.path.dirname(os.path.abspath(out_path))
+    os.makedirs(out_dir, exist_ok=True)
     merged = {}
     for i, src in enumerate(sources, 1):
         path, _, split = src.rpartition(':')

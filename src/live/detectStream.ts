@@ -17,7 +17,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   window: 300,
   lookahead: 4,
   hop: 1,
-  endGap: 3,
+  endGap: 2,
   maxRetries: 5,
   retryDelayMs: 1000,
 });
@@ -43,7 +43,7 @@ export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   lookahead?: number;
   /** Seconds between sequence-model runs (default 1). */
   hop?: number;
-  /** Negative seconds that close an interval (default 3). */
+  /** Negative seconds that close an interval (default 2). */
   endGap?: number;
   /** Overrides the model's decision block (threshold, minPts, minLength). */
   decision?: DecisionConfig;
