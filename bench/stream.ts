@@ -250,7 +250,9 @@ async function latency(): Promise<void> {
   let episode = TRAINED ? await corpusEpisode() : undefined;
   episode ??= { file: await makeEpisode(dir, seconds), introEnd: [] };
   const model = await EpisodeModel.load(MODELS);
-  console.log(`# latency: live HLS (ffmpeg -re, hls_time 2) of ${episode.file}, models ${MODELS}`);
+  console.log(
+    `# latency: live HLS (ffmpeg -re, H.264 with a keyframe every 2 s, 2-s segments) of ${episode.file}, models ${MODELS}`,
+  );
   console.log(
     'lookahead\tdecided_lag_s(p50/p95)\tarrival→decision_ms(p50/p95)\tperfect_end_latency_s(p50/p95/max)\tintro.end_latency_s',
   );
@@ -273,7 +275,11 @@ async function latency(): Promise<void> {
             '-t',
             String(seconds),
           ],
-          ...['-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_list_size', '6'],
+          // as a live encoder does: a keyframe every 2 s, so every segment is 2 s (with -c copy
+          // the source's 10-s GOPs made 10-s segments and up to 8 s more delay)
+          ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
+          ...['-force_key_frames', 'expr:gte(t,n_forced*2)', '-c:a', 'aac'],
+          ...['-f', 'hls', '-hls_time', '2', '-hls_list_size', '6'],
           ...['-hls_flags', 'delete_segments', join(live, 'live.m3u8')],
         ],
         { stdio: 'ignore' },
@@ -307,6 +313,11 @@ async function latency(): Promise<void> {
       const perfect = decided
         .filter((d) => d.t >= gap - 1)
         .map((d) => (d.decidedAtMs - w0) / 1000 - (d.t - gap + 1));
+      if (args.includes('--trace')) {
+        // perfect-model delay over stream time, every 5 s: start-up versus steady state
+        const row = perfect.filter((_, i) => i % 5 === 0).map((x) => fmt(x));
+        console.error(`# L=${L} perfect delay every 5 s from t=${gap - 1}: ${row.join(' ')}`);
+      }
       console.log(
         `${L}\t${quantile(lag, 0.5)}/${quantile(lag, 0.95)}\t${fmt(quantile(proc, 0.5))}/${fmt(quantile(proc, 0.95))}\t${fmt(quantile(perfect, 0.5))}/${fmt(quantile(perfect, 0.95))}/${fmt(Math.max(...perfect))}\t${ends.length ? ends.map((x) => fmt(x)).join(',') : 'n/a (no labels / no trained model)'}`,
       );
