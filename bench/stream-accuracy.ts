@@ -9,7 +9,7 @@
  * last credits pair become a prediction, scored with the eval metrics against the labels. The
  * first row is `detect` on the same files (whole-file context, DBSCAN decision), for reference.
  * The stream sees the whole episode, not only its first half, so an intro event anywhere counts:
- * `extra intros` counts intro intervals after the first.
+ * `extra intros / credits` counts intro intervals after the first and credits before the last.
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -36,6 +36,8 @@ const lookaheads = flag('lookahead', '0,2,4,8').split(',').map(Number);
 const models = flag('models', 'models/fused');
 /** `--episodes`: also print each episode's labelled and found intro per decoder (stderr). */
 const perEpisode = args.includes('--episodes');
+/** `--min-run 0,3`: also vary the shortest run announced (default: the stream's). */
+const minRuns = flag('min-run', '').split(',').filter(Boolean).map(Number);
 /** `--end-gap 2,3`: also vary the negatives that close a run (default: the stream's). */
 const endGaps = flag('end-gap', '').split(',').filter(Boolean).map(Number);
 if (!existsSync(labelsFile)) {
@@ -85,7 +87,7 @@ console.log(
   `# stream accuracy: ${labels.length} episodes of split ${split} (${labelsFile}), models ${models}`,
 );
 console.log(
-  'decoder\tintro F1 %\t±1 s / ±3 s %\tmedian start / end s\tpresence P / R %\tcredits F1 %\textra intros',
+  'decoder\tintro F1 %\t±1 s / ±3 s %\tmedian start / end s\tpresence P / R %\tcredits F1 %\textra intros / credits',
 );
 try {
   const detected: EpisodePrediction[] = [];
@@ -99,11 +101,15 @@ try {
   for (const p of detected) found.get(p.id)?.push(`detect ${span(p.intro)}`);
   console.log(row('detect', d.intro, d.credits, '–'));
   const gaps: Array<number | undefined> = endGaps.length ? endGaps : [undefined];
-  const configs = lookaheads.flatMap((L) => gaps.map((endGap) => ({ L, endGap })));
-  for (const { L, endGap } of configs) {
-    const name = `stream L=${L}${endGap === undefined ? '' : ` gap ${endGap}`}`;
+  const runs: Array<number | undefined> = minRuns.length ? minRuns : [undefined];
+  const configs = lookaheads.flatMap((L) =>
+    gaps.flatMap((endGap) => runs.map((minRun) => ({ L, endGap, minRun }))),
+  );
+  for (const { L, endGap, minRun } of configs) {
+    const name = `stream L=${L}${endGap === undefined ? '' : ` gap ${endGap}`}${minRun === undefined ? '' : ` run ${minRun}`}`;
     const preds: EpisodePrediction[] = [];
     let extra = 0;
+    let extraCredits = 0;
     for (const [i, file] of files.entries()) {
       if (!file) continue;
       const events = await lastValueFrom(
@@ -111,11 +117,13 @@ try {
           model,
           lookahead: L,
           ...(endGap === undefined ? {} : { endGap }),
+          ...(minRun === undefined ? {} : { minRun }),
         }).pipe(toArray()),
       );
       const intros = intervals(events, 'intro');
       const credits = intervals(events, 'credits');
       extra += Math.max(0, intros.length - 1);
+      extraCredits += Math.max(0, credits.length - 1);
       found.get(labels[i]!.id)?.push(`${name.slice(7)} ${intros.map(span).join(',') || 'none'}`);
       preds.push({
         id: labels[i]!.id,
@@ -125,7 +133,7 @@ try {
       });
     }
     const m = computeMetrics(labels, preds);
-    console.log(row(name, m.intro, m.credits, String(extra)));
+    console.log(row(name, m.intro, m.credits, `${extra} / ${extraCredits}`));
   }
   if (perEpisode) for (const lines of found.values()) console.error(lines.join('\t'));
 } finally {

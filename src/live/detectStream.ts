@@ -18,6 +18,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   lookahead: 4,
   hop: 1,
   endGap: 2,
+  minRun: 0,
   maxRetries: 5,
   retryDelayMs: 1000,
 });
@@ -45,6 +46,12 @@ export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   hop?: number;
   /** Negative seconds that close an interval (default 2). */
   endGap?: number;
+  /**
+   * Seconds a run must last before it is announced, per target at least the model's
+   * `minLength` (default 0: the model's alone). The model's decision is tuned for `detect`,
+   * which searches only the episode's first / last part; a stream searches everywhere.
+   */
+  minRun?: number;
   /** Overrides the model's decision block (threshold, minPts, minLength). */
   decision?: DecisionConfig;
   maxRetries?: number;
@@ -91,6 +98,7 @@ export function detectStream(
       const lookahead = checkInt('--lookahead', options.lookahead ?? STREAM_DEFAULTS.lookahead, 0);
       const hop = checkInt('hop', options.hop ?? STREAM_DEFAULTS.hop, 1);
       const endGap = checkInt('endGap', options.endGap ?? STREAM_DEFAULTS.endGap, 1);
+      const minRun = checkInt('--min-run', options.minRun ?? STREAM_DEFAULTS.minRun, 0);
       if (window < lookahead + hop + 8) {
         throw new InvalidArgumentError(
           `--window (${window} s) must exceed --lookahead (${lookahead} s) by at least ${hop + 8} s.`,
@@ -105,7 +113,7 @@ export function detectStream(
           new IntervalTracker(target, {
             threshold: decision[target].threshold,
             minPts: decision[target].minPts,
-            minLength: decision[target].minLength,
+            minLength: Math.max(decision[target].minLength, minRun),
             endGap,
           }),
       );

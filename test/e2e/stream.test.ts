@@ -280,4 +280,25 @@ describe('introdetect stream', () => {
     expect(n).toBeGreaterThanOrEqual(19);
     expect(n).toBeLessThanOrEqual(22);
   });
+
+  it('--min-run holds back a run until it has lasted that long, and drops shorter ones', async () => {
+    const run = (minRun: number) =>
+      execa('node', [CLI, 'stream', clip, '--models', models, '--min-run', String(minRun)], {
+        reject: false,
+        timeout: 60_000,
+      });
+    const [some, none] = await Promise.all([run(5), run(CLIP_SECONDS + 5)]);
+    expect(some.exitCode, some.stderr).toBe(0);
+    expect(none.exitCode, none.stderr).toBe(0);
+    const n = analysed(some.stderr);
+    if (!TRAINED) {
+      // the whole clip is one intro run: announced late, but at its true start
+      expect(checkEvents(some.stdout).map((e) => [e.event, e.streamTime])).toEqual([
+        ['intro.start', 0],
+        ['intro.end', n],
+      ]);
+    }
+    // no run lasts longer than the clip: nothing is announced
+    expect(checkEvents(none.stdout)).toEqual([]);
+  });
 });

@@ -15,6 +15,7 @@ interface StreamCliOptions {
   format: StreamFormat;
   lookahead: number;
   window: number;
+  minRun: number;
   maxRetries: number;
   retryDelay: number;
   threads: number;
@@ -59,6 +60,12 @@ export function registerStream(program: Command): void {
       STREAM_DEFAULTS.window,
     )
     .option(
+      '--min-run <s>',
+      "seconds an intro or credits run must last before it is announced (at least the model's minimum length)",
+      wholeNumber(0),
+      STREAM_DEFAULTS.minRun,
+    )
+    .option(
       '--max-retries <n>',
       'consecutive failed reconnects before giving up (exit status 9)',
       wholeNumber(0),
@@ -95,6 +102,7 @@ export function registerStream(program: Command): void {
             intraOpThreads: opts.threads,
             lookahead: opts.lookahead,
             window: opts.window,
+            minRun: opts.minRun,
             maxRetries: opts.maxRetries,
             retryDelayMs: opts.retryDelay,
             onNotice: (n) => say(describeNotice(n, opts.maxRetries)),
