@@ -18,7 +18,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   lookahead: 4,
   hop: 1,
   endGap: 2,
-  minRun: 0,
+  minRun: 3,
   maxRetries: 5,
   retryDelayMs: 1000,
 });
@@ -48,8 +48,9 @@ export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   endGap?: number;
   /**
    * Seconds a run must last before it is announced, per target at least the model's
-   * `minLength` (default 0: the model's alone). The model's decision is tuned for `detect`,
-   * which searches only the episode's first / last part; a stream searches everywhere.
+   * `minLength` (default 3). The model's decision is tuned for `detect`, which searches only
+   * the episode's first / last part; a stream searches everywhere, and 1–2-s blips (a logo
+   * sting as credits) were the stream's extra runs on validation.
    */
   minRun?: number;
   /** Overrides the model's decision block (threshold, minPts, minLength). */
