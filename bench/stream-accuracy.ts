@@ -97,6 +97,7 @@ try {
     detected.push({ ...r, id: labels[i]!.id });
   }
   const d = computeMetrics(labels, detected);
+  const probed = new Map(detected.map((p) => [p.id, p.duration]));
   const found = new Map(labels.map((l) => [l.id, [`${l.id}\tlabel ${span(l.intro)}`]]));
   for (const p of detected) found.get(p.id)?.push(`detect ${span(p.intro)}`);
   console.log(row('detect', d.intro, d.credits, '–'));
@@ -127,7 +128,7 @@ try {
       found.get(labels[i]!.id)?.push(`${name.slice(7)} ${intros.map(span).join(',') || 'none'}`);
       preds.push({
         id: labels[i]!.id,
-        duration: labels[i]!.duration ?? detected[i]?.duration ?? 0,
+        duration: labels[i]!.duration ?? probed.get(labels[i]!.id) ?? 0,
         intro: intros[0] ?? null,
         credits: credits.at(-1) ?? null,
       });

@@ -21,8 +21,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import load_split, to_tensors  # noqa: E402
 from model import IntroDetector, ModelConfig  # noqa: E402
-
-SPAN_CONTEXT = 30  # as detect: the intro span is decoded with 30 s more
+from train import TrainConfig, predict  # noqa: E402
 
 
 def main(argv=None):
@@ -41,6 +40,7 @@ def main(argv=None):
     model.load_state_dict(ck['model'])
     model.eval()
     eps = load_split(a.labels, a.dumps, model.cfg.mode, log=lambda *_: None)[a.split]
+    tc = TrainConfig(intro_span=a.intro_span)
     lookaheads = [int(x) for x in a.lookahead.split(',')]
     diffs = {L: ([], []) for L in lookaheads}
     with torch.no_grad():
@@ -48,8 +48,9 @@ def main(argv=None):
             T = ep.seconds
             frames, mel, y, _ = ep.window(0, T, model.audio is not None)
             e = model.embed(*to_tensors(frames, mel)).unsqueeze(0)
-            h = min(T, math.ceil(T * a.intro_span))
-            ref = model.sequence(e[:, :min(T, h + SPAN_CONTEXT)])[0, :h, 0].numpy()
+            # detect's own probabilities (its spans, merged when they overlap), as train.py scores
+            ref = predict(model, ep, tc)[:, 0]
+            h = min(T, math.ceil(T * tc.intro_span))   # the intro's searched span, as predict's
             edges = {t + k for t in range(1, h) if y[t, 0] != y[t - 1, 0] for k in range(-3, 3)}
             for L in lookaheads:
                 for t in range(h):
