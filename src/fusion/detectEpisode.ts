@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import { InvalidArgumentError, NoAudioStreamError } from '../errors.js';
+import type { SecondSample } from '../features/joinSeconds.js';
 import { probe } from '../streams/probe.js';
 import { decide } from './decide.js';
 import type { TargetDecision } from './decisionConfig.js';
@@ -44,6 +45,11 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   /** Extra ffmpeg input options for the decoder, placed before `-i`. */
   inputOptions?: readonly string[];
   onProgress?: (progress: DetectProgress) => void;
+  /**
+   * Called with every decoded second (`second` in seconds of the file; a second decoded for
+   * two spans comes once per span). `detectSeries` fingerprints the seconds with it.
+   */
+  onSample?: (sample: SecondSample, second: number) => void;
   /** Called once, after a successful detection, with where its time went. */
   onTimings?: (timings: DetectTimings) => void;
   signal?: AbortSignal;
@@ -108,6 +114,7 @@ export async function detectEpisode(
         ...(options.onProgress
           ? { onSeconds: (s: number) => options.onProgress?.({ seconds: before + s, total }) }
           : {}),
+        ...(options.onSample ? { onSample: options.onSample } : {}),
         ...(timings ? { timings } : {}),
         ...(signal ? { signal } : {}),
       });

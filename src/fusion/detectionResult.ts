@@ -24,4 +24,10 @@ export interface DetectionResult {
   probabilities: { intro: ProbabilityTrack; credits: ProbabilityTrack };
   /** Probability a second must exceed to count as positive. */
   threshold: { intro: number; credits: number };
+  /**
+   * Only when the file was detected with other episodes of its series (`detectSeries`): the
+   * stretches of the intro's search span whose pictures and sound recur in those episodes.
+   * The intro was widened over the pieces the model called intro inside them.
+   */
+  repeated?: Array<{ start: number; end: number }>;
 }

@@ -18,6 +18,8 @@ export interface EmbedSpanOptions {
   batchSize?: number;
   /** Passed through to the decoder (ffmpeg path, probe result). */
   decode?: Omit<DecodeOptions, 'from' | 'to' | 'audio' | 'demand' | 'signal' | 'frameSize'>;
+  /** Called with every decoded second as it arrives; `second` is in seconds of the input. */
+  onSample?: (sample: SecondSample, second: number) => void;
   /** Called after each batch with the number of seconds embedded so far in this span. */
   onSeconds?: (seconds: number) => void;
   /** Times the log-mel analysis and the worker's stages into this record. */
@@ -94,6 +96,7 @@ export function embedSpan(
         .pipe(joinSeconds({ demand, ...(options.timings ? { timings: options.timings } : {}) }))
         .subscribe({
           next(sample) {
+            options.onSample?.(sample, options.from + sample.t);
             batch.push(sample);
             if (batch.length >= batchSize) flush();
           },

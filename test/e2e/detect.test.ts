@@ -5,6 +5,7 @@ import { parsePrediction } from '../../src/eval/parsePrediction.js';
 import { detectEpisode, type DetectTimings } from '../../src/fusion/detectEpisode.js';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
+import { expectRepeatedWithin } from '../helpers/detectionSchema.js';
 
 // Swap in the trained models here (e.g. 'models/fused') to turn the accuracy check on.
 const MODELS = {
@@ -61,7 +62,12 @@ function episodeClip(name: string): string {
 
 /** The schema the eval harness reads (see README, `detect` → JSON). */
 function checkSchema(r: DetectionResult, file: string, mode: 'fused' | 'vision'): void {
-  expect(Object.keys(r).sort()).toEqual(
+  // `repeated` only when the file was detected with other episodes of its series.
+  expect(
+    Object.keys(r)
+      .filter((k) => k !== 'repeated')
+      .sort(),
+  ).toEqual(
     ['credits', 'duration', 'file', 'id', 'intro', 'mode', 'probabilities', 'threshold'].sort(),
   );
   expect(r.id).toBe(file.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
@@ -92,6 +98,7 @@ function checkSchema(r: DetectionResult, file: string, mode: 'fused' | 'vision')
   }
   expect(typeof r.threshold.intro).toBe('number');
   expect(typeof r.threshold.credits).toBe('number');
+  if (r.repeated !== undefined) expectRepeatedWithin(r.repeated, intro);
   expect(() => parsePrediction(r, file)).not.toThrow();
 }
 

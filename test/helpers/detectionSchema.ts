@@ -27,7 +27,12 @@ export function expectWellFormedDetection(
 ): DetectionResult {
   expect(value).toBeTypeOf('object');
   const r = value as DetectionResult;
-  expect(Object.keys(r).sort()).toEqual(KEYS);
+  // `repeated` only when the file was detected with other episodes of its series.
+  expect(
+    Object.keys(r)
+      .filter((k) => k !== 'repeated')
+      .sort(),
+  ).toEqual(KEYS);
   expect(r.id).toBe(basename(want.file, extname(want.file)));
   expect(r.file).toBe(want.file);
   expect(Number.isFinite(r.duration) && r.duration >= 0).toBe(true);
@@ -67,6 +72,23 @@ export function expectWellFormedDetection(
     expect(t).toBeGreaterThanOrEqual(0);
     expect(t).toBeLessThanOrEqual(1);
   }
+  if (r.repeated !== undefined) expectRepeatedWithin(r.repeated, r.probabilities.intro);
   expect(() => parsePrediction(r, want.file)).not.toThrow();
   return r;
+}
+
+/** `repeated`: sorted, disjoint, non-empty stretches of whole seconds inside the intro track. */
+export function expectRepeatedWithin(
+  repeated: ReadonlyArray<{ start: number; end: number }>,
+  track: { from: number; values: readonly number[] },
+): void {
+  let previousEnd = -Infinity;
+  for (const r of repeated) {
+    expect(Number.isInteger(r.start) && Number.isInteger(r.end)).toBe(true);
+    expect(r.start).toBeGreaterThan(previousEnd);
+    expect(r.end).toBeGreaterThan(r.start);
+    expect(r.start).toBeGreaterThanOrEqual(track.from);
+    expect(r.end).toBeLessThanOrEqual(track.from + track.values.length);
+    previousEnd = r.end;
+  }
 }

@@ -17,6 +17,7 @@ const RANK: Record<string, number> = {
   watch: 6,
   tuning: 6,
   live: 6,
+  series: 6,
   cli: 7,
   'index.ts': 8,
 };

@@ -5,13 +5,20 @@ import type { Command } from 'commander';
 import { computeMetrics, type EvalMetrics, type KindMetrics } from '../../eval/metrics.js';
 import type { EpisodePrediction } from '../../eval/predictionTypes.js';
 import { defaultMediaDir, mediaPathOf } from '../../features/featurizeLabelled.js';
-import { detectEpisode } from '../../fusion/detectEpisode.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
 import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { readLabels } from '../../labels/readLabels.js';
 import { selectSplit } from '../../labels/selectSplit.js';
 import type { EpisodeLabel } from '../../labels/types.js';
-import { decodeOptionsFrom } from '../options.js';
+import { detectSeries } from '../../series/detectSeries.js';
+import {
+  groupBy,
+  parseSeriesGrouping,
+  SERIES_GROUPINGS,
+  seriesKey,
+  type SeriesGrouping,
+} from '../../series/groupEpisodes.js';
+import { commanderParser, decodeOptionsFrom } from '../options.js';
 
 interface CompareOpts {
   labels: string;
@@ -23,6 +30,7 @@ interface CompareOpts {
   predDir?: string;
   limit?: string;
   modes: Mode[];
+  series: SeriesGrouping;
 }
 
 export interface ModeRun {
@@ -89,6 +97,7 @@ async function runMode(
   episodes: readonly EpisodeLabel[],
   mediaDir: string,
   ffmpeg: { ffmpegPath?: string },
+  grouping: SeriesGrouping,
 ): Promise<{ run: ModeRun; predictions: EpisodePrediction[] }> {
   const model = await EpisodeModel.load(modelDir, {
     mode,
@@ -98,23 +107,35 @@ async function runMode(
   const failures: ModeRun['failures'] = [];
   let mediaSeconds = 0;
   const t0 = performance.now();
+  const fail = (label: EpisodeLabel, error: string) => {
+    failures.push({ id: label.id, error });
+    process.stderr.write(`${mode} ${label.id}: failed: ${error}\n`);
+  };
+  // An episode's series: its label's, else its folder's (see `--series`).
+  const key = seriesKey(grouping);
+  const located = episodes.flatMap((label) => {
+    const file = mediaPathOf(label, mediaDir);
+    if (!file) fail(label, `no media file in ${mediaDir}`);
+    return file ? [{ label, file }] : [];
+  });
+  const groups = groupBy(located, key && ((e) => e.label.series ?? key(e.file)));
+  let done = 0;
   try {
-    for (const [i, label] of episodes.entries()) {
-      const file = mediaPathOf(label, mediaDir);
-      try {
-        if (!file) throw new Error(`no media file in ${mediaDir}`);
-        const result = await detectEpisode(file, { ...ffmpeg, model, mode });
-        predictions.push({ ...result, id: label.id });
-        mediaSeconds += result.duration;
-        process.stderr.write(`${mode} [${i + 1}/${episodes.length}] ${label.id}\n`);
-      } catch (error) {
-        failures.push({
-          id: label.id,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        process.stderr.write(
-          `${mode} [${i + 1}/${episodes.length}] ${label.id}: failed: ${String(error)}\n`,
-        );
+    for (const group of groups) {
+      const outcomes = await detectSeries(
+        group.map((e) => e.file),
+        { ...ffmpeg, model, mode },
+      );
+      for (const [k, outcome] of outcomes.entries()) {
+        const { label } = group[k]!;
+        done++;
+        if (outcome.error) {
+          fail(label, outcome.error.message);
+          continue;
+        }
+        predictions.push({ ...outcome.result, id: label.id });
+        mediaSeconds += outcome.result.duration;
+        process.stderr.write(`${mode} [${done}/${located.length}] ${label.id}\n`);
       }
     }
   } finally {
@@ -160,6 +181,12 @@ export function registerCompare(program: Command): void {
       '--pred-dir <dir>',
       "write each mode's predictions (<dir>/<mode>/<id>.json) for `eval --plots`",
     )
+    .option(
+      '--series <grouping>',
+      `${SERIES_GROUPINGS.join(' | ')}: detect the episodes of one series together, as \`detect\` does (a label's "series", else its folder), or each alone`,
+      commanderParser(parseSeriesGrouping),
+      'folder',
+    )
     .action(async (opts: CompareOpts, cmd: Command) => {
       const { labels, warnings } = await readLabels(opts.labels);
       for (const w of warnings) process.stderr.write(`labels: ${w}\n`);
@@ -171,7 +198,7 @@ export function registerCompare(program: Command): void {
       for (const mode of opts.modes) {
         const dir =
           (mode === 'vision' ? opts.visionModels : opts.fusedModels) ?? defaultModelDir(mode);
-        const { run, predictions } = await runMode(mode, dir, chosen, media, ffmpeg);
+        const { run, predictions } = await runMode(mode, dir, chosen, media, ffmpeg, opts.series);
         runs.push(run);
         if (opts.predDir) {
           const out = join(opts.predDir, mode);

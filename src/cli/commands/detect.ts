@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
-import { detectEpisode, type DetectProgress } from '../../fusion/detectEpisode.js';
+import type { DetectProgress } from '../../fusion/detectEpisode.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
 import {
   formatResult,
@@ -12,6 +12,14 @@ import {
 } from '../../fusion/formats/index.js';
 import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxBackend.js';
+import { detectSeries } from '../../series/detectSeries.js';
+import {
+  groupBy,
+  parseSeriesGrouping,
+  SERIES_GROUPINGS,
+  seriesKey,
+  type SeriesGrouping,
+} from '../../series/groupEpisodes.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface DetectCliOptions {
@@ -23,6 +31,7 @@ interface DetectCliOptions {
   creditsSpan?: number;
   outDir?: string;
   threads: number;
+  series: SeriesGrouping;
 }
 
 const cli = commanderParser;
@@ -75,6 +84,12 @@ export function registerDetect(program: Command): void {
       'write one file per input (<name>.json, .edl, .ffmetadata, .chapters.vtt) instead of stdout',
     )
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
+    .option(
+      '--series <grouping>',
+      `${SERIES_GROUPINGS.join(' | ')}: files in one folder are episodes of one series and help each other (an intro found in pieces is joined where the same pictures and sound recur in the others), or each file alone`,
+      cli(parseSeriesGrouping),
+      'folder',
+    )
     .action(async (files: string[], opts: DetectCliOptions, cmd: Command) => {
       if (files.length > 1 && opts.format !== 'json' && !opts.outDir) {
         throw new InvalidArgumentError(
@@ -99,18 +114,30 @@ export function registerDetect(program: Command): void {
           signal: controller.signal,
         });
         if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
-        for (const [index, file] of files.entries()) {
-          const label = files.length > 1 ? `[${index + 1}/${files.length}] ${file}` : file;
-          try {
-            const result = await detectEpisode(file, {
-              ...decodeOptionsFrom(cmd),
-              model,
-              ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),
-              ...(opts.creditsSpan !== undefined ? { creditsSpan: opts.creditsSpan } : {}),
-              signal: controller.signal,
-              ...(tty ? { onProgress: (p: DetectProgress) => drawProgress(label, p) } : {}),
-            });
-            if (tty) process.stderr.write('\r\x1b[K');
+        const labelOf = (file: string) =>
+          files.length > 1 ? `[${files.indexOf(file) + 1}/${files.length}] ${file}` : file;
+        for (const group of groupBy(files, seriesKey(opts.series))) {
+          const outcomes = await detectSeries(group, {
+            ...decodeOptionsFrom(cmd),
+            model,
+            ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),
+            ...(opts.creditsSpan !== undefined ? { creditsSpan: opts.creditsSpan } : {}),
+            signal: controller.signal,
+            ...(tty
+              ? {
+                  onProgress: (i: number, p: DetectProgress) => drawProgress(labelOf(group[i]!), p),
+                }
+              : {}),
+          });
+          if (tty) process.stderr.write('\r\x1b[K');
+          for (const { file, result, error } of outcomes) {
+            if (error) {
+              // One file: let main report it. Several: report, go on with the others.
+              if (files.length === 1) throw error;
+              process.stderr.write(`introdetect: ${file}: ${error.message} [${error.code}]\n`);
+              failed ??= error;
+              continue;
+            }
             const text = formatResult(result, opts.format);
             if (opts.outDir) {
               const path = join(
@@ -122,18 +149,6 @@ export function registerDetect(program: Command): void {
             } else {
               process.stdout.write(text);
             }
-          } catch (err) {
-            if (tty) process.stderr.write('\r\x1b[K');
-            // One file: let main report it. Several: report, go on with the others.
-            if (
-              files.length === 1 ||
-              !(err instanceof IntrodetectError) ||
-              err.code === 'ABORTED'
-            ) {
-              throw err;
-            }
-            process.stderr.write(`introdetect: ${file}: ${err.message} [${err.code}]\n`);
-            failed ??= err;
           }
         }
         if (failed) process.exitCode = failed.exitCode;

@@ -1,0 +1,113 @@
+import { execa } from 'execa';
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DetectionResult } from '../../src/fusion/detectionResult.js';
+import { ffmpeg, scratch } from '../helpers/clips.js';
+import { expectWellFormedDetection } from '../helpers/detectionSchema.js';
+
+// Two "episodes" of one series share a 20-s intro at different places (one at a fractional
+// second, so their 1-fps frames are sampled at different phases); everything else differs.
+// The random-weight fixture model says nothing about intros, but the repeated stretch the
+// series step finds comes from the real decoded pictures and sound alone.
+const FUSED = 'test/fixtures/models/tiny-fused';
+const cli = (...args: string[]) => execa('node', ['dist/cli/main.js', ...args], { reject: false });
+const tmp = scratch('introdetect-series-');
+
+/** [lavfi video source, lavfi audio source, seconds] */
+type Part = [string, string, number];
+
+/** Renders the parts one after another into `out` (H.264 + AAC, 160×90, 25 fps). */
+function episode(out: string, parts: Part[]): string {
+  const inputs = parts.flatMap(([v, a, d]) => [
+    ...[
+      '-f',
+      'lavfi',
+      '-t',
+      String(d),
+      '-i',
+      `${v}${v.includes('=') ? ':' : '='}size=160x90:rate=25`,
+    ],
+    ...['-f', 'lavfi', '-t', String(d), '-i', a],
+  ]);
+  const scale = parts.map((_, i) => `[${2 * i}:v]format=yuv420p,setsar=1[v${i}];`).join('');
+  const pairs = parts.map((_, i) => `[v${i}][${2 * i + 1}:a]`).join('');
+  ffmpeg(
+    ...inputs,
+    '-filter_complex',
+    `${scale}${pairs}concat=n=${parts.length}:v=1:a=1[v][a]`,
+    ...['-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
+    out,
+  );
+  return out;
+}
+
+// The intro: moving test pattern over a rising tone (different every second, the same in
+// both episodes). Openings and bodies: other pictures over noise or steady tones.
+const INTRO: Part = ['testsrc2', "aevalsrc='0.3*sin(2*PI*(200+30*t)*t)'", 20];
+
+/** Seconds of each file in [start, end) (repeated stretches are found to about a second). */
+function expectNear(got: Array<{ start: number; end: number }>, want: [number, number][]): void {
+  expect(got).toHaveLength(want.length);
+  got.forEach((r, i) => {
+    expect(Math.abs(r.start - want[i]![0])).toBeLessThanOrEqual(1);
+    expect(Math.abs(r.end - want[i]![1])).toBeLessThanOrEqual(1);
+  });
+}
+
+describe('introdetect detect, several episodes of one series', () => {
+  let e1: string;
+  let e2: string;
+  let elsewhere: string;
+  beforeAll(() => {
+    mkdirSync(tmp.path('season1'));
+    mkdirSync(tmp.path('other'));
+    e1 = episode(tmp.path('season1/e1.mp4'), [
+      ['mandelbrot', 'anoisesrc=c=pink:a=0.2', 10],
+      INTRO,
+      ['smptehdbars', "aevalsrc='0.2*sin(2*PI*330*t)'", 30],
+    ]);
+    e2 = episode(tmp.path('season1/e2.mp4'), [
+      ['life=mold=10:ratio=0.3:seed=7', 'anoisesrc=c=brown:a=0.3', 23.4],
+      INTRO,
+      ['cellauto=rule=110', "aevalsrc='0.2*sin(2*PI*550*t)'", 17],
+    ]);
+    elsewhere = tmp.path('other/e2.mp4');
+    ffmpeg('-i', e2, '-c', 'copy', elsewhere);
+  });
+  afterAll(() => tmp.cleanup());
+
+  const detect = async (...args: string[]) => {
+    const run = await cli('detect', ...args, '--models', FUSED, '--intro-span', '0.9');
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.exitCode).toBe(0);
+    return run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as DetectionResult);
+  };
+
+  it('finds the intro both files share, at its place in each (files in one folder)', async () => {
+    const [r1, r2] = await detect(e1, e2);
+    for (const [r, file, seconds] of [
+      [r1, e1, 60],
+      [r2, e2, 60.4],
+    ] as const) {
+      expectWellFormedDetection(r, {
+        file,
+        mode: 'fused',
+        spans: { intro: 0.9, credits: 0.25 },
+        seconds,
+        exact: true,
+      });
+    }
+    expectNear(r1!.repeated!, [[10, 30]]);
+    expectNear(r2!.repeated!, [[24, 43]]);
+  });
+
+  it('treats each file alone with --series none, or when they are in different folders', async () => {
+    const alone = await detect(e1, e2, '--series', 'none');
+    expect(alone.map((r) => 'repeated' in r)).toEqual([false, false]);
+    const apart = await detect(e1, elsewhere);
+    expect(apart.map((r) => 'repeated' in r)).toEqual([false, false]);
+  });
+});
