@@ -80,6 +80,22 @@ export { clusterPositives, type Cluster } from './fusion/clusterPositives.js';
 export { pickInterval, type Interval as DetectedInterval } from './fusion/pickInterval.js';
 export { decide } from './fusion/decide.js';
 export { formatResult, type OutputFormat } from './fusion/formats/index.js';
+export { joinRepeatedPieces } from './fusion/joinRepeatedPieces.js';
+
+export {
+  detectSeries,
+  refineSeries,
+  type SeriesOptions,
+  type SeriesOutcome,
+  type PrintedEpisode,
+} from './series/detectSeries.js';
+export {
+  repeatedRuns,
+  MATCH_DEFAULTS,
+  type MatchOptions,
+  type RepeatedRun,
+} from './series/repeatedRuns.js';
+export { secondPrint, type SecondPrint } from './series/secondPrint.js';
 
 export { detectStream, STREAM_DEFAULTS, type StreamDetectOptions } from './live/detectStream.js';
 export { formatStreamEvent, type StreamEvent } from './live/streamEvent.js';

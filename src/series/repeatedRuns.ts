@@ -49,29 +49,25 @@ export function repeatedRuns(
   const nb = b.length;
   if (na === 0 || nb === 0) return [];
   const video = new Float32Array(na * nb);
-  const audio = new Float32Array(na * nb);
   const withAudio = a.every((p) => p.audio) && b.every((p) => p.audio);
   for (let i = 0; i < na; i++) {
-    const pa = a[i]!;
-    for (let j = 0; j < nb; j++) {
-      const pb = b[j]!;
-      video[i * nb + j] = similarity(pa.video, pb.video);
-      if (withAudio) audio[i * nb + j] = soundSimilarity(pa, pb);
-    }
+    const pa = a[i]!.video;
+    for (let j = 0; j < nb; j++) video[i * nb + j] = similarity(pa, b[j]!.video);
   }
   /**
    * How well seconds i of a and j of b match (0 when they do not). A picture matched a second
    * off counts a little less, so of runs on neighbouring offsets the aligned one is strongest.
+   * Sound (three times the work) is only compared where the pictures already match.
    */
   const score = (i: number, j: number): number => {
-    const sound = withAudio ? audio[i * nb + j]! : 1;
-    if (sound < o.audioMin) return 0;
     const need = withAudio ? o.videoMin : o.videoOnlyMin;
     const exact = video[i * nb + j]!;
     const before = j > 0 ? video[i * nb + j - 1]! : -1;
     const after = j + 1 < nb ? video[i * nb + j + 1]! : -1;
     const side = Math.max(before, after);
     if (Math.max(exact, side) < need) return 0;
+    const sound = withAudio ? soundSimilarity(a[i]!, b[j]!) : 1;
+    if (sound < o.audioMin) return 0;
     return sound + Math.max(exact, 0.99 * side);
   };
 
