@@ -3,7 +3,7 @@
  * detecting them.
  *
  *   npm run bench:series -- FILE...        # the episodes of one season, in order
- *   npm run bench:series -- --partners 2 FILE...
+ *   npm run bench:series -- --reach 1 FILE...
  *
  * Each file is detected alone (model loaded once, prints of its intro span collected as
  * `detectSeries` does), then `refineSeries` runs on all of them; both are timed in this one run.
@@ -13,15 +13,15 @@ import { parseArgs } from 'node:util';
 import { detectEpisode } from '../src/fusion/detectEpisode.js';
 import { EpisodeModel } from '../src/fusion/episodeModel.js';
 import { defaultModelDir } from '../src/fusion/modelConfig.js';
-import { refineSeries, type PrintedEpisode } from '../src/series/detectSeries.js';
+import { refineSeries, type PrintedEpisode } from '../src/series/seriesJoiner.js';
 import { secondPrint, type SecondPrint } from '../src/series/secondPrint.js';
 
 const { values, positionals: files } = parseArgs({
   allowPositionals: true,
-  options: { partners: { type: 'string', default: '4' }, models: { type: 'string' } },
+  options: { reach: { type: 'string', default: '2' }, models: { type: 'string' } },
 });
 if (files.length < 2) throw new Error('give the episodes of one season (at least two files)');
-const partners = Number(values.partners);
+const reach = Number(values.reach);
 
 const model = await EpisodeModel.load(values.models ?? defaultModelDir('fused'));
 const episodes: PrintedEpisode[] = [];
@@ -50,7 +50,7 @@ try {
   await model.dispose();
 }
 const t1 = performance.now();
-const refined = refineSeries(episodes, { partners });
+const refined = refineSeries(episodes, { reach });
 const seriesMs = performance.now() - t1;
 
 const spanSeconds = episodes.map((e) => e.prints.length);
@@ -59,7 +59,7 @@ console.log(
 );
 console.log(`detect (all episodes, prints included) ${(detectMs / 1000).toFixed(2)} s`);
 console.log(`  of which prints                      ${(printMs / 1000).toFixed(3)} s`);
-console.log(`series step (partners ${partners})           ${(seriesMs / 1000).toFixed(3)} s`);
+console.log(`series step (reach ${reach})               ${(seriesMs / 1000).toFixed(3)} s`);
 console.log(`series step / detect                   ${((100 * seriesMs) / detectMs).toFixed(1)} %`);
 for (const r of refined) {
   console.log(

@@ -82,13 +82,13 @@ export { decide } from './fusion/decide.js';
 export { formatResult, type OutputFormat } from './fusion/formats/index.js';
 export { joinRepeatedPieces } from './fusion/joinRepeatedPieces.js';
 
+export { detectSeries, type SeriesOptions, type SeriesOutcome } from './series/detectSeries.js';
 export {
-  detectSeries,
+  SeriesJoiner,
   refineSeries,
-  type SeriesOptions,
-  type SeriesOutcome,
+  type JoinOptions,
   type PrintedEpisode,
-} from './series/detectSeries.js';
+} from './series/seriesJoiner.js';
 export {
   repeatedRuns,
   MATCH_DEFAULTS,

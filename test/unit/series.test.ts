@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { joinRepeatedPieces } from '../../src/fusion/joinRepeatedPieces.js';
-import { refineSeries, type PrintedEpisode } from '../../src/series/detectSeries.js';
+import { refineSeries, SeriesJoiner, type PrintedEpisode } from '../../src/series/seriesJoiner.js';
 import { groupBy, seriesKey } from '../../src/series/groupEpisodes.js';
 import { repeatedRuns, unionOf } from '../../src/series/repeatedRuns.js';
 import { secondPrint, similarity, type SecondPrint } from '../../src/series/secondPrint.js';
@@ -282,6 +282,51 @@ describe('refineSeries', () => {
     const [alone] = refineSeries([e1]);
     expect(alone).toBe(e1.result);
     expect(alone).not.toHaveProperty('repeated');
+  });
+});
+
+describe('SeriesJoiner', () => {
+  const episode = (id: string, prints: SecondPrint[]): PrintedEpisode => ({
+    result: {
+      id,
+      file: `${id}.mkv`,
+      duration: 200,
+      mode: 'fused',
+      intro: null,
+      credits: null,
+      probabilities: {
+        intro: { from: 0, values: prints.map(() => 0.01) },
+        credits: { from: 150, values: [] },
+      },
+      threshold: { intro: 0.4, credits: 0.2 },
+    },
+    prints,
+  });
+
+  it('releases each episode once the `reach` episodes after it are in, in order', () => {
+    const intro = sharedIntro(12);
+    const joiner = new SeriesJoiner({ reach: 2 });
+    const ids = (rs: DetectionResult[]) => rs.map((r) => r.id);
+    expect(ids(joiner.add(episode('e0', episodePrints(40, 20, intro, 5))))).toEqual([]);
+    expect(ids(joiner.add(episode('e1', episodePrints(40, 21, intro, 9))))).toEqual([]);
+    expect(ids(joiner.add(episode('e2', episodePrints(40, 22, [], 0))))).toEqual(['e0']);
+    expect(ids(joiner.add(episode('e3', episodePrints(40, 23, [], 0))))).toEqual(['e1']);
+    const rest = joiner.finish();
+    expect(ids(rest)).toEqual(['e2', 'e3']);
+    expect(rest[0]!.repeated).toEqual([]);
+  });
+
+  it('compares an episode only with those within `reach` of it', () => {
+    const intro = sharedIntro(12);
+    const season = [
+      episode('e0', episodePrints(40, 24, intro, 5)),
+      episode('e1', episodePrints(40, 25, [], 0)),
+      episode('e2', episodePrints(40, 26, [], 0)),
+      episode('e3', episodePrints(40, 27, intro, 20)),
+    ];
+    expect(refineSeries(season, { reach: 2 })[0]!.repeated).toEqual([]);
+    expect(refineSeries(season, { reach: 3 })[0]!.repeated).toEqual([{ start: 5, end: 17 }]);
+    expect(refineSeries(season, { reach: 3 })[3]!.repeated).toEqual([{ start: 20, end: 32 }]);
   });
 });
 

@@ -12,7 +12,7 @@ import {
 } from '../../fusion/formats/index.js';
 import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxBackend.js';
-import { detectSeries } from '../../series/detectSeries.js';
+import { detectSeries, type SeriesOutcome } from '../../series/detectSeries.js';
 import {
   groupBy,
   parseSeriesGrouping,
@@ -116,6 +116,24 @@ export function registerDetect(program: Command): void {
         if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
         const labelOf = (file: string) =>
           files.length > 1 ? `[${files.indexOf(file) + 1}/${files.length}] ${file}` : file;
+        const write = ({ file, result, error }: SeriesOutcome) => {
+          if (tty) process.stderr.write('\r\x1b[K');
+          if (error) {
+            // One file: main reports it (below). Several: report, go on with the others.
+            if (files.length === 1) return;
+            process.stderr.write(`introdetect: ${file}: ${error.message} [${error.code}]\n`);
+            failed ??= error;
+            return;
+          }
+          const text = formatResult(result, opts.format);
+          if (opts.outDir) {
+            const path = join(opts.outDir, `${result.id}${OUTPUT_FORMATS[opts.format].extension}`);
+            writeFileSync(path, text);
+            process.stderr.write(`${file} → ${path}\n`);
+          } else {
+            process.stdout.write(text);
+          }
+        };
         for (const group of groupBy(files, seriesKey(opts.series))) {
           const outcomes = await detectSeries(group, {
             ...decodeOptionsFrom(cmd),
@@ -123,33 +141,14 @@ export function registerDetect(program: Command): void {
             ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),
             ...(opts.creditsSpan !== undefined ? { creditsSpan: opts.creditsSpan } : {}),
             signal: controller.signal,
+            onOutcome: write,
             ...(tty
               ? {
                   onProgress: (i: number, p: DetectProgress) => drawProgress(labelOf(group[i]!), p),
                 }
               : {}),
           });
-          if (tty) process.stderr.write('\r\x1b[K');
-          for (const { file, result, error } of outcomes) {
-            if (error) {
-              // One file: let main report it. Several: report, go on with the others.
-              if (files.length === 1) throw error;
-              process.stderr.write(`introdetect: ${file}: ${error.message} [${error.code}]\n`);
-              failed ??= error;
-              continue;
-            }
-            const text = formatResult(result, opts.format);
-            if (opts.outDir) {
-              const path = join(
-                opts.outDir,
-                `${result.id}${OUTPUT_FORMATS[opts.format].extension}`,
-              );
-              writeFileSync(path, text);
-              process.stderr.write(`${file} → ${path}\n`);
-            } else {
-              process.stdout.write(text);
-            }
-          }
+          if (files.length === 1 && outcomes[0]?.error) throw outcomes[0].error;
         }
         if (failed) process.exitCode = failed.exitCode;
       } finally {

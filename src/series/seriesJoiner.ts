@@ -1,0 +1,121 @@
+import type { DetectionResult } from '../fusion/detectionResult.js';
+import { joinRepeatedPieces } from '../fusion/joinRepeatedPieces.js';
+import { repeatedRuns, unionOf, type MatchOptions } from './repeatedRuns.js';
+import type { SecondPrint } from './secondPrint.js';
+
+/** An episode detected alone, with the prints of its intro's search span. */
+export interface PrintedEpisode {
+  result: DetectionResult;
+  /** prints[i] is second `result.probabilities.intro.from + i` of the file. */
+  prints: SecondPrint[];
+}
+
+export interface JoinOptions {
+  /**
+   * Each episode is compared with this many episodes before it and after it in the order
+   * given (default 2: up to 4 partners, enough for a season whose intro changes now and then;
+   * the work grows linearly with the season).
+   */
+  reach?: number;
+  /** When two seconds count as the same (defaults: `MATCH_DEFAULTS`). */
+  match?: Partial<MatchOptions>;
+}
+
+interface Pending {
+  episode: PrintedEpisode;
+  /** Stretches shared with a partner, in seconds of the intro track. */
+  shared: Array<{ start: number; end: number }>;
+  /** The intro track, each repeated second raised to its surest copy's probability. */
+  evidence: number[];
+}
+
+/**
+ * The series step, one episode at a time: `add` each episode as it is detected, in order, and
+ * get back those whose neighbours have all been seen (at most `reach` episodes late); `finish`
+ * returns the rest. Only `reach` + 1 episodes' prints are held at once, however long the
+ * season.
+ *
+ * Each result comes back with its `repeated` stretches (the union of the stretches it shares
+ * with its partners, `repeatedRuns`) and its intro joined over them (`joinRepeatedPieces`),
+ * reading every second called intro in this episode or, for stretches matched on sound as well
+ * as pictures, at the aligned second of the partner that shares it: the same sequence should
+ * get one answer, and the copy the model is surest of gives it (an intro of quick cuts dips
+ * below the threshold at different places in different copies). Picture-only matches (vision
+ * models) share no probabilities: reused footage and still title cards match on pictures
+ * alone, and on validation borrowing over them moved ends off by a second (±1-s boundaries
+ * 6 → 3 of 9) where joining the episode's own pieces changed nothing. An episode that was
+ * alone in the series comes back unchanged, without `repeated`.
+ */
+export class SeriesJoiner {
+  private readonly reach: number;
+  private readonly match: Partial<MatchOptions> | undefined;
+  private readonly pending: Pending[] = [];
+  private added = 0;
+
+  constructor(options: JoinOptions = {}) {
+    this.reach = Math.max(1, options.reach ?? 2);
+    this.match = options.match;
+  }
+
+  add(episode: PrintedEpisode): DetectionResult[] {
+    const next: Pending = {
+      episode,
+      shared: [],
+      evidence: [...episode.result.probabilities.intro.values],
+    };
+    for (const earlier of this.pending.slice(-this.reach)) this.compare(earlier, next);
+    this.pending.push(next);
+    this.added++;
+    const ready = this.pending.length > this.reach ? this.pending.splice(0, 1) : [];
+    return ready.map((p) => this.refined(p));
+  }
+
+  finish(): DetectionResult[] {
+    const rest = this.pending.splice(0);
+    if (this.added === 1) return rest.map((p) => p.episode.result);
+    return rest.map((p) => this.refined(p));
+  }
+
+  private compare(x: Pending, y: Pending): void {
+    for (const run of repeatedRuns(x.episode.prints, y.episode.prints, this.match)) {
+      x.shared.push(run.a);
+      y.shared.push(run.b);
+      if (!run.sound) continue;
+      // A print's index is its second's index in the intro track, in both episodes.
+      borrow(x, y, run.a, run.b.start - run.a.start);
+      borrow(y, x, run.b, run.a.start - run.b.start);
+    }
+  }
+
+  private refined({ episode, shared, evidence }: Pending): DetectionResult {
+    const { result } = episode;
+    const track = result.probabilities.intro;
+    const repeated = unionOf(shared).map((r) => ({
+      start: r.start + track.from,
+      end: r.end + track.from,
+    }));
+    const intro = joinRepeatedPieces(
+      result.intro,
+      { from: track.from, values: evidence },
+      result.threshold.intro,
+      repeated,
+    );
+    return { ...result, intro, repeated };
+  }
+}
+
+/** Raises `to`'s evidence over `span` to `from`'s probabilities `d` seconds further on. */
+function borrow(to: Pending, from: Pending, span: { start: number; end: number }, d: number) {
+  const other = from.episode.result.probabilities.intro.values;
+  for (let t = span.start; t < span.end; t++)
+    to.evidence[t] = Math.max(to.evidence[t]!, other[t + d] ?? 0);
+}
+
+/** The series step on episodes already detected, in order (see `SeriesJoiner`). */
+export function refineSeries(
+  episodes: readonly PrintedEpisode[],
+  options: JoinOptions = {},
+): DetectionResult[] {
+  const joiner = new SeriesJoiner(options);
+  return [...episodes.flatMap((e) => joiner.add(e)), ...joiner.finish()];
+}
