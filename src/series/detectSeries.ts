@@ -1,8 +1,8 @@
 import { AbortedError, IntrodetectError } from '../errors.js';
-import { detectEpisode, type DetectOptions, type DetectProgress } from '../fusion/detectEpisode.js';
+import type { DetectOptions, DetectProgress } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { modelFor } from '../fusion/modelChoice.js';
-import { secondPrint, type SecondPrint } from './secondPrint.js';
+import { detectPrinted } from './detectPrinted.js';
 import { SeriesJoiner, type JoinOptions } from './seriesJoiner.js';
 
 export interface SeriesOptions extends Omit<DetectOptions, 'onSample' | 'onProgress'>, JoinOptions {
@@ -54,27 +54,15 @@ export async function detectSeries(
   const { model, owned } = await modelFor(options, options.signal);
   try {
     for (const [index, file] of files.entries()) {
-      const seconds = new Map<number, SecondPrint>();
       try {
-        const result = await detectEpisode(file, {
+        const episode = await detectPrinted(file, {
           ...detectOptions,
           model,
-          onSample: (sample, second) => {
-            if (!seconds.has(second))
-              seconds.set(second, secondPrint(sample, model.config.frameSize));
-          },
           ...(onProgress ? { onProgress: (p: DetectProgress) => onProgress(index, p) } : {}),
         });
-        const track = result.probabilities.intro;
-        const prints: SecondPrint[] = [];
-        for (let i = 0; i < track.values.length; i++) {
-          const p = seconds.get(track.from + i);
-          if (!p) break;
-          prints.push(p);
-        }
         outcomes.push(undefined);
         waiting.push(index);
-        release(joiner.add({ result, prints }));
+        release(joiner.add(episode));
       } catch (err) {
         if (!(err instanceof IntrodetectError) || err instanceof AbortedError) throw err;
         outcomes.push({ file, error: err });

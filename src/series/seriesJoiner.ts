@@ -22,7 +22,9 @@ export interface JoinOptions {
 }
 
 interface Pending {
-  episode: PrintedEpisode;
+  prints: readonly SecondPrint[];
+  /** The intro track's probabilities, as detected alone. */
+  values: readonly number[];
   /** Stretches shared with a partner, in seconds of the intro track. */
   shared: Array<{ start: number; end: number }>;
   /** The intro track, each repeated second raised to its surest copy's probability. */
@@ -49,7 +51,7 @@ interface Pending {
 export class SeriesJoiner {
   private readonly reach: number;
   private readonly match: Partial<MatchOptions> | undefined;
-  private readonly pending: Pending[] = [];
+  private readonly pending: Array<{ result: DetectionResult; pending: Pending }> = [];
   private added = 0;
 
   constructor(options: JoinOptions = {}) {
@@ -58,57 +60,75 @@ export class SeriesJoiner {
   }
 
   add(episode: PrintedEpisode): DetectionResult[] {
-    const next: Pending = {
-      episode,
-      shared: [],
-      evidence: [...episode.result.probabilities.intro.values],
-    };
-    for (const earlier of this.pending.slice(-this.reach)) this.compare(earlier, next);
-    this.pending.push(next);
+    const next = pendingOf(episode);
+    for (const earlier of this.pending.slice(-this.reach)) {
+      compare(earlier.pending, next, this.match);
+    }
+    this.pending.push({ result: episode.result, pending: next });
     this.added++;
     const ready = this.pending.length > this.reach ? this.pending.splice(0, 1) : [];
-    return ready.map((p) => this.refined(p));
+    return ready.map((p) => refined(p.result, p.pending));
   }
 
   finish(): DetectionResult[] {
     const rest = this.pending.splice(0);
-    if (this.added === 1) return rest.map((p) => p.episode.result);
-    return rest.map((p) => this.refined(p));
+    if (this.added === 1) return rest.map((p) => p.result);
+    return rest.map((p) => refined(p.result, p.pending));
   }
+}
 
-  private compare(x: Pending, y: Pending): void {
-    for (const run of repeatedRuns(x.episode.prints, y.episode.prints, this.match)) {
-      x.shared.push(run.a);
-      y.shared.push(run.b);
-      if (!run.sound) continue;
-      // A print's index is its second's index in the intro track, in both episodes.
-      borrow(x, y, run.a, run.b.start - run.a.start);
-      borrow(y, x, run.b, run.a.start - run.b.start);
-    }
+/**
+ * The series step for one episode against partners already detected (`watch`: the files of
+ * its folder processed before it), whose results it does not change.
+ */
+export function refineWith(
+  episode: PrintedEpisode,
+  partners: ReadonlyArray<{ prints: readonly SecondPrint[]; values: readonly number[] }>,
+  match?: Partial<MatchOptions>,
+): DetectionResult {
+  if (partners.length === 0) return episode.result;
+  const target = pendingOf(episode);
+  for (const partner of partners) {
+    compare(target, { ...partner, shared: [], evidence: [...partner.values] }, match);
   }
+  return refined(episode.result, target);
+}
 
-  private refined({ episode, shared, evidence }: Pending): DetectionResult {
-    const { result } = episode;
-    const track = result.probabilities.intro;
-    const repeated = unionOf(shared).map((r) => ({
-      start: r.start + track.from,
-      end: r.end + track.from,
-    }));
-    const intro = joinRepeatedPieces(
-      result.intro,
-      { from: track.from, values: evidence },
-      result.threshold.intro,
-      repeated,
-    );
-    return { ...result, intro, repeated };
+function pendingOf({ result, prints }: PrintedEpisode): Pending {
+  const values = result.probabilities.intro.values;
+  return { prints, values, shared: [], evidence: [...values] };
+}
+
+function compare(x: Pending, y: Pending, match: Partial<MatchOptions> | undefined): void {
+  for (const run of repeatedRuns(x.prints, y.prints, match)) {
+    x.shared.push(run.a);
+    y.shared.push(run.b);
+    if (!run.sound) continue;
+    // A print's index is its second's index in the intro track, in both episodes.
+    borrow(x, y, run.a, run.b.start - run.a.start);
+    borrow(y, x, run.b, run.a.start - run.b.start);
   }
 }
 
 /** Raises `to`'s evidence over `span` to `from`'s probabilities `d` seconds further on. */
 function borrow(to: Pending, from: Pending, span: { start: number; end: number }, d: number) {
-  const other = from.episode.result.probabilities.intro.values;
   for (let t = span.start; t < span.end; t++)
-    to.evidence[t] = Math.max(to.evidence[t]!, other[t + d] ?? 0);
+    to.evidence[t] = Math.max(to.evidence[t]!, from.values[t + d] ?? 0);
+}
+
+function refined(result: DetectionResult, { shared, evidence }: Pending): DetectionResult {
+  const track = result.probabilities.intro;
+  const repeated = unionOf(shared).map((r) => ({
+    start: r.start + track.from,
+    end: r.end + track.from,
+  }));
+  const intro = joinRepeatedPieces(
+    result.intro,
+    { from: track.from, values: evidence },
+    result.threshold.intro,
+    repeated,
+  );
+  return { ...result, intro, repeated };
 }
 
 /** The series step on episodes already detected, in order (see `SeriesJoiner`). */

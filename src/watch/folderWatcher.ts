@@ -22,6 +22,17 @@ import type { WatchEvent } from './watchEvents.js';
 
 export const DEFAULT_STATE_NAME = '.introdetect-watch.json';
 
+/** The state file a watcher with these options uses (absolute). */
+export function statePathOf(options: {
+  root: string;
+  outDir?: string;
+  statePath?: string;
+}): string {
+  return resolve(
+    options.statePath ?? join(options.outDir ?? resolve(options.root), DEFAULT_STATE_NAME),
+  );
+}
+
 export interface WatchOptions {
   /** The folder to watch (recursively). */
   root: string;
@@ -133,9 +144,7 @@ export class FolderWatcher {
   /** Locks and loads the state file and recovers what a crash interrupted. */
   static async open(options: WatchOptions): Promise<FolderWatcher> {
     const root = resolve(options.root);
-    const statePath = resolve(
-      options.statePath ?? join(options.outDir ?? root, DEFAULT_STATE_NAME),
-    );
+    const statePath = statePathOf(options);
     await mkdir(join(statePath, '..'), { recursive: true });
     const lock = await acquireStateLock(statePath);
     let store: StateStore | undefined;

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
@@ -69,7 +70,7 @@ describe('introdetect detect, several episodes of one series', () => {
     e2 = episode(tmp.path('season1/e2.mp4'), [
       ['life=mold=10:ratio=0.3:seed=7', 'anoisesrc=c=brown:a=0.3', 23.4],
       INTRO,
-      ['cellauto=rule=110', "aevalsrc='0.2*sin(2*PI*550*t)'", 17],
+      ['cellauto=rule=110', "aevalsrc='0.2*sin(2*PI*550*t)'", 50],
     ]);
     elsewhere = tmp.path('other/e2.mp4');
     ffmpeg('-i', e2, '-c', 'copy', elsewhere);
@@ -90,7 +91,7 @@ describe('introdetect detect, several episodes of one series', () => {
     const [r1, r2] = await detect(e1, e2);
     for (const [r, file, seconds] of [
       [r1, e1, 60],
-      [r2, e2, 60.4],
+      [r2, e2, 93.4],
     ] as const) {
       expectWellFormedDetection(r, {
         file,
@@ -102,6 +103,27 @@ describe('introdetect detect, several episodes of one series', () => {
     }
     expectNear(r1!.repeated!, [[10, 30]]);
     expectNear(r2!.repeated!, [[24, 43]]);
+  });
+
+  it('watch: a file joins the ones of its folder processed before it', async () => {
+    const dir = tmp.path('ingest');
+    mkdirSync(join(dir, 'Show'), { recursive: true });
+    copyFileSync(e1, join(dir, 'Show/e1.mp4'));
+    copyFileSync(e2, join(dir, 'Show/e2.mp4'));
+    const watch = (...extra: string[]) =>
+      cli('watch', dir, '--once', '--settle', '0', '--models', FUSED, ...extra);
+    const run = await watch();
+    expect(run.exitCode).toBe(0);
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(dir, `Show/${name}.intro.json`), 'utf8')) as DetectionResult;
+    // One file at a time, in name order: e1 had no partner yet; e2 had e1 (both intros lie in
+    // the first half, the span watch searches).
+    expect('repeated' in read('e1')).toBe(false);
+    expectNear(read('e2').repeated!, [[24, 43]]);
+    // The prints live beside the state file, in a hidden folder the watcher never scans.
+    expect(readdirSync(dir).filter((n) => n.startsWith('.introdetect-watch'))).toContain(
+      '.introdetect-watch.series',
+    );
   });
 
   it('treats each file alone with --series none, or when they are in different folders', async () => {

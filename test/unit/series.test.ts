@@ -1,8 +1,17 @@
 import fc from 'fast-check';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { joinRepeatedPieces } from '../../src/fusion/joinRepeatedPieces.js';
-import { refineSeries, SeriesJoiner, type PrintedEpisode } from '../../src/series/seriesJoiner.js';
+import {
+  refineSeries,
+  refineWith,
+  SeriesJoiner,
+  type PrintedEpisode,
+} from '../../src/series/seriesJoiner.js';
+import { PrintStore } from '../../src/series/printStore.js';
 import { groupBy, seriesKey } from '../../src/series/groupEpisodes.js';
 import { repeatedRuns, unionOf } from '../../src/series/repeatedRuns.js';
 import { secondPrint, similarity, type SecondPrint } from '../../src/series/secondPrint.js';
@@ -327,6 +336,96 @@ describe('SeriesJoiner', () => {
     expect(refineSeries(season, { reach: 2 })[0]!.repeated).toEqual([]);
     expect(refineSeries(season, { reach: 3 })[0]!.repeated).toEqual([{ start: 5, end: 17 }]);
     expect(refineSeries(season, { reach: 3 })[3]!.repeated).toEqual([{ start: 20, end: 32 }]);
+  });
+});
+
+describe('refineWith / PrintStore (watch: a season arriving one file at a time)', () => {
+  const printed = (
+    file: string,
+    values: number[],
+    intro: [number, number] | null,
+    prints: SecondPrint[],
+  ): PrintedEpisode => ({
+    result: {
+      id: file.replace(/^.*\/|\.mkv$/g, ''),
+      file,
+      duration: 300,
+      mode: 'fused',
+      intro: intro && { start: intro[0], end: intro[1], confidence: 0.8 },
+      credits: null,
+      probabilities: { intro: { from: 0, values }, credits: { from: 200, values: [] } },
+      threshold: { intro: 0.4, credits: 0.2 },
+    },
+    prints,
+  });
+  const probs = (n: number, ...runs: Array<[number, number, number]>) => {
+    const v = Array<number>(n).fill(0.01);
+    for (const [from, to, p] of runs) for (let t = from; t < to; t++) v[t] = p;
+    return v;
+  };
+
+  it('joins a new episode with stored ones, read back from 8-bit steps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'introdetect-prints-'));
+    try {
+      const store = new PrintStore(dir);
+      const intro = sharedIntro(30);
+      // e1 (stored first): intro 10–40 found whole. e2: the same intro at 40–70, in pieces.
+      await store.put(
+        printed(
+          '/tv/show/e1.mkv',
+          probs(90, [10, 40, 0.95]),
+          [10, 40],
+          episodePrints(90, 30, intro, 10),
+        ),
+      );
+      const e2 = printed(
+        '/tv/show/e2.mkv',
+        probs(100, [44, 55, 0.9], [60, 70, 0.9]),
+        [60, 70],
+        episodePrints(100, 31, intro, 40),
+      );
+      const partners = await store.neighbours('/tv/show/e2.mkv', 2);
+      expect(partners.map((p) => p.file)).toEqual(['/tv/show/e1.mkv']);
+      expect(partners[0]!.prints).toHaveLength(90);
+      const joined = refineWith(
+        e2,
+        partners.map((p) => ({ prints: p.prints, values: p.intro.values })),
+      );
+      expect(joined.intro).toMatchObject({ start: 40, end: 70 });
+      expect(joined.repeated).toEqual([{ start: 40, end: 70 }]);
+      // Nothing stored yet in another folder; alone, the result is the model's own.
+      expect(await store.neighbours('/tv/other/e2.mkv', 2)).toEqual([]);
+      expect(refineWith(e2, [])).toBe(e2.result);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('offers the `reach` nearest names either side, and skips damaged files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'introdetect-prints-'));
+    try {
+      const store = new PrintStore(dir);
+      const prints = episodePrints(10, 32, [], 0);
+      for (const n of [1, 2, 3, 5, 6, 7])
+        await store.put(printed(`/tv/show/e${n}.mkv`, probs(10), null, prints));
+      const near = await store.neighbours('/tv/show/e4.mkv', 2);
+      expect(near.map((p) => p.file)).toEqual([
+        '/tv/show/e2.mkv',
+        '/tv/show/e3.mkv',
+        '/tv/show/e5.mkv',
+        '/tv/show/e6.mkv',
+      ]);
+      const [folder] = readdirSync(dir);
+      writeFileSync(join(dir, folder!, 'e3.mkv.prints'), 'not prints');
+      const after = await store.neighbours('/tv/show/e4.mkv', 2);
+      expect(after.map((p) => p.file)).toEqual([
+        '/tv/show/e2.mkv',
+        '/tv/show/e5.mkv',
+        '/tv/show/e6.mkv',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

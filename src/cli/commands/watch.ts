@@ -6,7 +6,14 @@ import type { DetectOptions } from '../../fusion/detectEpisode.js';
 import type { DetectionResult } from '../../fusion/detectionResult.js';
 import type { LocateFfmpegOptions } from '../../streams/locateFfmpeg.js';
 import { featuresProcessor } from '../../watch/featuresProcessor.js';
-import { FolderWatcher } from '../../watch/folderWatcher.js';
+import { detectWithPrintStore } from '../../series/detectWithPrintStore.js';
+import {
+  parseSeriesGrouping,
+  SERIES_GROUPINGS,
+  type SeriesGrouping,
+} from '../../series/groupEpisodes.js';
+import { PrintStore } from '../../series/printStore.js';
+import { FolderWatcher, statePathOf } from '../../watch/folderWatcher.js';
 import { parseExtensions } from '../../watch/mediaFiles.js';
 import type { ProcessFile } from '../../watch/processFile.js';
 import { formatWatchEvent } from '../../watch/watchEvents.js';
@@ -27,6 +34,7 @@ interface WatchCliOptions {
   retryDelay: number;
   extensions?: string;
   once: boolean;
+  series: SeriesGrouping;
 }
 
 const cli = commanderParser;
@@ -116,6 +124,7 @@ async function detectProcessor(
   ffmpeg: LocateFfmpegOptions,
   warn: (m: string) => void,
   signal: AbortSignal,
+  prints: PrintStore | undefined,
 ): Promise<Processor> {
   const fusion = await loadFusion();
   const formats = (opts.format ?? 'json').split(',').map((f) => fusion.parseOutputFormat(f.trim()));
@@ -131,12 +140,10 @@ async function detectProcessor(
   );
   return {
     process: async (input, fileSignal) => {
-      const result = await fusion.detectEpisode(input, {
-        ...ffmpeg,
-        model,
-        onWarning: warn,
-        signal: fileSignal,
-      });
+      const options = { ...ffmpeg, model, onWarning: warn, signal: fileSignal };
+      const result = prints
+        ? await detectWithPrintStore(input, prints, options)
+        : await fusion.detectEpisode(input, options);
       const out: Record<string, string> = {};
       for (const format of formats) {
         const ext = fusion.OUTPUT_FORMATS[format]?.extension ?? `.${format}`;
@@ -202,6 +209,12 @@ export function registerWatch(program: Command): void {
       'process what is in DIR (after it settles), then exit: for cron and tests',
       false,
     )
+    .option(
+      '--series <grouping>',
+      `detect: ${SERIES_GROUPINGS.join(' | ')}: files in one folder are episodes of one series; each new one is joined with those processed before it (prints kept beside the state file), or each alone`,
+      cli(parseSeriesGrouping),
+      'folder',
+    )
     .action(async (dir: string, opts: WatchCliOptions, cmd: Command) => {
       if (opts.processor === 'features' && opts.format !== undefined) {
         throw new InvalidArgumentError(
@@ -230,7 +243,21 @@ export function registerWatch(program: Command): void {
         processor =
           opts.processor === 'features'
             ? { process: featuresProcessor(ffmpeg), dispose: () => Promise.resolve() }
-            : await detectProcessor(opts, ffmpeg, (m) => log(`warning: ${m}`), controller.signal);
+            : await detectProcessor(
+                opts,
+                ffmpeg,
+                (m) => log(`warning: ${m}`),
+                controller.signal,
+                opts.series === 'folder'
+                  ? new PrintStore(
+                      `${statePathOf({
+                        root: dir,
+                        ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+                        ...(opts.state !== undefined ? { statePath: opts.state } : {}),
+                      }).replace(/\.json$/, '')}.series`,
+                    )
+                  : undefined,
+              );
         watcher = await FolderWatcher.open({
           root: dir,
           ...(opts.out !== undefined ? { outDir: opts.out } : {}),

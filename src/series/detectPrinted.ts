@@ -1,0 +1,29 @@
+import { detectEpisode, type DetectOptions } from '../fusion/detectEpisode.js';
+import { secondPrint, type SecondPrint } from './secondPrint.js';
+import type { PrintedEpisode } from './seriesJoiner.js';
+
+/**
+ * `detectEpisode`, also keeping the print of every second of the intro's search span (what the
+ * series step compares). `options.model` must be a loaded model.
+ */
+export async function detectPrinted(
+  input: string,
+  options: DetectOptions & { model: NonNullable<DetectOptions['model']> },
+): Promise<PrintedEpisode> {
+  const seconds = new Map<number, SecondPrint>();
+  const frameSize = options.model.config.frameSize;
+  const result = await detectEpisode(input, {
+    ...options,
+    onSample: (sample, second) => {
+      if (!seconds.has(second)) seconds.set(second, secondPrint(sample, frameSize));
+    },
+  });
+  const track = result.probabilities.intro;
+  const prints: SecondPrint[] = [];
+  for (let i = 0; i < track.values.length; i++) {
+    const p = seconds.get(track.from + i);
+    if (!p) break;
+    prints.push(p);
+  }
+  return { result, prints };
+}

@@ -1,0 +1,168 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { PrintedEpisode } from './seriesJoiner.js';
+import type { SecondPrint } from './secondPrint.js';
+
+const MAGIC = 'IDPR';
+const VERSION = 1;
+const SUFFIX = '.prints';
+
+/** What the store keeps of a detected episode: enough to be another episode's partner. */
+export interface StoredEpisode {
+  /** The file it came from. */
+  file: string;
+  /** Its intro track (probabilities from second `from`), as detected alone. */
+  intro: { from: number; values: number[] };
+  threshold: number;
+  prints: SecondPrint[];
+}
+
+/**
+ * The prints of episodes already detected, kept on disk for those detected later (`watch`,
+ * where a season arrives one file at a time): one file per episode, in a folder per media
+ * folder, each vector stored as 8-bit steps of its largest component (about 0.9 KB per second
+ * of searched head with sound; a print's correlations move by about 0.01).
+ */
+export class PrintStore {
+  constructor(readonly dir: string) {}
+
+  /** Up to `reach` stored episodes of `file`'s folder before it and `reach` after it, by name. */
+  async neighbours(file: string, reach: number): Promise<StoredEpisode[]> {
+    const folder = this.folderOf(file);
+    let names: string[];
+    try {
+      names = (await readdir(folder)).filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.'));
+    } catch {
+      return [];
+    }
+    const own = `${basename(file)}${SUFFIX}`;
+    const others = names.filter((n) => n !== own).sort();
+    const before = others.filter((n) => n < own).slice(-reach);
+    const after = others.filter((n) => n > own).slice(0, reach);
+    const out: StoredEpisode[] = [];
+    for (const name of [...before, ...after]) {
+      const episode = await readEpisode(join(folder, name));
+      if (episode) out.push(episode);
+    }
+    return out;
+  }
+
+  /** Keeps `episode` (replacing an earlier copy of the same file). */
+  async put(episode: PrintedEpisode): Promise<void> {
+    const { result } = episode;
+    const folder = this.folderOf(result.file);
+    await mkdir(folder, { recursive: true });
+    const path = join(folder, `${basename(result.file)}${SUFFIX}`);
+    const tmp = join(folder, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await writeFile(tmp, encode(episode));
+      await rename(tmp, path);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  private folderOf(file: string): string {
+    const key = createHash('sha1')
+      .update(dirname(resolve(file)))
+      .digest('hex')
+      .slice(0, 16);
+    return join(this.dir, key);
+  }
+}
+
+/** The parts of a print, in the order they are stored. */
+function partsOf(p: SecondPrint): Float32Array[] {
+  return p.audio && p.audioLate ? [p.video, p.audio, p.audioLate] : [p.video];
+}
+
+function encode({ result, prints }: PrintedEpisode): Buffer {
+  const audio = prints.length > 0 && prints.every((p) => p.audio && p.audioLate);
+  const dims = prints[0] ? partsOf(prints[0]).map((v) => v.length) : [];
+  const header = Buffer.from(
+    JSON.stringify({
+      version: VERSION,
+      file: resolve(result.file),
+      seconds: prints.length,
+      audio,
+      dims: audio ? dims : dims.slice(0, 1),
+      intro: result.probabilities.intro,
+      threshold: result.threshold.intro,
+    }),
+  );
+  const vectors = prints.flatMap((p) => (audio ? partsOf(p) : [p.video]));
+  const scales = new Float32Array(vectors.length);
+  const steps = new Int8Array(vectors.reduce((n, v) => n + v.length, 0));
+  let at = 0;
+  vectors.forEach((v, k) => {
+    let max = 0;
+    for (const x of v) max = Math.max(max, Math.abs(x));
+    scales[k] = max / 127;
+    for (const x of v) steps[at++] = max > 0 ? Math.round((x / max) * 127) : 0;
+  });
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  return Buffer.concat([
+    Buffer.from(MAGIC),
+    length,
+    header,
+    Buffer.from(scales.buffer),
+    Buffer.from(steps.buffer),
+  ]);
+}
+
+/** A stored episode, or undefined when the file is missing, foreign or damaged. */
+async function readEpisode(path: string): Promise<StoredEpisode | undefined> {
+  try {
+    const buf = await readFile(path);
+    if (buf.subarray(0, 4).toString() !== MAGIC) return undefined;
+    const headerLength = buf.readUInt32LE(4);
+    const header = JSON.parse(buf.subarray(8, 8 + headerLength).toString()) as {
+      version: number;
+      file: string;
+      seconds: number;
+      audio: boolean;
+      dims: number[];
+      intro: { from: number; values: number[] };
+      threshold: number;
+    };
+    if (header.version !== VERSION) return undefined;
+    const perSecond = header.dims.length;
+    const count = header.seconds * perSecond;
+    let at = 8 + headerLength;
+    const scales = new Float32Array(
+      buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + 4 * count),
+    );
+    at += 4 * count;
+    const stepsPerSecond = header.dims.reduce((n, d) => n + d, 0);
+    const steps = new Int8Array(
+      buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + header.seconds * stepsPerSecond),
+    );
+    if (steps.length !== header.seconds * stepsPerSecond) return undefined;
+    const prints: SecondPrint[] = [];
+    let s = 0;
+    for (let t = 0; t < header.seconds; t++) {
+      const parts = header.dims.map((d, k) => {
+        const scale = scales[t * perSecond + k]!;
+        const v = new Float32Array(d);
+        let norm = 0;
+        for (let i = 0; i < d; i++) {
+          v[i] = steps[s++]! * scale;
+          norm += v[i]! * v[i]!;
+        }
+        // Back to unit length (8-bit steps move it a little), so dot products stay correlations.
+        if (norm > 0) for (let i = 0; i < d; i++) v[i] = v[i]! / Math.sqrt(norm);
+        return v;
+      });
+      prints.push({
+        video: parts[0]!,
+        audio: header.audio ? parts[1]! : null,
+        audioLate: header.audio ? parts[2]! : null,
+      });
+    }
+    return { file: header.file, intro: header.intro, threshold: header.threshold, prints };
+  } catch {
+    return undefined;
+  }
+}
