@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
-import { ffmpeg, scratch } from '../helpers/clips.js';
+import { concatClip as episode, ffmpeg, scratch, type ClipPart as Part } from '../helpers/clips.js';
 import { expectWellFormedDetection } from '../helpers/detectionSchema.js';
 
 // Two "episodes" of one series share a 20-s intro at different places (one at a fractional
@@ -13,34 +13,6 @@ import { expectWellFormedDetection } from '../helpers/detectionSchema.js';
 const FUSED = 'test/fixtures/models/tiny-fused';
 const cli = (...args: string[]) => execa('node', ['dist/cli/main.js', ...args], { reject: false });
 const tmp = scratch('introdetect-series-');
-
-/** [lavfi video source, lavfi audio source, seconds] */
-type Part = [string, string, number];
-
-/** Renders the parts one after another into `out` (H.264 + AAC, 160×90, 25 fps). */
-function episode(out: string, parts: Part[]): string {
-  const inputs = parts.flatMap(([v, a, d]) => [
-    ...[
-      '-f',
-      'lavfi',
-      '-t',
-      String(d),
-      '-i',
-      `${v}${v.includes('=') ? ':' : '='}size=160x90:rate=25`,
-    ],
-    ...['-f', 'lavfi', '-t', String(d), '-i', a],
-  ]);
-  const scale = parts.map((_, i) => `[${2 * i}:v]format=yuv420p,setsar=1[v${i}];`).join('');
-  const pairs = parts.map((_, i) => `[v${i}][${2 * i + 1}:a]`).join('');
-  ffmpeg(
-    ...inputs,
-    '-filter_complex',
-    `${scale}${pairs}concat=n=${parts.length}:v=1:a=1[v][a]`,
-    ...['-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
-    out,
-  );
-  return out;
-}
 
 // The intro: moving test pattern over a rising tone (different every second, the same in
 // both episodes). Openings and bodies: other pictures over noise or steady tones.

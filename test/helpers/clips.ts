@@ -88,3 +88,31 @@ export function testClip(
   );
   return out;
 }
+
+/** One part of a `concatClip`: [lavfi video source, lavfi audio source, seconds]. */
+export type ClipPart = [string, string, number];
+
+/** Renders the parts one after another into `out` (H.264 + AAC, 160×90, 25 fps). */
+export function concatClip(out: string, parts: ClipPart[]): string {
+  const inputs = parts.flatMap(([v, a, d]) => [
+    ...[
+      '-f',
+      'lavfi',
+      '-t',
+      String(d),
+      '-i',
+      `${v}${v.includes('=') ? ':' : '='}size=160x90:rate=25`,
+    ],
+    ...['-f', 'lavfi', '-t', String(d), '-i', a],
+  ]);
+  const scale = parts.map((_, i) => `[${2 * i}:v]format=yuv420p,setsar=1[v${i}];`).join('');
+  const pairs = parts.map((_, i) => `[v${i}][${2 * i + 1}:a]`).join('');
+  ffmpeg(
+    ...inputs,
+    '-filter_complex',
+    `${scale}${pairs}concat=n=${parts.length}:v=1:a=1[v][a]`,
+    ...['-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
+    out,
+  );
+  return out;
+}
