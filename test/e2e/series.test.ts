@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
@@ -96,6 +96,25 @@ describe('introdetect detect, several episodes of one series', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('.introdetect-watch'))).toContain(
       '.introdetect-watch.series',
     );
+  });
+
+  it('reports a bad file in the season and joins the others around it', async () => {
+    const bad = tmp.path('season1/e1b.mp4');
+    writeFileSync(bad, 'not a video');
+    try {
+      const run = await cli('detect', e1, bad, e2, '--models', FUSED, '--intro-span', '0.9');
+      expect(run.exitCode).toBe(5); // NOT_MEDIA, the first failure's code
+      expect(run.stderr).toMatch(/e1b\.mp4: .*\[NOT_MEDIA\]/);
+      const [r1, r2] = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as DetectionResult);
+      expect([r1!.file, r2!.file]).toEqual([e1, e2]);
+      expectNear(r1!.repeated!, [[10, 30]]);
+      expectNear(r2!.repeated!, [[24, 43]]);
+    } finally {
+      rmSync(bad);
+    }
   });
 
   it('treats each file alone with --series none, or when they are in different folders', async () => {
