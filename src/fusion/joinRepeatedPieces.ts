@@ -15,12 +15,18 @@ export const MIN_OVERLAP = 0.5;
  * is never added, and an episode with no intro keeps none. A stretch counts only when it holds
  * at least half of the intro. `repeated` holds file seconds, sorted and disjoint. Confidence
  * is the mean of `evidence` over the widened interval.
+ *
+ * `trim`: stretches to cut the intro back to where it overshoots one by at most `max` seconds
+ * (a repeated sequence ends where its copies stop matching; the model's edges can spill a
+ * second or two into what comes before or after). Only ever shrinks, so a repeated logo
+ * before the intro is never added this way either.
  */
 export function joinRepeatedPieces(
   intro: Interval | null,
   evidence: ProbabilityTrack,
   threshold: number,
   repeated: ReadonlyArray<{ start: number; end: number }>,
+  trim?: { to: ReadonlyArray<{ start: number; end: number }>; max: number },
 ): Interval | null {
   if (!intro) return null;
   const p = (t: number): number => evidence.values[t - evidence.from] ?? 0;
@@ -35,6 +41,12 @@ export function joinRepeatedPieces(
         end = Math.max(end, t + 1);
       }
     }
+  }
+  for (const r of trim?.to ?? []) {
+    const overlap = Math.min(r.end, end) - Math.max(r.start, start);
+    if (overlap < MIN_OVERLAP * (end - start)) continue;
+    if (r.start > start && r.start - start <= trim!.max && r.start < end) start = r.start;
+    if (r.end < end && end - r.end <= trim!.max && r.end > start) end = r.end;
   }
   if (start === intro.start && end === intro.end) return intro;
   let sum = 0;

@@ -12,6 +12,12 @@ export interface MatchOptions {
   minRun: number;
   /** Unmatched seconds in a row a run may bridge (default 2: fades, a re-graded second). */
   maxGap: number;
+  /**
+   * Seconds a run may grow at each end on sound alone (default 1): at a cut, one copy's 1-fps
+   * frame can still show the shot before it, so a run found on picture and sound starts a
+   * second late without this.
+   */
+  soundEdge: number;
 }
 
 export const MATCH_DEFAULTS: Readonly<MatchOptions> = Object.freeze({
@@ -20,6 +26,7 @@ export const MATCH_DEFAULTS: Readonly<MatchOptions> = Object.freeze({
   videoOnlyMin: 0.9,
   minRun: 8,
   maxGap: 2,
+  soundEdge: 1,
 });
 
 /** Half-open [start, end) in seconds, of `a` and of `b` respectively (same length). */
@@ -80,6 +87,9 @@ export function repeatedRuns(
     let strength = 0;
     const close = () => {
       if (first >= 0 && last + 1 - first >= o.minRun) {
+        const sounds = (i: number) => withAudio && soundSimilarity(a[i]!, b[i + d]!) >= o.audioMin;
+        for (let k = 0; k < o.soundEdge && first - 1 >= iFrom && sounds(first - 1); k++) first--;
+        for (let k = 0; k < o.soundEdge && last + 1 < iTo && sounds(last + 1); k++) last++;
         found.push({
           a: { start: first, end: last + 1 },
           b: { start: first + d, end: last + 1 + d },

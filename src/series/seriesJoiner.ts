@@ -21,12 +21,17 @@ export interface JoinOptions {
   match?: Partial<MatchOptions>;
 }
 
+/** How far the intro is cut back to a stretch matched on sound and pictures (see below). */
+export const TRIM_SECONDS = 2;
+
 interface Pending {
   prints: readonly SecondPrint[];
   /** The intro track's probabilities, as detected alone. */
   values: readonly number[];
   /** Stretches shared with a partner, in seconds of the intro track. */
   shared: Array<{ start: number; end: number }>;
+  /** Those of them matched on sound as well as pictures. */
+  heard: Array<{ start: number; end: number }>;
   /** The intro track, each repeated second raised to its surest copy's probability. */
   evidence: number[];
 }
@@ -45,8 +50,11 @@ interface Pending {
  * below the threshold at different places in different copies). Picture-only matches (vision
  * models) share no probabilities: reused footage and still title cards match on pictures
  * alone, and on validation borrowing over them moved ends off by a second (±1-s boundaries
- * 6 → 3 of 9) where joining the episode's own pieces changed nothing. An episode that was
- * alone in the series comes back unchanged, without `repeated`.
+ * 6 → 3 of 9) where joining the episode's own pieces changed nothing. Then an intro that
+ * overshoots a stretch matched on sound and pictures by at most TRIM_SECONDS is cut back to
+ * it (the copies agree on where the sequence starts and ends; picture-only stretches are not
+ * trusted for this either). An episode that was alone in the series comes back unchanged,
+ * without `repeated`.
  */
 export class SeriesJoiner {
   private readonly reach: number;
@@ -89,14 +97,14 @@ export function refineWith(
   if (partners.length === 0) return episode.result;
   const target = pendingOf(episode);
   for (const partner of partners) {
-    compare(target, { ...partner, shared: [], evidence: [...partner.values] }, match);
+    compare(target, { ...partner, shared: [], heard: [], evidence: [...partner.values] }, match);
   }
   return refined(episode.result, target);
 }
 
 function pendingOf({ result, prints }: PrintedEpisode): Pending {
   const values = result.probabilities.intro.values;
-  return { prints, values, shared: [], evidence: [...values] };
+  return { prints, values, shared: [], heard: [], evidence: [...values] };
 }
 
 function compare(x: Pending, y: Pending, match: Partial<MatchOptions> | undefined): void {
@@ -104,6 +112,8 @@ function compare(x: Pending, y: Pending, match: Partial<MatchOptions> | undefine
     x.shared.push(run.a);
     y.shared.push(run.b);
     if (!run.sound) continue;
+    x.heard.push(run.a);
+    y.heard.push(run.b);
     // A print's index is its second's index in the intro track, in both episodes.
     borrow(x, y, run.a, run.b.start - run.a.start);
     borrow(y, x, run.b, run.a.start - run.b.start);
@@ -116,17 +126,17 @@ function borrow(to: Pending, from: Pending, span: { start: number; end: number }
     to.evidence[t] = Math.max(to.evidence[t]!, from.values[t + d] ?? 0);
 }
 
-function refined(result: DetectionResult, { shared, evidence }: Pending): DetectionResult {
+function refined(result: DetectionResult, { shared, heard, evidence }: Pending): DetectionResult {
   const track = result.probabilities.intro;
-  const repeated = unionOf(shared).map((r) => ({
-    start: r.start + track.from,
-    end: r.end + track.from,
-  }));
+  const inFile = (stretches: Array<{ start: number; end: number }>) =>
+    unionOf(stretches).map((r) => ({ start: r.start + track.from, end: r.end + track.from }));
+  const repeated = inFile(shared);
   const intro = joinRepeatedPieces(
     result.intro,
     { from: track.from, values: evidence },
     result.threshold.intro,
     repeated,
+    { to: inFile(heard), max: TRIM_SECONDS },
   );
   return { ...result, intro, repeated };
 }

@@ -111,6 +111,22 @@ describe('repeatedRuns', () => {
     ]);
   });
 
+  it('grows a run by a second at each end where only the sound matches (a cut between phases)', () => {
+    const intro = sharedIntro(20);
+    const a = episodePrints(60, 40, intro, 10);
+    const b = episodePrints(60, 41, intro, 30);
+    // b's first and last intro frames still show the shots around it; its sound is the intro's.
+    b[30] = { ...b[30]!, video: randomPrint(88_001).video };
+    b[49] = { ...b[49]!, video: randomPrint(88_002).video };
+    expect(repeatedRuns(a, b).map((r) => [r.a, r.b])).toEqual([
+      [
+        { start: 10, end: 30 },
+        { start: 30, end: 50 },
+      ],
+    ]);
+    expect(repeatedRuns(a, b, { soundEdge: 0 }).map((r) => r.a)).toEqual([{ start: 11, end: 29 }]);
+  });
+
   it('ignores stretches shorter than minRun, and matching pictures with other sound', () => {
     const short = sharedIntro(6);
     expect(repeatedRuns(episodePrints(30, 7, short, 3), episodePrints(30, 8, short, 9))).toEqual(
@@ -159,6 +175,24 @@ describe('joinRepeatedPieces', () => {
     expect(joinRepeatedPieces(intro, track(p), 0.4, [])).toBe(intro);
     // A stretch holding under half the intro is someone else's (a recap beside it).
     expect(joinRepeatedPieces(intro, track(p), 0.4, [{ start: 38, end: 62 }])).toBe(intro);
+  });
+
+  it('cuts an intro back to a stretch it overshoots by at most `max` seconds', () => {
+    const p = Array<number>(100).fill(0.01);
+    for (let t = 18; t < 43; t++) p[t] = 0.9;
+    const intro = { start: 18, end: 43, confidence: 0.9 };
+    const heard = [{ start: 20, end: 42 }];
+    expect(joinRepeatedPieces(intro, track(p), 0.4, heard, { to: heard, max: 2 })).toMatchObject({
+      start: 20,
+      end: 42,
+    });
+    // Three seconds over is the model's call, not a spill: kept.
+    expect(
+      joinRepeatedPieces(intro, track(p), 0.4, [], { to: [{ start: 21, end: 42 }], max: 2 }),
+    ).toMatchObject({ start: 18, end: 42 });
+    // Never grows: an intro inside the stretch stays as it is.
+    const inside = { start: 25, end: 40, confidence: 0.9 };
+    expect(joinRepeatedPieces(inside, track(p), 0.4, [], { to: heard, max: 2 })).toBe(inside);
   });
 
   it('never adds an intro, never shrinks one, and adds only positive repeated seconds', () => {
