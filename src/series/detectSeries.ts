@@ -8,6 +8,8 @@ import { SeriesJoiner, type JoinOptions } from './seriesJoiner.js';
 export interface SeriesOptions extends Omit<DetectOptions, 'onSample' | 'onProgress'>, JoinOptions {
   /** Progress of the file being detected, by its index in `files`. */
   onProgress?: (index: number, progress: DetectProgress) => void;
+  /** Called with each file's result as detected alone, before the series step (`compare`). */
+  onDetected?: (result: DetectionResult, index: number) => void;
   /**
    * Called with each file's outcome as soon as it is final, in the order of `files`: a result
    * waits for the `reach` files after it (its partners), an error for the files before it.
@@ -31,7 +33,7 @@ export async function detectSeries(
   files: readonly string[],
   options: SeriesOptions = {},
 ): Promise<SeriesOutcome[]> {
-  const { onProgress, onOutcome, reach, match, ...detectOptions } = options;
+  const { onProgress, onOutcome, onDetected, reach, match, ...detectOptions } = options;
   const joiner = new SeriesJoiner({
     ...(reach !== undefined ? { reach } : {}),
     ...(match ? { match } : {}),
@@ -60,6 +62,7 @@ export async function detectSeries(
           model,
           ...(onProgress ? { onProgress: (p: DetectProgress) => onProgress(index, p) } : {}),
         });
+        onDetected?.(episode.result, index);
         outcomes.push(undefined);
         waiting.push(index);
         release(joiner.add(episode));

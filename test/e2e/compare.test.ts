@@ -89,6 +89,18 @@ describe('introdetect compare', () => {
     expect(Math.abs(shared.end - 26)).toBeLessThanOrEqual(1);
   });
 
+  it('--series both scores each mode before and after the series step, from one detection', async () => {
+    const run = await compare('--modes', 'fused', '--series', 'both', '--pred-dir', tmp.path('p3'));
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^metric\s+fused-alone\s+fused$/);
+    const pred = (dir: string, id: string) =>
+      JSON.parse(readFileSync(tmp.path(`p3/${dir}/${id}.json`), 'utf8')) as DetectionResult;
+    expect('repeated' in pred('fused-alone', 'a1')).toBe(false);
+    expect(pred('fused', 'a1').repeated).toBeDefined();
+    // The same detection underneath: the probabilities are identical.
+    expect(pred('fused', 'a2').probabilities).toEqual(pred('fused-alone', 'a2').probabilities);
+  });
+
   it('--series none scores each episode alone; a missing file is a failure, not a crash', async () => {
     writeFileSync(
       tmp.path('labels2.json'),

@@ -30,11 +30,13 @@ interface CompareOpts {
   predDir?: string;
   limit?: string;
   modes: Mode[];
-  series: SeriesGrouping;
+  series: CompareGrouping;
 }
 
 export interface ModeRun {
   mode: Mode;
+  /** Column name: the mode, or `<mode>-alone` for its results before the series step. */
+  label: string;
   metrics: EvalMetrics;
   /** Media seconds of the episodes analysed, wall seconds, and their ratio. */
   mediaSeconds: number;
@@ -84,7 +86,7 @@ export function formatComparison(runs: readonly ModeRun[]): string {
     ['failures', (r) => String(r.failures.length)],
   ];
   const width = Math.max(...table.map(([name]) => name.length));
-  const head = `${'metric'.padEnd(width)}  ${runs.map((r) => r.mode.padStart(14)).join('  ')}`;
+  const head = `${'metric'.padEnd(width)}  ${runs.map((r) => r.label.padStart(14)).join('  ')}`;
   const lines = table.map(
     ([name, f]) => `${name.padEnd(width)}  ${runs.map((r) => f(r).padStart(14)).join('  ')}`,
   );
@@ -97,13 +99,14 @@ async function runMode(
   episodes: readonly EpisodeLabel[],
   mediaDir: string,
   ffmpeg: { ffmpegPath?: string },
-  grouping: SeriesGrouping,
-): Promise<{ run: ModeRun; predictions: EpisodePrediction[] }> {
+  grouping: CompareGrouping,
+): Promise<Array<{ run: ModeRun; predictions: EpisodePrediction[] }>> {
   const model = await EpisodeModel.load(modelDir, {
     mode,
     onWarning: (w) => process.stderr.write(`${w}\n`),
   });
   const predictions: EpisodePrediction[] = [];
+  const alone: EpisodePrediction[] = [];
   const failures: ModeRun['failures'] = [];
   let mediaSeconds = 0;
   const t0 = performance.now();
@@ -112,7 +115,7 @@ async function runMode(
     process.stderr.write(`${mode} ${label.id}: failed: ${error}\n`);
   };
   // An episode's series: its label's, else its folder's (see `--series`).
-  const key = seriesKey(grouping);
+  const key = seriesKey(grouping === 'both' ? 'folder' : grouping);
   const located = episodes.flatMap((label) => {
     const file = mediaPathOf(label, mediaDir);
     if (!file) fail(label, `no media file in ${mediaDir}`);
@@ -124,7 +127,12 @@ async function runMode(
     for (const group of groups) {
       const outcomes = await detectSeries(
         group.map((e) => e.file),
-        { ...ffmpeg, model, mode },
+        {
+          ...ffmpeg,
+          model,
+          mode,
+          onDetected: (result, k) => alone.push({ ...result, id: group[k]!.label.id }),
+        },
       );
       for (const [k, outcome] of outcomes.entries()) {
         const { label } = group[k]!;
@@ -142,16 +150,27 @@ async function runMode(
     await model.dispose();
   }
   const wallSeconds = (performance.now() - t0) / 1000;
-  return {
+  const runOf = (label: string, preds: EpisodePrediction[]) => ({
     run: {
       mode,
-      metrics: computeMetrics(episodes, predictions),
+      label,
+      metrics: computeMetrics(episodes, preds),
       mediaSeconds,
       wallSeconds,
       failures,
     },
-    predictions,
-  };
+    predictions: preds,
+  });
+  return grouping === 'both'
+    ? [runOf(`${mode}-alone`, alone), runOf(mode, predictions)]
+    : [runOf(mode, predictions)];
+}
+
+/** `compare --series`: as `detect` (folder), each episode alone (none), or both side by side. */
+type CompareGrouping = SeriesGrouping | 'both';
+
+function parseCompareGrouping(value: string): CompareGrouping {
+  return value === 'both' ? value : parseSeriesGrouping(value);
 }
 
 export function registerCompare(program: Command): void {
@@ -183,8 +202,8 @@ export function registerCompare(program: Command): void {
     )
     .option(
       '--series <grouping>',
-      `${SERIES_GROUPINGS.join(' | ')}: detect the episodes of one series together, as \`detect\` does (a label's "series", else its folder), or each alone`,
-      commanderParser(parseSeriesGrouping),
+      `${[...SERIES_GROUPINGS, 'both'].join(' | ')}: detect the episodes of one series together, as \`detect\` does (a label's "series", else its folder), each alone, or both: each mode's results before and after the series step, from one detection`,
+      commanderParser(parseCompareGrouping),
       'folder',
     )
     .action(async (opts: CompareOpts, cmd: Command) => {
@@ -198,13 +217,21 @@ export function registerCompare(program: Command): void {
       for (const mode of opts.modes) {
         const dir =
           (mode === 'vision' ? opts.visionModels : opts.fusedModels) ?? defaultModelDir(mode);
-        const { run, predictions } = await runMode(mode, dir, chosen, media, ffmpeg, opts.series);
-        runs.push(run);
-        if (opts.predDir) {
-          const out = join(opts.predDir, mode);
-          mkdirSync(out, { recursive: true });
-          for (const p of predictions)
-            writeFileSync(join(out, `${p.id}.json`), `${JSON.stringify(p)}\n`);
+        for (const { run, predictions } of await runMode(
+          mode,
+          dir,
+          chosen,
+          media,
+          ffmpeg,
+          opts.series,
+        )) {
+          runs.push(run);
+          if (opts.predDir) {
+            const out = join(opts.predDir, run.label);
+            mkdirSync(out, { recursive: true });
+            for (const p of predictions)
+              writeFileSync(join(out, `${p.id}.json`), `${JSON.stringify(p)}\n`);
+          }
         }
       }
       process.stdout.write(`${formatComparison(runs)}\n`);
