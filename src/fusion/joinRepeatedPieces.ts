@@ -32,9 +32,11 @@ export function joinRepeatedPieces(
   const p = (t: number): number => evidence.values[t - evidence.from] ?? 0;
   let start = intro.start;
   let end = intro.end;
+  /** Whether stretch r holds at least MIN_OVERLAP of [from, to). */
+  const holds = (r: { start: number; end: number }, from: number, to: number) =>
+    Math.min(r.end, to) - Math.max(r.start, from) >= MIN_OVERLAP * (to - from);
   for (const r of repeated) {
-    const overlap = Math.min(r.end, intro.end) - Math.max(r.start, intro.start);
-    if (overlap < MIN_OVERLAP * (intro.end - intro.start)) continue;
+    if (!holds(r, intro.start, intro.end)) continue;
     for (let t = r.start; t < r.end; t++) {
       if (p(t) > threshold) {
         start = Math.min(start, t);
@@ -43,8 +45,7 @@ export function joinRepeatedPieces(
     }
   }
   for (const r of trim?.to ?? []) {
-    const overlap = Math.min(r.end, end) - Math.max(r.start, start);
-    if (overlap < MIN_OVERLAP * (end - start)) continue;
+    if (!holds(r, start, end)) continue;
     if (r.start > start && r.start - start <= trim!.max && r.start < end) start = r.start;
     if (r.end < end && end - r.end <= trim!.max && r.end > start) end = r.end;
   }

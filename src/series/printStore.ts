@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../watch/atomicFs.js';
 import type { PrintedEpisode } from './seriesJoiner.js';
 import type { SecondPrint } from './secondPrint.js';
 
@@ -53,14 +54,7 @@ export class PrintStore {
     const { result } = episode;
     const folder = this.folderOf(result.file);
     await mkdir(folder, { recursive: true });
-    const path = join(folder, `${basename(result.file)}${SUFFIX}`);
-    const tmp = join(folder, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-    try {
-      await writeFile(tmp, encode(episode));
-      await rename(tmp, path);
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    await writeFileAtomic(join(folder, `${basename(result.file)}${SUFFIX}`), encode(episode));
   }
 
   private folderOf(file: string): string {

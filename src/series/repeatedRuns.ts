@@ -41,10 +41,10 @@ export interface RepeatedRun {
  * The stretches that two episodes share: runs of seconds i of `a` and i + d of `b` (one
  * offset d per run) whose prints match. Two copies start at different fractions of a second,
  * so sound is compared aligned and half a second either way (`soundSimilarity`), and the
- * picture may match one second either side (a cut can fall between the two sampling phases). Of runs on neighbouring
- * offsets that overlap, only the strongest is kept. An intro repeated from one
- * episode to the next is such a run; so are a studio logo and a recap, which is why these
- * runs only ever join what the model already called intro (see `joinRepeatedPieces`).
+ * picture may match one second either side (a cut can fall between the two sampling phases).
+ * Of runs on neighbouring offsets that overlap, only the strongest is kept. An intro repeated
+ * from one episode to the next is such a run; so are a studio logo and a recap, which is why
+ * these runs only ever join what the model already called intro (see `joinRepeatedPieces`).
  */
 export function repeatedRuns(
   a: readonly SecondPrint[],

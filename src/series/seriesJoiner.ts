@@ -96,14 +96,15 @@ export function refineWith(
 ): DetectionResult {
   if (partners.length === 0) return episode.result;
   const target = pendingOf(episode);
-  for (const partner of partners) {
-    compare(target, { ...partner, shared: [], heard: [], evidence: [...partner.values] }, match);
-  }
+  for (const partner of partners) compare(target, pending(partner.prints, partner.values), match);
   return refined(episode.result, target);
 }
 
 function pendingOf({ result, prints }: PrintedEpisode): Pending {
-  const values = result.probabilities.intro.values;
+  return pending(prints, result.probabilities.intro.values);
+}
+
+function pending(prints: readonly SecondPrint[], values: readonly number[]): Pending {
   return { prints, values, shared: [], heard: [], evidence: [...values] };
 }
 

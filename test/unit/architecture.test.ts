@@ -17,7 +17,8 @@ const RANK: Record<string, number> = {
   watch: 6,
   tuning: 6,
   live: 6,
-  series: 6,
+  // The series step builds on detection and keeps its prints with watch's durable writes.
+  series: 6.5,
   cli: 7,
   'index.ts': 8,
 };

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { computeMetrics, type EvalMetrics, type KindMetrics } from '../../eval/metrics.js';
 import type { EpisodePrediction } from '../../eval/predictionTypes.js';
 import { defaultMediaDir, mediaPathOf } from '../../features/featurizeLabelled.js';
+import type { DetectionResult } from '../../fusion/detectionResult.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
 import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { readLabels } from '../../labels/readLabels.js';
@@ -131,7 +132,12 @@ async function runMode(
           ...ffmpeg,
           model,
           mode,
-          onDetected: (result, k) => alone.push({ ...result, id: group[k]!.label.id }),
+          ...(grouping === 'both'
+            ? {
+                onDetected: (result: DetectionResult, k: number) =>
+                  alone.push({ ...result, id: group[k]!.label.id }),
+              }
+            : {}),
         },
       );
       for (const [k, outcome] of outcomes.entries()) {

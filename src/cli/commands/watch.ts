@@ -237,6 +237,12 @@ export function registerWatch(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       const ffmpeg = decodeOptionsFrom(cmd);
+      // Where the watcher keeps its results and state (the series prints go beside the state).
+      const where = {
+        root: dir,
+        ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+        ...(opts.state !== undefined ? { statePath: opts.state } : {}),
+      };
       let processor: Processor | undefined;
       let watcher: FolderWatcher | undefined;
       try {
@@ -249,19 +255,11 @@ export function registerWatch(program: Command): void {
                 (m) => log(`warning: ${m}`),
                 controller.signal,
                 opts.series === 'folder'
-                  ? new PrintStore(
-                      `${statePathOf({
-                        root: dir,
-                        ...(opts.out !== undefined ? { outDir: opts.out } : {}),
-                        ...(opts.state !== undefined ? { statePath: opts.state } : {}),
-                      }).replace(/\.json$/, '')}.series`,
-                    )
+                  ? new PrintStore(`${statePathOf(where).replace(/\.json$/, '')}.series`)
                   : undefined,
               );
         watcher = await FolderWatcher.open({
-          root: dir,
-          ...(opts.out !== undefined ? { outDir: opts.out } : {}),
-          ...(opts.state !== undefined ? { statePath: opts.state } : {}),
+          ...where,
           process: processor.process,
           concurrency: opts.concurrency,
           settleMs: opts.settle * 1000,
