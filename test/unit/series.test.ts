@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { joinRepeatedPieces } from '../../src/fusion/joinRepeatedPieces.js';
@@ -42,6 +42,40 @@ function episodePrints(length: number, seed: number, shared: SecondPrint[], at: 
 
 const sharedIntro = (length: number, withAudio = true) =>
   Array.from({ length }, (_, k) => randomPrint(999_000 + k, withAudio));
+
+/** A print without sound (a vision model's). */
+const muted = (p: SecondPrint): SecondPrint => ({ ...p, audio: null, audioLate: null });
+
+/** p over [from, to) set to `p` on a background of 0.01, `n` seconds. */
+function probs(n: number, ...runs: Array<[number, number, number]>): number[] {
+  const v = Array<number>(n).fill(0.01);
+  for (const [from, to, p] of runs) for (let t = from; t < to; t++) v[t] = p;
+  return v;
+}
+
+/** An episode detected alone: intro probabilities, the decision's pick, its prints. */
+function detected(
+  file: string,
+  values: number[],
+  intro: [number, number] | null,
+  prints: SecondPrint[],
+): PrintedEpisode {
+  const result: DetectionResult = {
+    id: basename(file, extname(file)),
+    file,
+    duration: values.length * 2,
+    mode: 'fused',
+    intro: intro && { start: intro[0], end: intro[1], confidence: 0.8 },
+    credits: null,
+    probabilities: { intro: { from: 0, values }, credits: { from: values.length, values: [] } },
+    threshold: { intro: 0.4, credits: 0.2 },
+  };
+  return { result, prints };
+}
+
+/** An episode the model found no intro in. */
+const quiet = (file: string, prints: SecondPrint[]) =>
+  detected(file, probs(prints.length), null, prints);
 
 describe('secondPrint', () => {
   it('is blind to brightness and loudness, and zero for a flat frame', () => {
@@ -105,7 +139,7 @@ describe('repeatedRuns', () => {
     for (let k = 5; k < 10; k++) b[10 + k] = { ...b[10 + k]!, video: intro[k + 1]!.video };
     expect(repeatedRuns(a, b).map((r) => r.a)).toEqual([{ start: 10, end: 26 }]);
     // Without the sound, pictures alone decide (and say so).
-    const mute = (ps: SecondPrint[]) => ps.map((p) => ({ ...p, audio: null, audioLate: null }));
+    const mute = (ps: SecondPrint[]) => ps.map(muted);
     expect(repeatedRuns(mute(a), mute(b))).toEqual([
       { a: { start: 10, end: 26 }, b: { start: 10, end: 26 }, sound: false },
     ]);
@@ -233,32 +267,6 @@ describe('joinRepeatedPieces', () => {
 });
 
 describe('refineSeries', () => {
-  /** An episode detected alone: intro probabilities, the decision's pick, its prints. */
-  function detected(
-    id: string,
-    values: number[],
-    intro: [number, number] | null,
-    prints: SecondPrint[],
-  ): PrintedEpisode {
-    const result: DetectionResult = {
-      id,
-      file: `${id}.mkv`,
-      duration: values.length * 2,
-      mode: 'fused',
-      intro: intro && { start: intro[0], end: intro[1], confidence: 0.8 },
-      credits: null,
-      probabilities: { intro: { from: 0, values }, credits: { from: values.length, values: [] } },
-      threshold: { intro: 0.4, credits: 0.2 },
-    };
-    return { result, prints };
-  }
-  /** p over [from, to) set to `p` on a background of 0.01. */
-  const probs = (n: number, ...runs: Array<[number, number, number]>) => {
-    const v = Array<number>(n).fill(0.01);
-    for (const [from, to, p] of runs) for (let t = from; t < to; t++) v[t] = p;
-    return v;
-  };
-
   it('gives each copy of a repeated intro the answer of the copy the model is surest of', () => {
     const intro = sharedIntro(30);
     // e1: intro at 40–70, start missed (p low 40–44) and a dip 55–60: the decision kept 60–70.
@@ -311,13 +319,13 @@ describe('refineSeries', () => {
       'e1',
       probs(100, [60, 70, 0.9]),
       [60, 70],
-      episodePrints(100, 16, intro, 40).map((p) => ({ ...p, audio: null, audioLate: null })),
+      episodePrints(100, 16, intro, 40).map(muted),
     );
     const e2 = detected(
       'e2',
       probs(80, [10, 40, 0.95]),
       [10, 40],
-      episodePrints(80, 17, intro, 10).map((p) => ({ ...p, audio: null, audioLate: null })),
+      episodePrints(80, 17, intro, 10).map(muted),
     );
     const [r1] = refineSeries([e1, e2]);
     expect(r1!.repeated).toEqual([{ start: 40, end: 70 }]);
@@ -329,31 +337,14 @@ describe('refineSeries', () => {
 });
 
 describe('SeriesJoiner', () => {
-  const episode = (id: string, prints: SecondPrint[]): PrintedEpisode => ({
-    result: {
-      id,
-      file: `${id}.mkv`,
-      duration: 200,
-      mode: 'fused',
-      intro: null,
-      credits: null,
-      probabilities: {
-        intro: { from: 0, values: prints.map(() => 0.01) },
-        credits: { from: 150, values: [] },
-      },
-      threshold: { intro: 0.4, credits: 0.2 },
-    },
-    prints,
-  });
-
   it('releases each episode once the `reach` episodes after it are in, in order', () => {
     const intro = sharedIntro(12);
     const joiner = new SeriesJoiner({ reach: 2 });
     const ids = (rs: DetectionResult[]) => rs.map((r) => r.id);
-    expect(ids(joiner.add(episode('e0', episodePrints(40, 20, intro, 5))))).toEqual([]);
-    expect(ids(joiner.add(episode('e1', episodePrints(40, 21, intro, 9))))).toEqual([]);
-    expect(ids(joiner.add(episode('e2', episodePrints(40, 22, [], 0))))).toEqual(['e0']);
-    expect(ids(joiner.add(episode('e3', episodePrints(40, 23, [], 0))))).toEqual(['e1']);
+    expect(ids(joiner.add(quiet('e0', episodePrints(40, 20, intro, 5))))).toEqual([]);
+    expect(ids(joiner.add(quiet('e1', episodePrints(40, 21, intro, 9))))).toEqual([]);
+    expect(ids(joiner.add(quiet('e2', episodePrints(40, 22, [], 0))))).toEqual(['e0']);
+    expect(ids(joiner.add(quiet('e3', episodePrints(40, 23, [], 0))))).toEqual(['e1']);
     const rest = joiner.finish();
     expect(ids(rest)).toEqual(['e2', 'e3']);
     expect(rest[0]!.repeated).toEqual([]);
@@ -362,10 +353,10 @@ describe('SeriesJoiner', () => {
   it('compares an episode only with those within `reach` of it', () => {
     const intro = sharedIntro(12);
     const season = [
-      episode('e0', episodePrints(40, 24, intro, 5)),
-      episode('e1', episodePrints(40, 25, [], 0)),
-      episode('e2', episodePrints(40, 26, [], 0)),
-      episode('e3', episodePrints(40, 27, intro, 20)),
+      quiet('e0', episodePrints(40, 24, intro, 5)),
+      quiet('e1', episodePrints(40, 25, [], 0)),
+      quiet('e2', episodePrints(40, 26, [], 0)),
+      quiet('e3', episodePrints(40, 27, intro, 20)),
     ];
     expect(refineSeries(season, { reach: 2 })[0]!.repeated).toEqual([]);
     expect(refineSeries(season, { reach: 3 })[0]!.repeated).toEqual([{ start: 5, end: 17 }]);
@@ -374,30 +365,6 @@ describe('SeriesJoiner', () => {
 });
 
 describe('refineWith / PrintStore (watch: a season arriving one file at a time)', () => {
-  const printed = (
-    file: string,
-    values: number[],
-    intro: [number, number] | null,
-    prints: SecondPrint[],
-  ): PrintedEpisode => ({
-    result: {
-      id: file.replace(/^.*\/|\.mkv$/g, ''),
-      file,
-      duration: 300,
-      mode: 'fused',
-      intro: intro && { start: intro[0], end: intro[1], confidence: 0.8 },
-      credits: null,
-      probabilities: { intro: { from: 0, values }, credits: { from: 200, values: [] } },
-      threshold: { intro: 0.4, credits: 0.2 },
-    },
-    prints,
-  });
-  const probs = (n: number, ...runs: Array<[number, number, number]>) => {
-    const v = Array<number>(n).fill(0.01);
-    for (const [from, to, p] of runs) for (let t = from; t < to; t++) v[t] = p;
-    return v;
-  };
-
   it('joins a new episode with stored ones, read back from 8-bit steps', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'introdetect-prints-'));
     try {
@@ -405,14 +372,14 @@ describe('refineWith / PrintStore (watch: a season arriving one file at a time)'
       const intro = sharedIntro(30);
       // e1 (stored first): intro 10–40 found whole. e2: the same intro at 40–70, in pieces.
       await store.put(
-        printed(
+        detected(
           '/tv/show/e1.mkv',
           probs(90, [10, 40, 0.95]),
           [10, 40],
           episodePrints(90, 30, intro, 10),
         ),
       );
-      const e2 = printed(
+      const e2 = detected(
         '/tv/show/e2.mkv',
         probs(100, [44, 55, 0.9], [60, 70, 0.9]),
         [60, 70],
@@ -441,7 +408,7 @@ describe('refineWith / PrintStore (watch: a season arriving one file at a time)'
       const store = new PrintStore(dir);
       const prints = episodePrints(10, 32, [], 0);
       for (const n of [1, 2, 3, 5, 6, 7])
-        await store.put(printed(`/tv/show/e${n}.mkv`, probs(10), null, prints));
+        await store.put(detected(`/tv/show/e${n}.mkv`, probs(10), null, prints));
       const near = await store.neighbours('/tv/show/e4.mkv', 2);
       expect(near.map((p) => p.file)).toEqual([
         '/tv/show/e2.mkv',
