@@ -11,7 +11,7 @@ import { contextFor, type RenderContext } from './renderContext.js';
 import { renderIntro } from './renderIntro.js';
 import { renderLogo } from './renderLogo.js';
 import { hashString } from './rng.js';
-import type { CorpusOptions, CorpusPlan, EpisodePlan } from './types.js';
+import type { CorpusOptions, CorpusPlan, EpisodePlan, Split } from './types.js';
 
 export interface BuildCorpusOptions extends LocateFfmpegOptions {
   media: string;
@@ -19,6 +19,11 @@ export interface BuildCorpusOptions extends LocateFfmpegOptions {
   corpus: CorpusOptions;
   /** Episodes rendered at the same time (default 1). */
   jobs?: number;
+  /**
+   * Render only the episodes of these splits (default: all). The plan, labels and stamp are the
+   * whole corpus's, so a later run without it finishes the rest.
+   */
+  splits?: readonly Split[];
   signal?: AbortSignal;
   /** One line per event (default: stderr). */
   log?: (line: string) => void;
@@ -111,9 +116,13 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
     },
   };
 
-  const total = plan.episodes.length;
+  const splitOf = new Map(plan.series.map((s) => [s.id, s.split]));
+  const wanted = o.splits
+    ? plan.episodes.filter((ep) => o.splits!.includes(splitOf.get(ep.series)!))
+    : plan.episodes;
+  const total = wanted.length;
   log(
-    `corpus: ${plan.series.length} series × ${o.corpus.episodes} episodes, seed ${o.corpus.seed}, ${Math.round(plan.episodes.reduce((s, e) => s + e.duration, 0) / 60)} min of video → ${o.out}`,
+    `corpus: ${plan.series.length} series × ${o.corpus.episodes} episodes, seed ${o.corpus.seed}, ${Math.round(wanted.reduce((s, e) => s + e.duration, 0) / 60)} min of video${o.splits ? ` (splits ${o.splits.join(', ')}: ${total} of ${plan.episodes.length} episodes)` : ''} → ${o.out}`,
   );
   const built: string[] = [];
   const skipped: string[] = [];
@@ -123,7 +132,7 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   const worker = async (): Promise<void> => {
     for (;;) {
       // After a failure, the other workers finish their episode and stop.
-      const ep: EpisodePlan | undefined = failed ? undefined : plan.episodes[next++];
+      const ep: EpisodePlan | undefined = failed ? undefined : wanted[next++];
       if (!ep) return;
       const t = performance.now();
       const ctx = contextFor(base, ep.format);

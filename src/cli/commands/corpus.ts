@@ -1,6 +1,7 @@
 import { InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
 import { buildCorpus } from '../../corpus/buildCorpus.js';
 import { DEFAULT_CORPUS_OPTIONS } from '../../corpus/corpusPlan.js';
+import type { Split } from '../../corpus/types.js';
 import { decodeOptionsFrom } from '../options.js';
 
 function integer(value: string): number {
@@ -27,6 +28,19 @@ interface CorpusCliOptions {
   maxMinutes: number;
   maxWidth: number;
   jobs: number;
+  splits?: Split[];
+}
+
+const SPLITS: readonly Split[] = ['train', 'val', 'test'];
+
+function splitList(value: string): Split[] {
+  const names = value.split(',').map((v) => v.trim());
+  const bad = names.filter((n) => !SPLITS.includes(n as Split));
+  if (bad.length > 0 || names.length === 0)
+    throw new CommanderArgumentError(
+      `Unknown split ${bad.map((b) => `"${b}"`).join(', ')}. Valid: ${SPLITS.join(', ')}.`,
+    );
+  return names as Split[];
 }
 
 /** `introdetect corpus`: builds a synthetic series corpus with exact labels from a media pool. */
@@ -59,6 +73,11 @@ export function registerCorpus(program: Command): void {
       d.maxWidth,
     )
     .option('--jobs <j>', 'episodes rendered in parallel', integer, 1)
+    .option(
+      '--splits <list>',
+      'render only these splits’ episodes, comma-separated (train, val, test); labels.json still lists all, and a run without it finishes the rest',
+      splitList,
+    )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
       const controller = new AbortController();
       const onSignal = (): void => controller.abort(new Error('interrupted'));
@@ -78,10 +97,11 @@ export function registerCorpus(program: Command): void {
             maxWidth: opts.maxWidth,
           },
           jobs: Math.max(1, opts.jobs),
+          ...(opts.splits ? { splits: opts.splits } : {}),
           signal: controller.signal,
         });
         process.stdout.write(
-          `${result.plan.episodes.length} episodes (${result.built.length} built, ${result.skipped.length} already there) → ${opts.out}/labels.json\n`,
+          `${result.built.length + result.skipped.length} of ${result.plan.episodes.length} episodes (${result.built.length} built, ${result.skipped.length} already there) → ${opts.out}/labels.json\n`,
         );
       } finally {
         process.off('SIGINT', onSignal);
