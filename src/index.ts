@@ -80,7 +80,7 @@ export { clusterPositives, type Cluster } from './fusion/clusterPositives.js';
 export { pickInterval, type Interval as DetectedInterval } from './fusion/pickInterval.js';
 export { decide } from './fusion/decide.js';
 export { formatResult, type OutputFormat } from './fusion/formats/index.js';
-export { joinRepeatedPieces } from './fusion/joinRepeatedPieces.js';
+export { joinRepeatedPieces } from './series/joinRepeatedPieces.js';
 
 export { detectSeries, type SeriesOptions, type SeriesOutcome } from './series/detectSeries.js';
 export {

@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { locateFfmpeg, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
-import { exists, writeOnce } from './atomicFile.js';
+import { pathExists, writeOnce } from '../util/atomicFile.js';
 import { buildEpisode, type SharedRenders } from './buildEpisode.js';
 import { planCorpus } from './corpusPlan.js';
 import { labelsJson, manifestJson, splitsJson } from './corpusFiles.js';
@@ -54,7 +54,7 @@ function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
 async function checkStamp(out: string, options: CorpusOptions): Promise<void> {
   const stamp = join(out, 'corpus.json');
   const wanted = JSON.stringify({ generator: 'introdetect corpus', version: 1, options }, null, 2);
-  if (await exists(stamp)) {
+  if (await pathExists(stamp)) {
     const found = await readFile(stamp, 'utf8');
     if (found.trim() !== wanted.trim()) {
       throw new InvalidArgumentError(

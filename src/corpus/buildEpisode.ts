@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortedError } from '../errors.js';
-import { exists, writeOnce } from './atomicFile.js';
+import { pathExists, writeOnce } from '../util/atomicFile.js';
 import { finalEncode } from './finalEncode.js';
 import { applyIntroVariant } from './introVariant.js';
 import type { RenderContext } from './renderContext.js';
@@ -62,7 +62,7 @@ export async function buildEpisode(
   o: BuildEpisodeOptions,
 ): Promise<boolean> {
   const target = join(o.outDir, ep.file);
-  if (await exists(target)) return false;
+  if (await pathExists(target)) return false;
   await mkdir(o.workDir, { recursive: true });
   const files: string[] = [];
   for (const [i, part] of ep.parts.entries()) {

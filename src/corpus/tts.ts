@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeOnce } from './atomicFile.js';
+import { writeOnce } from '../util/atomicFile.js';
 import { hashString } from './rng.js';
 import { runTool } from './runFfmpeg.js';
 import type { SpeechSource } from './types.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../watch/atomicFs.js';
+import { writeFileAtomic } from '../util/atomicFile.js';
 import type { PrintedEpisode } from './seriesJoiner.js';
 import type { SecondPrint } from './secondPrint.js';
 

@@ -1,5 +1,5 @@
 import type { DetectionResult } from '../fusion/detectionResult.js';
-import { joinRepeatedPieces } from '../fusion/joinRepeatedPieces.js';
+import { joinRepeatedPieces } from './joinRepeatedPieces.js';
 import { repeatedRuns, unionOf, type MatchOptions } from './repeatedRuns.js';
 import type { SecondPrint } from './secondPrint.js';
 

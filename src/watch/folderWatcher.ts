@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AbortedError, InvalidArgumentError } from '../errors.js';
-import { pathExists } from './atomicFs.js';
+import { pathExists } from '../util/atomicFile.js';
 import {
   classifyFailure,
   DEFAULT_RETRY,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import { fsyncDir, move, pathExists, replaceWith, writeDurable } from './atomicFs.js';
+import { fsyncDir, move, pathExists, replaceWith, writeDurable } from '../util/atomicFile.js';
 import type { ProcessOutput } from './processFile.js';
 import type { StagedResult } from './stateStore.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '../errors.js';
-import { writeFileAtomic } from './atomicFs.js';
+import { writeFileAtomic } from '../util/atomicFile.js';
 import type { FileSignature } from './fileSignature.js';
 
 export const STATE_FORMAT = 'introdetect-watch-state';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(import.meta.dirname, '../../src');
 const RANK: Record<string, number> = {
   'errors.ts': 0,
+  util: 0.5,
   labels: 1,
   streams: 2,
   audio: 3,
@@ -14,11 +15,11 @@ const RANK: Record<string, number> = {
   corpus: 5,
   fusion: 5,
   eval: 5,
-  watch: 6,
+  series: 6,
   tuning: 6,
   live: 6,
-  // The series step builds on detection and keeps its prints with watch's durable writes.
-  series: 6.5,
+  // The watcher runs detection, alone or with the series step.
+  watch: 6.5,
   cli: 7,
   'index.ts': 8,
 };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
-import { joinRepeatedPieces } from '../../src/fusion/joinRepeatedPieces.js';
+import { joinRepeatedPieces } from '../../src/series/joinRepeatedPieces.js';
 import {
   refineSeries,
   refineWith,

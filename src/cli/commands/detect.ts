@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
@@ -20,6 +20,7 @@ import {
   seriesKey,
   type SeriesGrouping,
 } from '../../series/groupEpisodes.js';
+import { writeFileAtomic } from '../../util/atomicFile.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface DetectCliOptions {
@@ -116,6 +117,8 @@ export function registerDetect(program: Command): void {
         if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
         const labelOf = (file: string) =>
           files.length > 1 ? `[${files.indexOf(file) + 1}/${files.length}] ${file}` : file;
+        // Files are written atomically, one after another, as outcomes become final.
+        let writes = Promise.resolve();
         const write = ({ file, result, error }: SeriesOutcome) => {
           if (tty) process.stderr.write('\r\x1b[K');
           if (error) {
@@ -128,8 +131,11 @@ export function registerDetect(program: Command): void {
           const text = formatResult(result, opts.format);
           if (opts.outDir) {
             const path = join(opts.outDir, `${result.id}${OUTPUT_FORMATS[opts.format].extension}`);
-            writeFileSync(path, text);
-            process.stderr.write(`${file} → ${path}\n`);
+            writes = writes
+              .then(() => writeFileAtomic(path, text))
+              .then(() => {
+                process.stderr.write(`${file} → ${path}\n`);
+              });
           } else {
             process.stdout.write(text);
           }
@@ -148,6 +154,7 @@ export function registerDetect(program: Command): void {
                 }
               : {}),
           });
+          await writes;
           if (files.length === 1 && outcomes[0]?.error) throw outcomes[0].error;
         }
         if (failed) process.exitCode = failed.exitCode;

@@ -8,7 +8,7 @@ import { loadModelConfig } from '../../fusion/modelConfig.js';
 import { readLabels } from '../../labels/readLabels.js';
 import { selectSplit } from '../../labels/selectSplit.js';
 import { scoreDecision, tuneDecision, type TunedDecision } from '../../tuning/tuneDecision.js';
-import { writeFileAtomic } from '../../watch/atomicFs.js';
+import { writeFileAtomic } from '../../util/atomicFile.js';
 
 interface TuneOpts {
   labels: string;

@@ -1,5 +1,9 @@
+/**
+ * Durable, atomic file writes, shared by every layer that writes results (watch, series,
+ * corpus, detect -o, tune): a reader sees the old file or the new one, never half of one.
+ */
 import { randomBytes } from 'node:crypto';
-import { cp, lstat, open, rename, rm } from 'node:fs/promises';
+import { cp, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** fsyncs a folder, so a rename inside it survives a power cut (best effort off Linux). */
@@ -69,4 +73,31 @@ export async function pathExists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The temporary name a file is written under before it is complete: `.name.partial`. */
+export function partialName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.partial`);
+}
+
+/**
+ * Produces `path` unless it already exists: `write` writes to a temporary name, renamed to
+ * `path` only once complete, so an interrupted build never leaves a half-written file under
+ * the final name. Returns true when it wrote the file.
+ */
+export async function writeOnce(
+  path: string,
+  write: (tmp: string) => Promise<void>,
+): Promise<boolean> {
+  if (await pathExists(path)) return false;
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = partialName(path);
+  try {
+    await write(tmp);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return true;
 }

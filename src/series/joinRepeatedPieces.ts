@@ -1,5 +1,5 @@
-import type { ProbabilityTrack } from './detectionResult.js';
-import type { Interval } from './pickInterval.js';
+import type { ProbabilityTrack } from '../fusion/detectionResult.js';
+import type { Interval } from '../fusion/pickInterval.js';
 
 /** Least share of the model's intro that must lie in a repeated stretch for it to be used. */
 export const MIN_OVERLAP = 0.5;
