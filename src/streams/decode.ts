@@ -1,31 +1,24 @@
 import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
 import {
-  AbortedError,
   FfmpegFailedError,
   IntrodetectError,
   InvalidArgumentError,
   NoAudioStreamError,
-  NotMediaError,
   NoVideoStreamError,
-  StreamDroppedError,
-  TruncatedMediaError,
 } from '../errors.js';
+import { audioStartDelay, decodeArgs, DEFAULT_SKIP_LOOP_FILTER, PCM_FD } from './decodeArgs.js';
+import { classifyDecodeEnd } from './decodeEnd.js';
 import type { Demand } from './demand.js';
 import { spawnFfmpeg } from './ffmpegProcess.js';
-import { classifyFfmpegFailure, isRemote } from './inputErrors.js';
 import { locateFfmpeg, type LocateFfmpegOptions } from './locateFfmpeg.js';
+import { Float32Framer, RecordFramer } from './pipeFraming.js';
 import { checkLocalInput, type MediaInfo, probe } from './probe.js';
 
-/** Sample rate of the PCM the decoder delivers (mono float32). */
-export const SAMPLE_RATE = 16_000;
+export { SAMPLE_RATE } from './decodeArgs.js';
+
 /** Default side of the square RGB frames the decoder delivers. */
 export const DEFAULT_FRAME_SIZE = 64;
-/**
- * Whether the video decoder skips its in-loop deblocking filter by default (see
- * DecodeOptions.skipLoopFilter).
- */
-export const DEFAULT_SKIP_LOOP_FILTER = true;
 
 export interface DecodeOptions extends LocateFfmpegOptions {
   /** Side of the square RGB24 frames, in pixels (default 64). */
@@ -94,110 +87,6 @@ export interface DecodeEnd {
 
 export type DecodeEvent = DecodeStart | DecodedFrame | PcmChunk | DecodeEnd;
 
-const PCM_FD = 3;
-
-/** ffmpeg's words for a network input that ended before its promised length. */
-const DROPPED =
-  /Stream ends prematurely|Input\/output error|Connection reset|Connection timed out/i;
-/** Decoding errors that, as the last words of the log, mean the file was cut or damaged there. */
-const CORRUPT_AT_END =
-  /corrupt decoded frame|error while decoding|Invalid NAL|partial file|Truncating packet|Packet corrupt|Invalid data found|Error splitting the input/i;
-
-/**
- * ffmpeg arguments for one input, two outputs. Alignment is decided here:
- * - video: `fps=1:round=up:start_time=0` emits, for each second t, the latest frame whose
- *   timestamp is <= t (the frame on screen at t), from the timestamps themselves, so variable
- *   and odd frame rates (23.976, 29.97) cannot drift; `start_time=0` pads a late-starting video.
- * - audio: `aresample=16000:async=1` fills gaps and trims overlaps by timestamp while it
- *   resamples, so sample n is time n / 16000 whatever the input rate. A late audio start is
- *   padded with `adelay` (measured by the probe), not with aresample's `first_pts=0`: ffmpeg
- *   rebuilds the filter graph when the sample rate changes mid-stream, and `first_pts=0`
- *   would then pad from zero again, inserting the whole elapsed time as silence.
- */
-export function decodeArgs(
-  input: string,
-  opts: {
-    frameSize: number;
-    video: boolean;
-    audio: boolean;
-    from: number;
-    to: number | undefined;
-    optionalMaps: boolean;
-    readTimeoutMs: number;
-    /** Seconds of silence to put before the audio (it starts this much after the video). */
-    audioDelay?: number;
-    /** `-skip_loop_filter all` (video only). */
-    skipLoopFilter?: boolean;
-    inputOptions?: readonly string[];
-  },
-): string[] {
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'warning'];
-  if (input !== '-') args.push('-nostdin');
-  if (isRemote(input)) {
-    args.push('-rw_timeout', String(opts.readTimeoutMs * 1000));
-  }
-  if (opts.from > 0) args.push('-ss', opts.from.toFixed(3));
-  if (opts.to !== undefined) args.push('-t', (opts.to - opts.from).toFixed(3));
-  if (opts.skipLoopFilter && opts.video) args.push('-skip_loop_filter', 'all');
-  if (opts.inputOptions) args.push(...opts.inputOptions);
-  args.push('-i', input === '-' ? 'pipe:0' : input);
-  const q = opts.optionalMaps ? '?' : '';
-  if (opts.video) {
-    const s = opts.frameSize;
-    args.push(
-      '-map',
-      `0:v:0${q}`,
-      '-vf',
-      `fps=1:round=up:start_time=0,scale=${s}:${s}:flags=area,format=rgb24`,
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-      'pipe:1',
-    );
-  }
-  if (opts.audio) {
-    args.push(
-      '-map',
-      `0:a:0${q}`,
-      '-af',
-      `${delayFilter(opts.audioDelay ?? 0)}aresample=${SAMPLE_RATE}:async=1`,
-      '-ac',
-      '1',
-      '-f',
-      'f32le',
-      `pipe:${PCM_FD}`,
-    );
-  }
-  return args;
-}
-
-function delayFilter(seconds: number): string {
-  return seconds > 0.001 ? `adelay=${Math.round(seconds * 1000)}:all=1,` : '';
-}
-
-/** How much later than the video the audio starts, in a file read from its beginning. */
-function audioStartDelay(info: MediaInfo | undefined, from: number): number {
-  const a = info?.audio?.startTime;
-  const v = info?.video?.startTime;
-  if (from > 0 || a === undefined || v === undefined) return 0;
-  return Math.max(0, a - Math.min(a, v));
-}
-
-/** Splits a byte stream into fixed-size records without copying more than needed. */
-class Records {
-  #pending: Buffer = Buffer.alloc(0);
-  constructor(readonly size: number) {}
-  push(chunk: Buffer, emit: (record: Uint8Array) => void): void {
-    let buf = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
-    while (buf.length >= this.size) {
-      emit(new Uint8Array(buf.subarray(0, this.size))); // copy: the pipe reuses nothing, but a view would pin the chunk
-      buf = buf.subarray(this.size);
-    }
-    this.#pending = Buffer.from(buf);
-  }
-}
-
 /**
  * Decodes one input with ONE ffmpeg process: 1-fps RGB frames on stdout and 16 kHz mono float
  * PCM on pipe 3, as an Observable of DecodeEvent. Unsubscribing or aborting kills ffmpeg.
@@ -254,7 +143,6 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         audio: wantAudio,
         from,
         to,
-        optionalMaps: false,
         readTimeoutMs: options.readTimeoutMs ?? 30_000,
         audioDelay: audioStartDelay(info, from),
         skipLoopFilter: options.skipLoopFilter ?? DEFAULT_SKIP_LOOP_FILTER,
@@ -281,7 +169,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
 
       const ended: Array<Promise<void>> = [];
       if (wantVideo && video) {
-        const records = new Records(frameSize * frameSize * 3);
+        const records = new RecordFramer(frameSize * frameSize * 3);
         video.on('data', (chunk: Buffer) => {
           records.push(chunk, (rgb) => {
             if (closed) return;
@@ -292,14 +180,10 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         ended.push(new Promise((resolve) => video.once('close', () => resolve())));
       }
       if (wantAudio && pcm) {
-        let rest: Buffer = Buffer.alloc(0);
+        const floats = new Float32Framer();
         pcm.on('data', (chunk: Buffer) => {
-          const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-          const whole = buf.length - (buf.length % 4);
-          rest = Buffer.from(buf.subarray(whole));
-          if (whole === 0 || closed) return;
-          const out = new Float32Array(whole / 4);
-          new Uint8Array(out.buffer).set(buf.subarray(0, whole));
+          const out = floats.push(chunk);
+          if (!out || closed) return;
           subscriber.next({ kind: 'pcm', offset: samples, samples: out });
           samples += out.length;
           pauseIfSaturated();
@@ -310,64 +194,22 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
       const exit = await child.exited;
       await Promise.all(ended);
       if (closed) return;
-      if (exit.killed || options.signal?.aborted) {
-        throw new AbortedError({ cause: options.signal?.reason });
+      const end = classifyDecodeEnd(exit, {
+        input,
+        info,
+        from,
+        to,
+        video: wantVideo,
+        audio: wantAudio,
+        frames,
+        samples,
+        signal: options.signal,
+      });
+      if (end.delivered) {
+        const { seconds } = end;
+        subscriber.next({ kind: 'end', seconds, framesDecoded: frames, samplesDecoded: samples });
       }
-
-      // Whole seconds: a second counts when its frame exists and, with audio, when the audio
-      // reaches its end; a known duration caps it (fps=1 may round one extra frame at EOF).
-      let seconds = wantVideo ? frames : Math.floor(samples / SAMPLE_RATE);
-      if (wantVideo && wantAudio && samples > 0)
-        seconds = Math.min(seconds, Math.ceil(samples / SAMPLE_RATE - 0.05));
-      const expected =
-        info?.duration !== undefined
-          ? Math.max(0, Math.min(to ?? Infinity, info.duration) - from)
-          : undefined;
-      if (expected !== undefined) seconds = Math.min(seconds, Math.floor(expected + 1e-3));
-
-      const failed = exit.exitCode !== 0;
-      if (failed && frames === 0 && samples === 0) {
-        if (/does not contain any stream|matches no streams/i.test(exit.stderrTail)) {
-          throw wantVideo && /0:v/.test(exit.stderrTail)
-            ? new NoVideoStreamError(input, { stderr: exit.stderrTail })
-            : new NoAudioStreamError(input, { stderr: exit.stderrTail });
-        }
-        throw classifyFfmpegFailure(input, exit.stderrTail, {
-          secondsDecoded: 0,
-          ...(exit.exitCode !== undefined ? { exitStatus: exit.exitCode } : {}),
-        });
-      }
-      if (wantVideo && frames === 0) {
-        throw stdinInput
-          ? new NoVideoStreamError(input, { stderr: exit.stderrTail })
-          : new NotMediaError(input, { stderr: exit.stderrTail });
-      }
-      subscriber.next({ kind: 'end', seconds, framesDecoded: frames, samplesDecoded: samples });
-      if (failed) {
-        throw classifyFfmpegFailure(input, exit.stderrTail, {
-          secondsDecoded: seconds,
-          ...(exit.exitCode !== undefined ? { exitStatus: exit.exitCode } : {}),
-        });
-      }
-      // ffmpeg exits 0 on many damaged inputs: compare with what the container promised, and
-      // read how its log ends (a dropped connection, or decoding errors at the very end).
-      if (isRemote(input) && DROPPED.test(exit.stderrTail)) {
-        throw new StreamDroppedError(input, seconds, { stderr: exit.stderrTail });
-      }
-      const lastLines = exit.stderrTail.split('\n').filter(Boolean).slice(-3).join('\n');
-      // An MPEG-TS duration is its timestamp range: a timestamp jump (a splice, a wrapped
-      // clock) makes it longer than the content ffmpeg decodes, and a cut file's is already
-      // short; its truncation shows as corrupt packets at the end instead.
-      const durationIsPromise = !/mpegts/.test(info?.formatName ?? '');
-      if (
-        (expected !== undefined &&
-          durationIsPromise &&
-          !info?.live &&
-          seconds < Math.floor(expected) - 2) ||
-        (!isRemote(input) && CORRUPT_AT_END.test(lastLines))
-      ) {
-        throw new TruncatedMediaError(input, seconds, { stderr: exit.stderrTail });
-      }
+      if (end.error) throw end.error;
       if (!closed) subscriber.complete();
     };
 

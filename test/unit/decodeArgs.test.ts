@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeArgs } from '../../src/streams/decode.js';
+import { type DecodeArgsOptions, decodeArgs } from '../../src/streams/decodeArgs.js';
 
-const base = {
+const base: DecodeArgsOptions = {
   frameSize: 64,
   video: true,
   audio: true,
   from: 0,
   to: undefined,
-  optionalMaps: false,
   readTimeoutMs: 30_000,
 };
 
@@ -63,7 +62,10 @@ describe('decodeArgs', () => {
     );
   });
 
-  it('maps only what is asked for', () => {
+  it('maps only what is asked for, and requires it (a missing stream fails, never maps nothing)', () => {
+    const maps = (args: string[]) => args.filter((_, i) => args[i - 1] === '-map');
+    expect(maps(decodeArgs('in.mkv', base))).toEqual(['0:v:0', '0:a:0']);
+    expect(maps(decodeArgs('in.mkv', { ...base, video: false }))).toEqual(['0:a:0']);
     expect(decodeArgs('in.mkv', { ...base, audio: false })).not.toContain('pipe:3');
     expect(decodeArgs('-', base)).toContain('pipe:0');
   });
