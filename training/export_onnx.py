@@ -68,6 +68,22 @@ def export_model(model: IntroDetector, out_dir, extra=None):
     return meta
 
 
+def portable(train_config, root=None):
+    """The training config with every absolute path made relative to `root` (default: the
+    working folder, the repository root when run as documented), or cut to its file name when
+    it lies outside: model.json ships, and must not name the machine it was trained on."""
+    if train_config is None:
+        return None
+    root = os.path.abspath(root or os.getcwd())
+    out = {}
+    for key, value in train_config.items():
+        if isinstance(value, str) and os.path.isabs(value):
+            rel = os.path.relpath(value, root)
+            value = os.path.basename(value) if rel.startswith('..') else rel
+        out[key] = value
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--ckpt', required=True, help='checkpoint from train.py (best.pt or ckpt.pt)')
@@ -84,7 +100,7 @@ def main():
     if os.path.exists(metrics_path):
         with open(metrics_path) as f:
             val = json.load(f).get('best')
-    extra = {'training': ck.get('train_config'), 'val': val,
+    extra = {'training': portable(ck.get('train_config')), 'val': val,
              'checkpoint': {'epoch': ck.get('epoch'), 'file': os.path.basename(a.ckpt)}}
     if ck.get('decision') is not None:
         extra['decision'] = ck['decision']

@@ -126,6 +126,16 @@ def test_merge_labels_keeps_media_paths_and_ids_apart():
         assert labels['c2-s01e01']['intro'] == (5.0, 30.0)
 
 
+def test_exported_training_config_names_no_absolute_path():
+    from export_onnx import portable
+    cfg = {'labels': '/repo/.cache/c/labels.json', 'dumps': '/elsewhere/features',
+           'out': 'runs/fused', 'seed': 1337}
+    got = portable(cfg, root='/repo')
+    assert got == {'labels': '.cache/c/labels.json', 'dumps': 'features',
+                   'out': 'runs/fused', 'seed': 1337}
+    assert portable(None) is None
+
+
 if __name__ == '__main__':
     n = 0
     for name, fn in list(globals().items()):
@@ -134,3 +144,4 @@ if __name__ == '__main__':
             n += 1
             print('ok', name)
     print(f'{n} passed')
+

@@ -3,6 +3,7 @@ import type { DetectOptions, DetectProgress } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { modelFor } from '../fusion/modelChoice.js';
 import { detectPrinted } from './detectPrinted.js';
+import { seriesConfigOf } from './seriesConfig.js';
 import { SeriesJoiner, type JoinOptions } from './seriesJoiner.js';
 
 export interface SeriesOptions extends Omit<DetectOptions, 'onSample' | 'onProgress'>, JoinOptions {
@@ -33,11 +34,16 @@ export async function detectSeries(
   files: readonly string[],
   options: SeriesOptions = {},
 ): Promise<SeriesOutcome[]> {
-  const { onProgress, onOutcome, onDetected, reach, match, ...detectOptions } = options;
-  const joiner = new SeriesJoiner({
-    ...(reach !== undefined ? { reach } : {}),
-    ...(match ? { match } : {}),
-  });
+  const {
+    onProgress,
+    onOutcome,
+    onDetected,
+    reach,
+    match,
+    minOverlap,
+    trimSeconds,
+    ...detectOptions
+  } = options;
   // Outcomes in file order; a success is a placeholder until the joiner releases it.
   const outcomes: Array<SeriesOutcome | undefined> = [];
   const waiting: number[] = []; // indexes of successes the joiner holds, in order
@@ -55,6 +61,16 @@ export async function detectSeries(
 
   const { model, owned } = await modelFor(options, options.signal);
   try {
+    // The model's series block, with any option given here over it.
+    const joiner = new SeriesJoiner(
+      {
+        ...(reach !== undefined ? { reach } : {}),
+        ...(match ? { match } : {}),
+        ...(minOverlap !== undefined ? { minOverlap } : {}),
+        ...(trimSeconds !== undefined ? { trimSeconds } : {}),
+      },
+      seriesConfigOf(model.config),
+    );
     for (const [index, file] of files.entries()) {
       try {
         const episode = await detectPrinted(file, {

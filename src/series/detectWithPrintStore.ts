@@ -2,14 +2,13 @@ import type { DetectOptions } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { detectPrinted } from './detectPrinted.js';
 import type { PrintStore } from './printStore.js';
-import type { MatchOptions } from './repeatedRuns.js';
-import { refineWith } from './seriesJoiner.js';
+import { seriesConfigOf } from './seriesConfig.js';
+import { refineWith, resolveJoin, type JoinOptions } from './seriesJoiner.js';
 
-export interface StoreDetectOptions extends DetectOptions {
+export interface StoreDetectOptions extends DetectOptions, JoinOptions {
   model: NonNullable<DetectOptions['model']>;
-  /** Partners: up to this many stored episodes of the folder before the file and after it, by name (default 2). */
+  /** Partners: up to this many stored episodes of the folder before the file and after it, by name (default: the model's `series.reach`). */
   reach?: number;
-  match?: Partial<MatchOptions>;
 }
 
 /**
@@ -23,13 +22,20 @@ export async function detectWithPrintStore(
   store: PrintStore,
   options: StoreDetectOptions,
 ): Promise<DetectionResult> {
-  const { reach, match, ...detectOptions } = options;
+  const { reach, match, minOverlap, trimSeconds, ...detectOptions } = options;
+  const config = seriesConfigOf(options.model.config);
+  const join = resolveJoin({ ...(reach !== undefined ? { reach } : {}) }, config);
   const episode = await detectPrinted(input, detectOptions);
-  const partners = await store.neighbours(input, reach ?? 2);
+  const partners = await store.neighbours(input, join.reach);
   const result = refineWith(
     episode,
     partners.map((p) => ({ prints: p.prints, values: p.intro.values })),
-    match,
+    {
+      ...(match ? { match } : {}),
+      ...(minOverlap !== undefined ? { minOverlap } : {}),
+      ...(trimSeconds !== undefined ? { trimSeconds } : {}),
+    },
+    config,
   );
   await store.put(episode);
   return result;

@@ -1,8 +1,13 @@
 import type { ProbabilityTrack } from '../fusion/detectionResult.js';
 import type { Interval } from '../fusion/pickInterval.js';
 
-/** Least share of the model's intro that must lie in a repeated stretch for it to be used. */
-export const MIN_OVERLAP = 0.5;
+/** How `joinRepeatedPieces` widens and cuts back (the model's `series` block sets both). */
+export interface JoinPiecesOptions {
+  /** Least share of the model's intro a stretch must hold to be used (default 0.5). */
+  minOverlap?: number;
+  /** Stretches to cut the intro back to where it overshoots one by at most `max` seconds. */
+  trim?: { to: ReadonlyArray<{ start: number; end: number }>; max: number };
+}
 
 /**
  * The model's intro, widened over the other pieces called intro inside a stretch this episode
@@ -13,10 +18,10 @@ export const MIN_OVERLAP = 0.5;
  * carry the highest probability of their copies (`refineSeries`). Only seconds above
  * `threshold` widen it, so a repeated logo or recap next to the intro that no copy calls intro
  * is never added, and an episode with no intro keeps none. A stretch counts only when it holds
- * at least half of the intro. `repeated` holds file seconds, sorted and disjoint. Confidence
+ * at least `minOverlap` (half) of the intro. `repeated` holds file seconds, sorted and disjoint. Confidence
  * is the mean of `evidence` over the widened interval.
  *
- * `trim`: stretches to cut the intro back to where it overshoots one by at most `max` seconds
+ * `options.trim`: stretches to cut the intro back to where it overshoots one by at most `max` seconds
  * (a repeated sequence ends where its copies stop matching; the model's edges can spill a
  * second or two into what comes before or after). Only ever shrinks, so a repeated logo
  * before the intro is never added this way either.
@@ -26,15 +31,16 @@ export function joinRepeatedPieces(
   evidence: ProbabilityTrack,
   threshold: number,
   repeated: ReadonlyArray<{ start: number; end: number }>,
-  trim?: { to: ReadonlyArray<{ start: number; end: number }>; max: number },
+  options: JoinPiecesOptions = {},
 ): Interval | null {
   if (!intro) return null;
+  const { trim, minOverlap = 0.5 } = options;
   const p = (t: number): number => evidence.values[t - evidence.from] ?? 0;
   let start = intro.start;
   let end = intro.end;
-  /** Whether stretch r holds at least MIN_OVERLAP of [from, to). */
+  /** Whether stretch r holds at least minOverlap of [from, to). */
   const holds = (r: { start: number; end: number }, from: number, to: number) =>
-    Math.min(r.end, to) - Math.max(r.start, from) >= MIN_OVERLAP * (to - from);
+    Math.min(r.end, to) - Math.max(r.start, from) >= minOverlap * (to - from);
   for (const r of repeated) {
     if (!holds(r, intro.start, intro.end)) continue;
     for (let t = r.start; t < r.end; t++) {

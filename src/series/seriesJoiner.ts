@@ -1,6 +1,7 @@
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { joinRepeatedPieces } from './joinRepeatedPieces.js';
 import { repeatedRuns, unionOf, type MatchOptions } from './repeatedRuns.js';
+import { DEFAULT_SERIES, matchOf, type SeriesConfig } from './seriesConfig.js';
 import type { SecondPrint } from './secondPrint.js';
 
 /** An episode detected alone, with the prints of its intro's search span. */
@@ -13,16 +14,35 @@ export interface PrintedEpisode {
 export interface JoinOptions {
   /**
    * Each episode is compared with this many episodes before it and after it in the order
-   * given (default 2: up to 4 partners, enough for a season whose intro changes now and then;
-   * the work grows linearly with the season).
+   * given (default: the model's `series.reach`, 2: up to 4 partners, enough for a season whose
+   * intro changes now and then; the work grows linearly with the season).
    */
   reach?: number;
-  /** When two seconds count as the same (defaults: `MATCH_DEFAULTS`). */
+  /** When two seconds count as the same (defaults: the model's `series` block). */
   match?: Partial<MatchOptions>;
+  /** Least share of the model's intro a stretch must hold to widen it (default 0.5). */
+  minOverlap?: number;
+  /** How far an intro is cut back to a stretch matched on sound and pictures (default 2 s). */
+  trimSeconds?: number;
 }
 
-/** How far the intro is cut back to a stretch matched on sound and pictures (see below). */
-export const TRIM_SECONDS = 2;
+/** Explicit options over a model's series config (`DEFAULT_SERIES` without one). */
+export function resolveJoin(options: JoinOptions = {}, base: SeriesConfig = DEFAULT_SERIES): Join {
+  return {
+    reach: Math.max(1, options.reach ?? base.reach),
+    match: { ...matchOf(base), ...options.match },
+    minOverlap: options.minOverlap ?? base.minOverlap,
+    trimSeconds: options.trimSeconds ?? base.trimSeconds,
+  };
+}
+
+/** Join options with every value settled. */
+export interface Join {
+  reach: number;
+  match: MatchOptions;
+  minOverlap: number;
+  trimSeconds: number;
+}
 
 interface Pending {
   prints: readonly SecondPrint[];
@@ -51,37 +71,36 @@ interface Pending {
  * models) share no probabilities: reused footage and still title cards match on pictures
  * alone, and on validation borrowing over them moved ends off by a second (±1-s boundaries
  * 6 → 3 of 9) where joining the episode's own pieces changed nothing. Then an intro that
- * overshoots a stretch matched on sound and pictures by at most TRIM_SECONDS is cut back to
+ * overshoots a stretch matched on sound and pictures by at most `trimSeconds` is cut back to
  * it (the copies agree on where the sequence starts and ends; picture-only stretches are not
  * trusted for this either). An episode that was alone in the series comes back unchanged,
  * without `repeated`.
  */
 export class SeriesJoiner {
-  private readonly reach: number;
-  private readonly match: Partial<MatchOptions> | undefined;
+  private readonly join: Join;
   private readonly pending: Array<{ result: DetectionResult; pending: Pending }> = [];
   private added = 0;
 
-  constructor(options: JoinOptions = {}) {
-    this.reach = Math.max(1, options.reach ?? 2);
-    this.match = options.match;
+  /** `config`: the model's series block (`seriesConfigOf`); `options` override it. */
+  constructor(options: JoinOptions = {}, config: SeriesConfig = DEFAULT_SERIES) {
+    this.join = resolveJoin(options, config);
   }
 
   add(episode: PrintedEpisode): DetectionResult[] {
     const next = pendingOf(episode);
-    for (const earlier of this.pending.slice(-this.reach)) {
-      compare(earlier.pending, next, this.match);
+    for (const earlier of this.pending.slice(-this.join.reach)) {
+      compare(earlier.pending, next, this.join.match);
     }
     this.pending.push({ result: episode.result, pending: next });
     this.added++;
-    const ready = this.pending.length > this.reach ? this.pending.splice(0, 1) : [];
-    return ready.map((p) => refined(p.result, p.pending));
+    const ready = this.pending.length > this.join.reach ? this.pending.splice(0, 1) : [];
+    return ready.map((p) => refined(p.result, p.pending, this.join));
   }
 
   finish(): DetectionResult[] {
     const rest = this.pending.splice(0);
     if (this.added === 1) return rest.map((p) => p.result);
-    return rest.map((p) => refined(p.result, p.pending));
+    return rest.map((p) => refined(p.result, p.pending, this.join));
   }
 }
 
@@ -92,12 +111,15 @@ export class SeriesJoiner {
 export function refineWith(
   episode: PrintedEpisode,
   partners: ReadonlyArray<{ prints: readonly SecondPrint[]; values: readonly number[] }>,
-  match?: Partial<MatchOptions>,
+  options: JoinOptions = {},
+  config: SeriesConfig = DEFAULT_SERIES,
 ): DetectionResult {
   if (partners.length === 0) return episode.result;
+  const join = resolveJoin(options, config);
   const target = pendingOf(episode);
-  for (const partner of partners) compare(target, pending(partner.prints, partner.values), match);
-  return refined(episode.result, target);
+  for (const partner of partners)
+    compare(target, pending(partner.prints, partner.values), join.match);
+  return refined(episode.result, target, join);
 }
 
 function pendingOf({ result, prints }: PrintedEpisode): Pending {
@@ -108,7 +130,7 @@ function pending(prints: readonly SecondPrint[], values: readonly number[]): Pen
   return { prints, values, shared: [], heard: [], evidence: [...values] };
 }
 
-function compare(x: Pending, y: Pending, match: Partial<MatchOptions> | undefined): void {
+function compare(x: Pending, y: Pending, match: MatchOptions): void {
   for (const run of repeatedRuns(x.prints, y.prints, match)) {
     x.shared.push(run.a);
     y.shared.push(run.b);
@@ -127,7 +149,11 @@ function borrow(to: Pending, from: Pending, span: { start: number; end: number }
     to.evidence[t] = Math.max(to.evidence[t]!, from.values[t + d] ?? 0);
 }
 
-function refined(result: DetectionResult, { shared, heard, evidence }: Pending): DetectionResult {
+function refined(
+  result: DetectionResult,
+  { shared, heard, evidence }: Pending,
+  join: Join,
+): DetectionResult {
   const track = result.probabilities.intro;
   const inFile = (stretches: Array<{ start: number; end: number }>) =>
     unionOf(stretches).map((r) => ({ start: r.start + track.from, end: r.end + track.from }));
@@ -137,7 +163,7 @@ function refined(result: DetectionResult, { shared, heard, evidence }: Pending):
     { from: track.from, values: evidence },
     result.threshold.intro,
     repeated,
-    { to: inFile(heard), max: TRIM_SECONDS },
+    { trim: { to: inFile(heard), max: join.trimSeconds }, minOverlap: join.minOverlap },
   );
   return { ...result, intro, repeated };
 }
@@ -146,7 +172,8 @@ function refined(result: DetectionResult, { shared, heard, evidence }: Pending):
 export function refineSeries(
   episodes: readonly PrintedEpisode[],
   options: JoinOptions = {},
+  config: SeriesConfig = DEFAULT_SERIES,
 ): DetectionResult[] {
-  const joiner = new SeriesJoiner(options);
+  const joiner = new SeriesJoiner(options, config);
   return [...episodes.flatMap((e) => joiner.add(e)), ...joiner.finish()];
 }

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // Imports flow one way: streams → audio / vision → features → fusion / eval → cli (STYLE.md §3).
-const SRC = resolve(import.meta.dirname, '../../src');
+// dependency-cruiser checks it (.dependency-cruiser.js, run by `npm run lint`) over static,
+// dynamic and type-only imports; these tests tie its rules to this table and prove they bite.
 const RANK: Record<string, number> = {
   'errors.ts': 0,
   util: 0.5,
@@ -20,46 +21,90 @@ const RANK: Record<string, number> = {
   live: 6,
   // The watcher runs detection, alone or with the series step.
   watch: 6.5,
+  compare: 6.5,
   cli: 7,
   'index.ts': 8,
 };
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-  });
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface Rule {
+  name: string;
+  from: { path?: string | string[] };
+  to: { path?: string | string[] };
 }
-const area = (file: string) => relative(SRC, file).split('/')[0]!;
-const importsOf = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map(
-    (m) => m[1]!,
-  );
+interface Violation {
+  rule: { name: string };
+  from: string;
+  to: string;
+}
+/** What the tests use of .dependency-cruiser.js (plain JavaScript, loaded at run time). */
+interface LayersConfig {
+  RANK: Record<string, number>;
+  default: { forbidden: Rule[] };
+  cruiseLayers(
+    paths: string[],
+    baseDir?: string,
+  ): Promise<{ summary: { violations: Violation[] } }>;
+}
+const configUrl = pathToFileURL(resolve(ROOT, '.dependency-cruiser.js')).href;
+const config = (await import(configUrl)) as LayersConfig;
 
-describe('module boundaries', () => {
-  const all = files(SRC);
+/** `rule: from → to`, with packages shown by name. */
+const describeViolation = (v: Violation) =>
+  `${v.rule.name}: ${v.from} → ${v.to.replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, '$1')}`;
 
-  it('every source file belongs to a known area', () => {
-    expect(all.map(area).filter((a) => RANK[a] === undefined)).toEqual([]);
-  });
+const violations = async (paths: string[], baseDir?: string) =>
+  (await config.cruiseLayers(paths, baseDir)).summary.violations.map(describeViolation).sort();
 
-  it('imports only flow from lower layers to higher ones (no audio ↔ vision, no streams → features …)', () => {
-    const wrong: string[] = [];
-    for (const file of all) {
-      for (const spec of importsOf(file).filter((s) => s.startsWith('.'))) {
-        const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
-        const [from, to] = [area(file), area(target)];
-        if (from !== to && !(RANK[to]! < RANK[from]!))
-          wrong.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
-      }
-    }
+describe('module boundaries (dependency-cruiser)', () => {
+  it('the config ranks the areas as this table does, and forbids exactly the imports at or above a rank', () => {
+    expect(config.RANK).toEqual(RANK);
+    const matches = (pattern: string | string[] | undefined, path: string) =>
+      pattern !== undefined && [pattern].flat().some((p) => new RegExp(p).test(path));
+    const sample = (area: string) => (area.endsWith('.ts') ? `src/${area}` : `src/${area}/x.ts`);
+    const forbids = (a: string, b: string) =>
+      config.default.forbidden.some(
+        (r) =>
+          r.name.startsWith('layer-') &&
+          matches(r.from.path, sample(a)) &&
+          matches(r.to.path, sample(b)),
+      );
+    const areas = Object.keys(RANK);
+    const wrong = areas.flatMap((a) =>
+      areas
+        .filter((b) => forbids(a, b) !== (a !== b && RANK[b]! >= RANK[a]!))
+        .map((b) => `${a} → ${b}: ${forbids(a, b) ? 'forbidden' : 'allowed'}`),
+    );
     expect(wrong).toEqual([]);
   });
 
-  it('only one module imports onnxruntime-node', () => {
-    const users = all
-      .filter((f) => importsOf(f).includes('onnxruntime-node'))
-      .map((f) => relative(SRC, f));
-    expect(users.length).toBeLessThanOrEqual(1);
+  it('src, bench and test break no rule', { timeout: 120_000 }, async () => {
+    expect(await violations(['src', 'bench', 'test'])).toEqual([]);
   });
+
+  it(
+    'catches each kind of violation in a fixture tree: static, dynamic and type-only imports',
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const fixture = resolve(ROOT, 'test/fixtures/layers');
+      expect(await violations(['src', 'bench', 'test'], fixture)).toEqual([
+        'bench-not-to-test: bench/run.ts → test/helper.ts',
+        // A dynamic import().
+        'layer-audio: src/audio/mel.ts → src/fusion/model.ts',
+        'layer-streams: src/streams/decode.ts → src/cli/main.ts',
+        // A type-only import, between two areas of one rank.
+        'layer-vision: src/vision/frame.ts → src/audio/mel.ts',
+        'no-circular: src/labels/a.ts → src/labels/b.ts',
+        'no-orphans: src/features/unused.ts → src/features/unused.ts',
+        'not-to-unresolvable: src/cli/main.ts → ./missing.js',
+        'onnxruntime-in-one-module: src/util/session.ts → onnxruntime-node',
+        'src-not-to-test-or-bench: src/fusion/model.ts → test/helper.ts',
+        'src-outside-areas: src/misc/extra.ts → src/errors.ts',
+        'test-not-to-bench: test/helper.ts → bench/lib.ts',
+      ]);
+    },
+  );
 });

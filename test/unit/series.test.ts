@@ -216,17 +216,23 @@ describe('joinRepeatedPieces', () => {
     for (let t = 18; t < 43; t++) p[t] = 0.9;
     const intro = { start: 18, end: 43, confidence: 0.9 };
     const heard = [{ start: 20, end: 42 }];
-    expect(joinRepeatedPieces(intro, track(p), 0.4, heard, { to: heard, max: 2 })).toMatchObject({
+    expect(
+      joinRepeatedPieces(intro, track(p), 0.4, heard, { trim: { to: heard, max: 2 } }),
+    ).toMatchObject({
       start: 20,
       end: 42,
     });
     // Three seconds over is the model's call, not a spill: kept.
     expect(
-      joinRepeatedPieces(intro, track(p), 0.4, [], { to: [{ start: 21, end: 42 }], max: 2 }),
+      joinRepeatedPieces(intro, track(p), 0.4, [], {
+        trim: { to: [{ start: 21, end: 42 }], max: 2 },
+      }),
     ).toMatchObject({ start: 18, end: 42 });
     // Never grows: an intro inside the stretch stays as it is.
     const inside = { start: 25, end: 40, confidence: 0.9 };
-    expect(joinRepeatedPieces(inside, track(p), 0.4, [], { to: heard, max: 2 })).toBe(inside);
+    expect(joinRepeatedPieces(inside, track(p), 0.4, [], { trim: { to: heard, max: 2 } })).toBe(
+      inside,
+    );
   });
 
   it('never adds an intro, never shrinks one, and adds only positive repeated seconds', () => {

@@ -9,15 +9,19 @@ import { readLabels } from '../../labels/readLabels.js';
 import { selectSplit } from '../../labels/selectSplit.js';
 import { scoreDecision, tuneDecision, type TunedDecision } from '../../tuning/tuneDecision.js';
 import { writeFileAtomic } from '../../util/atomicFile.js';
+import { decodeOptionsFrom } from '../options.js';
+import { tuneSeriesCommand } from './tuneSeries.js';
 
 interface TuneOpts {
   labels: string;
-  pred: string;
+  pred?: string;
   model: string;
   split: string;
   targets: Target[];
   top: string;
   write?: boolean;
+  series?: boolean;
+  media?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '   –' : (100 * v).toFixed(1).padStart(5));
@@ -42,12 +46,20 @@ export function registerTune(program: Command): void {
   program
     .command('tune')
     .description(
-      "Tune a model's decision parameters (threshold, eps, minPts, rule, minLength) on labelled predictions; --write stores them in model.json.",
+      "Tune a model's decision parameters (threshold, eps, minPts, rule, minLength) on labelled predictions, or with --series its series step (match thresholds, shortest stretch, cut-back) on labelled episodes; --write stores them in model.json.",
     )
     .requiredOption('--labels <file>', 'labels (labels.json or labels.csv)')
-    .requiredOption(
+    .option(
       '--pred <path>',
-      'predictions with probabilities: `compare --pred-dir DIR` writes DIR/<mode>, `detect --format json` prints them',
+      'decision: predictions with probabilities (`compare --pred-dir DIR` writes DIR/<mode>, `detect --format json` prints them)',
+    )
+    .option(
+      '--series',
+      "tune the series step instead: detects the split's episodes (each series' together) and searches the model's `series` block",
+    )
+    .option(
+      '--media <dir>',
+      "--series: folder the episodes are in (default: the labels file's folder)",
     )
     .requiredOption('--model <dir>', 'the model folder the predictions came from')
     .option('--split <name>', 'tune on this split (tune on val; report test)', 'val')
@@ -64,10 +76,18 @@ export function registerTune(program: Command): void {
     )
     .option('--top <n>', 'how many of the best decisions to print', '5')
     .option('--write', "store the best decision in the model's model.json")
-    .action(async (opts: TuneOpts) => {
+    .action(async (opts: TuneOpts, cmd: Command) => {
       const { labels, warnings } = await readLabels(opts.labels);
       for (const w of warnings) process.stderr.write(`labels: ${w}\n`);
       const chosen = selectSplit(labels, opts.split);
+      if (opts.series) {
+        await tuneSeriesCommand(opts, chosen, decodeOptionsFrom(cmd));
+        return;
+      }
+      if (opts.pred === undefined)
+        throw new InvalidArgumentError(
+          'tune needs --pred DIR (predictions with probabilities) to tune the decision, or --series to tune the series step.',
+        );
       const ids = new Set(chosen.map((l) => l.id));
       const preds = (await readPredictions(opts.pred)).filter((p) => ids.has(p.id));
       if (preds.length === 0)

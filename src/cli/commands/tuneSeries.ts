@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { InvalidArgumentError } from '../../errors.js';
+import { defaultMediaDir } from '../../features/featurizeLabelled.js';
+import { EpisodeModel } from '../../fusion/episodeModel.js';
+import type { EpisodeLabel } from '../../labels/types.js';
+import { SERIES_PARAMS, seriesConfigOf, type SeriesConfig } from '../../series/seriesConfig.js';
+import type { LocateFfmpegOptions } from '../../streams/locateFfmpeg.js';
+import { printSeasons } from '../../tuning/printSeasons.js';
+import {
+  DEFAULT_SERIES_GRID,
+  seriesSource,
+  tuneSeries,
+  VISION_SERIES_GRID,
+  type TunedSeries,
+} from '../../tuning/tuneSeries.js';
+import { writeFileAtomic } from '../../util/atomicFile.js';
+
+const pct = (v: number | null) => (v === null ? '   –' : (100 * v).toFixed(1).padStart(5));
+
+function row(label: string, t: TunedSeries): string {
+  const m = t.metrics;
+  return `${label.padEnd(10)} score ${pct(t.score)}  per-second F1 ${pct(m.perSecond.f1)}  F1@±1s ${pct(m.f1At1s.f1)}  ±1 s ${pct(m.within1s.share)}  presence P/R ${pct(m.presence.precision)}/${pct(m.presence.recall)}`;
+}
+
+const describe = (c: SeriesConfig) => SERIES_PARAMS.map((k) => `${k} ${c[k]}`).join(' ');
+
+/** A path as model.json may record it: relative to the working folder, never absolute. */
+const portable = (path: string) => {
+  const rel = relative(process.cwd(), path);
+  return isAbsolute(path) && (rel.startsWith('..') || isAbsolute(rel))
+    ? path.split('/').pop()!
+    : rel;
+};
+
+/** `introdetect tune --series`: detects the split once, then searches the series block. */
+export async function tuneSeriesCommand(
+  opts: {
+    labels: string;
+    model: string;
+    split: string;
+    top: string;
+    write?: boolean;
+    media?: string;
+  },
+  chosen: readonly EpisodeLabel[],
+  ffmpeg: LocateFfmpegOptions,
+): Promise<void> {
+  if (chosen.length === 0)
+    throw new InvalidArgumentError(
+      `No labelled episode in split "${opts.split}" of ${opts.labels}.`,
+    );
+  const model = await EpisodeModel.load(opts.model, {
+    onWarning: (w) => process.stderr.write(`${w}\n`),
+  });
+  try {
+    const seasons = await printSeasons(chosen, {
+      ...ffmpeg,
+      model,
+      mediaDir: opts.media ?? defaultMediaDir(opts.labels),
+      onEpisode: (label, done, total, error) =>
+        process.stderr.write(
+          `[${done}/${total}] ${label.id}${error ? `: failed: ${error.message}` : ''}\n`,
+        ),
+    });
+    if (seasons.length === 0)
+      throw new InvalidArgumentError(`None of the ${chosen.length} episodes could be detected.`);
+    const current = seriesConfigOf(model.config);
+    const grid = model.config.mode === 'vision' ? VISION_SERIES_GRID : DEFAULT_SERIES_GRID;
+    const t0 = performance.now();
+    const ranked = tuneSeries(chosen, seasons, current, grid);
+    const before = ranked.find((r) => r.config === current) ?? ranked[0]!;
+    const best = ranked[0]!;
+    const episodes = seasons.reduce((n, s) => n + s.length, 0);
+    process.stdout.write(
+      `series step (${episodes} episodes in ${seasons.length} series, split ${opts.split}, ${ranked.length} settings tried in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+    );
+    process.stdout.write(`${row('current', before)}\n           ${describe(current)}\n`);
+    for (const [i, r] of ranked.slice(0, Number(opts.top)).entries())
+      process.stdout.write(`${row(`#${i + 1}`, r)}\n           ${describe(r.config)}\n`);
+    if (opts.write) {
+      const file = join(opts.model, 'model.json');
+      const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      const values = Object.fromEntries(SERIES_PARAMS.map((k) => [k, best.config[k]]));
+      const source =
+        best === before && current.source
+          ? {
+              ...current.source,
+              confirmed: seriesSource({
+                labels: portable(opts.labels),
+                split: opts.split,
+                seasons,
+                labelled: chosen,
+                grid,
+                best,
+                before,
+                mode: model.config.mode,
+              }),
+            }
+          : seriesSource({
+              labels: portable(opts.labels),
+              split: opts.split,
+              seasons,
+              labelled: chosen,
+              grid,
+              best,
+              before,
+              mode: model.config.mode,
+            });
+      json.series = { ...values, source };
+      await writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`);
+      process.stdout.write(`series step written to ${file}\n`);
+    }
+  } finally {
+    await model.dispose();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The `series` block of model.json: the constants that decide what the series step joins, with
+ * where they came from. Read with the model, so a model ships with the series step it was
+ * measured with, and `introdetect tune --series` can search them on validation.
+ *
+ * ```json
+ * "series": {
+ *   "audioMin": 0.9, "videoMin": 0.8, "videoOnlyMin": 0.9, "minRun": 8, "maxGap": 2,
+ *   "soundEdge": 1, "minOverlap": 0.5, "trimSeconds": 2, "reach": 2,
+ *   "source": { "how": "tune --series", "split": "val", "intros": 9, "grid": { … }, … }
+ * }
+ * ```
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { MATCH_DEFAULTS, type MatchOptions } from './repeatedRuns.js';
+
+export interface SeriesConfig extends MatchOptions {
+  /** Least share of the model's intro that must lie in a repeated stretch for it to be used. */
+  minOverlap: number;
+  /** How far (seconds) an intro is cut back to a stretch matched on sound and pictures. */
+  trimSeconds: number;
+  /** Partners: episodes compared before and after each one. */
+  reach: number;
+  /** Where the values came from: set by hand (and why), or the tune run that chose them. */
+  source?: Readonly<Record<string, unknown>>;
+}
+
+/** The parameters `tune --series` can search (every number of `SeriesConfig`). */
+export const SERIES_PARAMS = [
+  'audioMin',
+  'videoMin',
+  'videoOnlyMin',
+  'minRun',
+  'maxGap',
+  'soundEdge',
+  'minOverlap',
+  'trimSeconds',
+  'reach',
+] as const;
+export type SeriesParam = (typeof SERIES_PARAMS)[number];
+
+/**
+ * The values of the first series step (stop 10), used when model.json has no `series` block.
+ * The match thresholds and the 8-s minimum were set once by hand and not swept; the 2-s
+ * cut-back and the 1-s sound edge were chosen on corpus24d (a development set since).
+ */
+export const DEFAULT_SERIES: Readonly<SeriesConfig> = Object.freeze({
+  ...MATCH_DEFAULTS,
+  minOverlap: 0.5,
+  trimSeconds: 2,
+  reach: 2,
+});
+
+const CHECKS: Record<SeriesParam, [(n: number) => boolean, string]> = {
+  audioMin: [(n) => n > 0 && n <= 1, 'a correlation in (0, 1]'],
+  videoMin: [(n) => n > 0 && n <= 1, 'a correlation in (0, 1]'],
+  videoOnlyMin: [(n) => n > 0 && n <= 1, 'a correlation in (0, 1]'],
+  minRun: [(n) => Number.isInteger(n) && n >= 1, 'a whole number of seconds >= 1'],
+  maxGap: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  soundEdge: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  minOverlap: [(n) => n > 0 && n <= 1, 'a fraction in (0, 1]'],
+  trimSeconds: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  reach: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates a `series` block (missing fields take `DEFAULT_SERIES`'s values). */
+export function parseSeriesConfig(value: unknown, where: string): SeriesConfig {
+  if (value === undefined) return { ...DEFAULT_SERIES };
+  if (!isObject(value)) throw new InvalidArgumentError(`${where}: "series" must be an object.`);
+  const out: SeriesConfig = { ...DEFAULT_SERIES };
+  for (const key of SERIES_PARAMS) {
+    const v = value[key];
+    if (v === undefined) continue;
+    const [ok, what] = CHECKS[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
+      throw new InvalidArgumentError(
+        `${where}: series.${key} must be ${what} (got ${JSON.stringify(v)}); fix model.json or re-run \`introdetect tune --series --write\`.`,
+      );
+    }
+    out[key] = v;
+  }
+  if (value.source !== undefined) {
+    if (!isObject(value.source))
+      throw new InvalidArgumentError(`${where}: series.source must be an object.`);
+    out.source = value.source;
+  }
+  return out;
+}
+
+/** A model's series step: its model.json `series` block, else the defaults. */
+export function seriesConfigOf(model: {
+  dir: string;
+  raw: Readonly<Record<string, unknown>>;
+}): SeriesConfig {
+  return parseSeriesConfig(model.raw.series, `${model.dir}/model.json`);
+}
+
+/** The match part of a series config (what `repeatedRuns` reads). */
+export function matchOf(config: SeriesConfig): MatchOptions {
+  const { audioMin, videoMin, videoOnlyMin, minRun, maxGap, soundEdge } = config;
+  return { audioMin, videoMin, videoOnlyMin, minRun, maxGap, soundEdge };
+}
