@@ -6,86 +6,20 @@
  *   npm run bench:decode                # 20-minute 720p H.264 + AAC file, made once in .cache/bench
  *   npm run bench:decode -- FILE        # any file
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { lastValueFrom, tap } from 'rxjs';
 import sharp from 'sharp';
 import { secondSamples } from '../src/features/secondSamples.js';
 import { probe } from '../src/streams/probe.js';
-
-const CACHE = join(import.meta.dirname, '..', '.cache', 'bench');
-
-function makeEpisode(): string {
-  const out = join(CACHE, 'episode-20min-720p-h264.mp4');
-  if (existsSync(out)) return out;
-  mkdirSync(CACHE, { recursive: true });
-  process.stderr.write('bench: generating a 20-minute 720p H.264 file (once, a few minutes)…\n');
-  const tmp = `${out}.partial.mp4`;
-  execFileSync(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=1280x720:rate=25:duration=1200',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=330:beep_factor=4:duration=1200:sample_rate=48000',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      '250',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '128k',
-      tmp,
-    ],
-    { stdio: 'inherit' },
-  );
-  renameSync(tmp, out);
-  return out;
-}
-
-/** Runs a command, returns wall seconds and its peak RSS (MiB) from /proc while it runs. */
-async function timed(cmd: string, args: string[]): Promise<{ seconds: number; peakMiB: number }> {
-  const t0 = performance.now();
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  let peak = 0;
-  const poll = setInterval(() => {
-    try {
-      const status = execFileSync('cat', [`/proc/${child.pid}/status`], { encoding: 'utf8' });
-      const m = /VmHWM:\s+(\d+)/.exec(status);
-      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-    } catch {
-      /* exited */
-    }
-  }, 200);
-  await new Promise<void>((resolve, reject) =>
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`)),
-    ),
-  );
-  clearInterval(poll);
-  return { seconds: (performance.now() - t0) / 1000, peakMiB: peak };
-}
+import { synthetic720p } from './lib/episodes.js';
+import { QUIET } from './lib/ffmpegArgs.js';
+import { f1, f2, table } from './lib/format.js';
+import { timed } from './lib/timed.js';
 
 async function main() {
-  const file = process.argv[2] ?? makeEpisode();
+  const file = process.argv[2] ?? synthetic720p();
   const info = await probe(file);
   const span = Math.floor(info.duration ?? 0);
   console.log(`file: ${file}`);
@@ -95,19 +29,8 @@ async function main() {
 
   // 1. ffmpeg alone, decoding video and audio of the same span, output discarded.
   const base = await timed('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-i',
-    file,
-    '-map',
-    '0:v:0',
-    '-map',
-    '0:a:0?',
-    '-f',
-    'null',
-    '-',
+    ...QUIET,
+    ...['-i', file, '-map', '0:v:0', '-map', '0:a:0?', '-f', 'null', '-'],
   ]);
 
   // 2. our stream: frames + log-mel windows per second, consumed.
@@ -125,34 +48,34 @@ async function main() {
   );
   const streamWall = (performance.now() - t0) / 1000;
 
-  const rows = [
+  console.log();
+  table(
+    ['pipeline', 'media s / wall s', 'wall s', 'peak RSS MiB'],
     [
-      'ffmpeg -f null (decode only)',
-      span / base.seconds,
-      base.seconds,
-      `${base.peakMiB.toFixed(0)} (ffmpeg)`,
+      [
+        'ffmpeg -f null (decode only)',
+        f1(span / base.seconds),
+        f1(base.seconds),
+        `${base.peakMiB.toFixed(0)} (ffmpeg)`,
+      ],
+      [
+        'introdetect stream (frames + mel)',
+        f1(seconds / streamWall),
+        f1(streamWall),
+        `${(peakRss / 2 ** 20).toFixed(0)} (node)`,
+      ],
     ],
-    [
-      'introdetect stream (frames + mel)',
-      seconds / streamWall,
-      streamWall,
-      `${(peakRss / 2 ** 20).toFixed(0)} (node)`,
-    ],
-  ] as const;
-  console.log(
-    '\n| pipeline | media s / wall s | wall s | peak RSS MiB |\n| --- | ---: | ---: | ---: |',
   );
-  for (const [name, speed, wall, rss] of rows)
-    console.log(`| ${name} | ${speed.toFixed(1)} | ${wall.toFixed(1)} | ${rss} |`);
   console.log(
-    `\nstream / ffmpeg-decode time ratio: ${(streamWall / base.seconds).toFixed(2)}× (seconds delivered: ${seconds})`,
+    `stream / ffmpeg-decode time ratio: ${f2(streamWall / base.seconds)}× (seconds delivered: ${seconds})`,
   );
 
   // 3. Scaling frames to the model size: ffmpeg's scaler inside the decode vs full frames + sharp.
   const n = Math.min(120, span);
   /** 1-fps RGB frames of the first n seconds, through the video filter `vf`, to `out`. */
   const rgbFrames = (vf: string, out: string) => [
-    ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-t', String(n), '-i', file, '-an'],
+    ...QUIET,
+    ...['-t', String(n), '-i', file, '-an'],
     ...['-vf', vf, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', out],
   ];
   const scaledByFfmpeg = await timed(

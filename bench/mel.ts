@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import meyda from 'meyda';
 import { LogMelAnalyzer } from '../src/audio/logMel.js';
 import { MEL, PAD_SAMPLES } from '../src/audio/melConfig.js';
+import { QUIET } from './lib/ffmpegArgs.js';
 
 /** The part of meyda's (CommonJS) default export used here. */
 interface Meyda {
@@ -103,7 +104,8 @@ function decode(file: string, seconds: number): Float32Array {
   const pcm = execFileSync(
     'ffmpeg',
     [
-      ...['-hide_banner', '-loglevel', 'error', '-t', String(seconds), '-i', file],
+      ...QUIET,
+      ...['-t', String(seconds), '-i', file],
       ...['-vn', '-ac', '1', '-ar', String(MEL.sampleRate), '-f', 'f32le', 'pipe:1'],
     ],
     { maxBuffer: seconds * MEL.sampleRate * 4 + 1024 },

@@ -24,12 +24,10 @@ import { selectSplit } from '../src/labels/selectSplit.js';
 import { detectStream } from '../src/live/detectStream.js';
 import type { StreamEvent } from '../src/live/streamEvent.js';
 import type { Target } from '../src/fusion/decisionConfig.js';
+import { flagValue } from './lib/argv.js';
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
+const flag = (name: string, fallback: string) => flagValue(args, name, fallback);
 const labelsFile = flag('labels', '.cache/corpus24/labels.json');
 const split = flag('split', 'test');
 const lookaheads = flag('lookahead', '0,2,4,8').split(',').map(Number);

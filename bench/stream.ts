@@ -22,7 +22,6 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
 } from 'node:fs';
@@ -35,13 +34,12 @@ import { mediaPathOf } from '../src/features/featurizeLabelled.js';
 import { EpisodeModel } from '../src/fusion/episodeModel.js';
 import { readLabels } from '../src/labels/readLabels.js';
 import { detectStream, STREAM_DEFAULTS, type DecidedSecond } from '../src/live/detectStream.js';
+import { flagValue } from './lib/argv.js';
+import { childrenOf, procStat } from './lib/proc.js';
 
 const args = process.argv.slice(2);
 const cmd = args[0] ?? 'rss';
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
+const flag = (name: string, fallback: string) => flagValue(args, name, fallback);
 const MODELS = flag(
   'models',
   existsSync('models/fused/model.json') ? 'models/fused' : 'test/fixtures/models/tiny-fused',
@@ -90,18 +88,11 @@ function lavfiTs(seconds: number): ChildProcess {
  * it). Linux /proc; clock ticks of 1/100 s.
  */
 function cpuSeconds(skip: string): number {
-  const ticks = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 on
-    return { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) }; // utime + stime
-  };
-  let total = ticks(readFileSync('/proc/self/stat', 'utf8')).cpu;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  let total = procStat('self').cpuTicks;
+  for (const pid of childrenOf(process.pid)) {
     try {
-      const t = ticks(readFileSync(`/proc/${name}/stat`, 'utf8'));
-      if (t.ppid !== process.pid) continue;
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(skip)) continue;
-      total += t.cpu;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(skip)) continue;
+      total += procStat(pid).cpuTicks;
     } catch {
       // the process ended between listing and reading
     }
