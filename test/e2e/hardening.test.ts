@@ -86,8 +86,8 @@ function expectOutcome(
 }
 
 /**
- * One CLI run per (input, mode), shared by the spec and any known-bug spec about it; records
- * the ffmpeg/ffprobe processes mentioning `needle` that it left running (and ends them).
+ * One CLI run per (input, mode); records the ffmpeg/ffprobe processes mentioning `needle` that
+ * it left running (and ends them).
  */
 const runs = new Map<string, Promise<{ run: CliRun; leftovers: number[] }>>();
 function detectOnce(
@@ -150,8 +150,6 @@ interface BadInput {
   seconds?: number;
   fused: Outcome;
   vision: Outcome;
-  /** Specs the CLI does not meet yet, as `it.fails` (each one is in the hardening report). */
-  knownBugs?: Array<{ mode: Mode; should: Outcome; bug: string }>;
 }
 
 /** Broken timestamps: a typed error is as good as a result; a crash or a hang is not. */
@@ -439,12 +437,6 @@ describe('introdetect detect', () => {
           const { run, leftovers } = await detect(mode);
           expect(leftovers, 'ffmpeg/ffprobe processes left running').toEqual([]);
           expectOutcome(run, c[mode], { file: input, ...want(mode) });
-        });
-      }
-      for (const bug of c.knownBugs ?? []) {
-        it.fails(`${says(bug.should)} in ${bug.mode} mode (known bug: ${bug.bug})`, async () => {
-          const { run } = await detect(bug.mode);
-          expectOutcome(run, bug.should, { file: input, ...want(bug.mode) });
         });
       }
     });
