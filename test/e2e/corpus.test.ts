@@ -196,9 +196,20 @@ describe('corpus build (tiny, rendered)', () => {
     maxWidth: 480,
   };
   const lines: string[] = [];
+  /** The first build renders the test split only (`--splits test`); the second, the rest. */
+  let testOnly: BuildCorpusResult;
+  let testOnlyLabels: unknown;
 
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'introdetect-corpus-'));
+    testOnly = await buildCorpus({
+      media: MEDIA,
+      out,
+      corpus: options,
+      splits: ['test'],
+      log: () => {},
+    });
+    testOnlyLabels = JSON.parse(await readFile(join(out, 'labels.json'), 'utf8'));
     result = await buildCorpus({
       media: MEDIA,
       out,
@@ -290,6 +301,18 @@ describe('corpus build (tiny, rendered)', () => {
     for (const l of Object.values(labels).filter((x) => x.series === a!.id)) {
       expect(bestMatch(await decodeAudio(join(out, l.file!)), needle).score).toBeLessThan(0.5);
     }
+  });
+
+  it('renders only the splits asked for, with labels for the whole corpus; a run without finishes the rest', async () => {
+    const splitOf = new Map(result.plan.series.map((s) => [s.id, s.split]));
+    const testIds = result.plan.episodes
+      .filter((e) => splitOf.get(e.series) === 'test')
+      .map((e) => e.id);
+    expect(testIds.length).toBeGreaterThan(0);
+    expect(testOnly.built.sort()).toEqual(testIds.sort());
+    expect(testOnlyLabels).toEqual(labels);
+    expect(result.skipped.sort()).toEqual(testIds.sort());
+    expect(result.built).toHaveLength(result.plan.episodes.length - testIds.length);
   });
 
   it('resumes: a second run with the same seed skips finished episodes and writes the same labels', async () => {
