@@ -28,3 +28,9 @@ export type ProcessFile = (
   signal: AbortSignal,
   scratchDir: string,
 ) => Promise<ProcessOutput>;
+
+/** A processor and what it holds (a loaded model), freed by `dispose()`. */
+export interface Processor {
+  readonly process: ProcessFile;
+  dispose(): Promise<void>;
+}

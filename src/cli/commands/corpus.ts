@@ -2,6 +2,7 @@ import { InvalidArgumentError as CommanderArgumentError, type Command } from 'co
 import { buildCorpus } from '../../corpus/buildCorpus.js';
 import { DEFAULT_CORPUS_OPTIONS } from '../../corpus/corpusPlan.js';
 import type { Split } from '../../corpus/types.js';
+import { abortOnSignals } from '../abortOnSignals.js';
 import { decodeOptionsFrom } from '../options.js';
 
 function integer(value: string): number {
@@ -79,33 +80,25 @@ export function registerCorpus(program: Command): void {
       splitList,
     )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        const result = await buildCorpus({
-          ...decodeOptionsFrom(cmd),
-          media: opts.media,
-          out: opts.out,
-          corpus: {
-            seed: opts.seed,
-            series: opts.series,
-            episodes: opts.episodes,
-            minMinutes: opts.minMinutes,
-            maxMinutes: opts.maxMinutes,
-            maxWidth: opts.maxWidth,
-          },
-          jobs: Math.max(1, opts.jobs),
-          ...(opts.splits ? { splits: opts.splits } : {}),
-          signal: controller.signal,
-        });
-        process.stdout.write(
-          `${result.built.length + result.skipped.length} of ${result.plan.episodes.length} episodes (${result.built.length} built, ${result.skipped.length} already there) → ${opts.out}/labels.json\n`,
-        );
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      using interrupt = abortOnSignals();
+      const result = await buildCorpus({
+        ...decodeOptionsFrom(cmd),
+        media: opts.media,
+        out: opts.out,
+        corpus: {
+          seed: opts.seed,
+          series: opts.series,
+          episodes: opts.episodes,
+          minMinutes: opts.minMinutes,
+          maxMinutes: opts.maxMinutes,
+          maxWidth: opts.maxWidth,
+        },
+        jobs: Math.max(1, opts.jobs),
+        ...(opts.splits ? { splits: opts.splits } : {}),
+        signal: interrupt.signal,
+      });
+      process.stdout.write(
+        `${result.built.length + result.skipped.length} of ${result.plan.episodes.length} episodes (${result.built.length} built, ${result.skipped.length} already there) → ${opts.out}/labels.json\n`,
+      );
     });
 }

@@ -21,6 +21,7 @@ import {
   type SeriesGrouping,
 } from '../../series/groupEpisodes.js';
 import { writeFileAtomic } from '../../util/atomicFile.js';
+import { abortOnSignals } from '../abortOnSignals.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface DetectCliOptions {
@@ -97,10 +98,7 @@ export function registerDetect(program: Command): void {
           `--format ${opts.format} prints one document per file; with ${files.length} files use --out-dir DIR (or --format json, which prints JSON Lines).`,
         );
       }
-      const controller = new AbortController();
-      const onSignal = () => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      using interrupt = abortOnSignals();
       const tty = process.stderr.isTTY === true;
       const warn = (m: string) =>
         process.stderr.write(`${tty ? '\r\x1b[K' : ''}introdetect: warning: ${m}\n`);
@@ -112,7 +110,7 @@ export function registerDetect(program: Command): void {
           provider: opts.provider,
           intraOpThreads: opts.threads,
           onWarning: warn,
-          signal: controller.signal,
+          signal: interrupt.signal,
         });
         if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
         const labelOf = (file: string) =>
@@ -146,7 +144,7 @@ export function registerDetect(program: Command): void {
             model,
             ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),
             ...(opts.creditsSpan !== undefined ? { creditsSpan: opts.creditsSpan } : {}),
-            signal: controller.signal,
+            signal: interrupt.signal,
             onOutcome: write,
             ...(tty
               ? {
@@ -159,8 +157,6 @@ export function registerDetect(program: Command): void {
         }
         if (failed) process.exitCode = failed.exitCode;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
         await model?.dispose();
       }
     });

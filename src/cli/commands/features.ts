@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { dumpFeatures } from '../../features/dumpFeatures.js';
+import { abortOnSignals } from '../abortOnSignals.js';
 import { decodeOptionsFrom, parseSeconds } from '../options.js';
 
 export function registerFeatures(program: Command): void {
@@ -20,29 +21,21 @@ export function registerFeatures(program: Command): void {
         opts: { out: string; from?: number; to?: number; audio: boolean; frameSize: number },
         cmd: Command,
       ) => {
-        const controller = new AbortController();
-        const onSignal = () => controller.abort(new Error('interrupted'));
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
+        using interrupt = abortOnSignals();
         const tty = process.stderr.isTTY;
-        try {
-          const meta = await dumpFeatures(input, opts.out, {
-            ...decodeOptionsFrom(cmd),
-            ...(opts.from !== undefined ? { from: opts.from } : {}),
-            ...(opts.to !== undefined ? { to: opts.to } : {}),
-            audio: opts.audio,
-            frameSize: opts.frameSize,
-            signal: controller.signal,
-            ...(tty ? { onProgress: (s: number) => process.stderr.write(`\r${s} s`) } : {}),
-          });
-          if (tty) process.stderr.write('\r');
-          process.stdout.write(
-            `${meta.seconds} seconds → ${opts.out} (frames ${meta.frame.size}×${meta.frame.size}${meta.mel ? `, mel ${meta.mel.rows}×${meta.mel.bands}` : ', no audio'})\n`,
-          );
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+        const meta = await dumpFeatures(input, opts.out, {
+          ...decodeOptionsFrom(cmd),
+          ...(opts.from !== undefined ? { from: opts.from } : {}),
+          ...(opts.to !== undefined ? { to: opts.to } : {}),
+          audio: opts.audio,
+          frameSize: opts.frameSize,
+          signal: interrupt.signal,
+          ...(tty ? { onProgress: (s: number) => process.stderr.write(`\r${s} s`) } : {}),
+        });
+        if (tty) process.stderr.write('\r');
+        process.stdout.write(
+          `${meta.seconds} seconds → ${opts.out} (frames ${meta.frame.size}×${meta.frame.size}${meta.mel ? `, mel ${meta.mel.rows}×${meta.mel.bands}` : ', no audio'})\n`,
+        );
       },
     );
 }

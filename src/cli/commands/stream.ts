@@ -6,6 +6,7 @@ import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxB
 import { detectStream, STREAM_DEFAULTS } from '../../live/detectStream.js';
 import type { StreamNotice } from '../../live/reconnectingSamples.js';
 import { formatStreamEvent, STREAM_FORMATS, type StreamFormat } from '../../live/streamEvent.js';
+import { abortOnSignals } from '../abortOnSignals.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface StreamCliOptions {
@@ -85,10 +86,7 @@ export function registerStream(program: Command): void {
     )
     .option('--threads <n>', 'ONNX Runtime threads per operator', wholeNumber(1), 2)
     .action(async (input: string, opts: StreamCliOptions, cmd: Command) => {
-      const controller = new AbortController();
-      const onSignal = () => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      using interrupt = abortOnSignals();
       const say = (m: string) => process.stderr.write(`introdetect: stream: ${m}\n`);
       let analysed = 0;
       let events = 0;
@@ -108,7 +106,7 @@ export function registerStream(program: Command): void {
             onNotice: (n) => say(describeNotice(n, opts.maxRetries)),
             onWarning: (m) => say(`warning: ${m}`),
             onDecided: (d) => (analysed = d.t + 1),
-            signal: controller.signal,
+            signal: interrupt.signal,
           }).pipe(
             tap((ev) => {
               events++;
@@ -120,11 +118,8 @@ export function registerStream(program: Command): void {
         say(`input ended: ${analysed} s analysed, ${events} event(s)`);
       } catch (err) {
         // Ctrl-C on a live stream is the normal way to stop it: exit 130 quietly.
-        if (controller.signal.aborted) throw new AbortedError({ cause: err });
+        if (interrupt.signal.aborted) throw new AbortedError({ cause: err });
         throw err;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
       }
     });
 }

@@ -1,22 +1,19 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { IntrodetectError, InvalidArgumentError, ModelNotFoundError } from '../../errors.js';
-import type { DetectOptions } from '../../fusion/detectEpisode.js';
-import type { DetectionResult } from '../../fusion/detectionResult.js';
-import type { LocateFfmpegOptions } from '../../streams/locateFfmpeg.js';
-import { featuresProcessor } from '../../watch/featuresProcessor.js';
-import { detectWithPrintStore } from '../../series/detectWithPrintStore.js';
+import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
+import { parseOutputFormat } from '../../fusion/formats/index.js';
+import { parseMode } from '../../fusion/modelConfig.js';
 import {
   parseSeriesGrouping,
   SERIES_GROUPINGS,
   type SeriesGrouping,
 } from '../../series/groupEpisodes.js';
-import { PrintStore } from '../../series/printStore.js';
+import { detectProcessor } from '../../watch/detectProcessor.js';
+import { featuresProcessor } from '../../watch/featuresProcessor.js';
 import { FolderWatcher, statePathOf } from '../../watch/folderWatcher.js';
 import { parseExtensions } from '../../watch/mediaFiles.js';
-import type { ProcessFile } from '../../watch/processFile.js';
+import type { Processor } from '../../watch/processFile.js';
 import { formatWatchEvent } from '../../watch/watchEvents.js';
+import { abortOnSignals } from '../abortOnSignals.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
 interface WatchCliOptions {
@@ -52,108 +49,6 @@ const processorName = cli((v: string) => {
     throw new Error(`Unknown processor "${v}". Valid: detect, features.`);
   return v;
 });
-
-/** A processor plus what it holds (a loaded model). */
-interface Processor {
-  process: ProcessFile;
-  dispose(): Promise<void>;
-}
-
-/** The part of the detection API the watcher uses; loaded at run time (see loadFusion). */
-interface FusionApi {
-  detectEpisode(input: string, options: DetectOptions): Promise<DetectionResult>;
-  formatResult(result: DetectionResult, format: string): string;
-  parseOutputFormat(name: string): string;
-  OUTPUT_FORMATS: Readonly<Record<string, { extension: string }>>;
-  EpisodeModel: {
-    load(
-      dir: string,
-      options: Record<string, unknown>,
-    ): Promise<NonNullable<DetectOptions['model']>>;
-  };
-  defaultModelDir(mode: 'fused' | 'vision'): string;
-  parseMode(name: string): 'fused' | 'vision';
-}
-
-/**
- * Loads detection from src/fusion: its public entry (`fusion/index.js`) when present, else
- * the modules it re-exports. Detection lives in a higher layer than the watcher and may be
- * built separately, so it is looked up at run time; when it is missing the command fails
- * with a clear message (results are never faked).
- */
-async function loadFusion(): Promise<FusionApi> {
-  const url = (spec: string) => new URL(spec, import.meta.url);
-  const present = (spec: string) => existsSync(fileURLToPath(url(spec)));
-  const specs = present('../../fusion/index.js')
-    ? ['../../fusion/index.js']
-    : [
-        '../../fusion/detectEpisode.js',
-        '../../fusion/episodeModel.js',
-        '../../fusion/formats/index.js',
-        '../../fusion/modelConfig.js',
-      ];
-  const missing = specs.filter((s) => !present(s));
-  if (missing.length > 0) {
-    throw new ModelNotFoundError(
-      `Detection is not available in this build (missing ${missing.join(', ')}). Rebuild introdetect, or use --processor features to pre-featurise the folder.`,
-    );
-  }
-  const api: Record<string, unknown> = {};
-  for (const spec of specs) Object.assign(api, (await import(url(spec).href)) as object);
-  const needed = [
-    'detectEpisode',
-    'formatResult',
-    'parseOutputFormat',
-    'OUTPUT_FORMATS',
-    'EpisodeModel',
-    'defaultModelDir',
-    'parseMode',
-  ];
-  const absent = needed.filter((name) => api[name] === undefined);
-  if (absent.length > 0) {
-    throw new ModelNotFoundError(
-      `The detection module does not export ${absent.join(', ')}; this build of introdetect is incomplete.`,
-    );
-  }
-  return api as unknown as FusionApi;
-}
-
-/** Detection: one model loaded up front (missing models fail here, not per file). */
-async function detectProcessor(
-  opts: WatchCliOptions,
-  ffmpeg: LocateFfmpegOptions,
-  warn: (m: string) => void,
-  signal: AbortSignal,
-  prints: PrintStore | undefined,
-): Promise<Processor> {
-  const fusion = await loadFusion();
-  const formats = (opts.format ?? 'json').split(',').map((f) => fusion.parseOutputFormat(f.trim()));
-  const mode = opts.mode === undefined ? undefined : fusion.parseMode(opts.mode);
-  const model = await fusion.EpisodeModel.load(
-    opts.models ?? fusion.defaultModelDir(mode ?? 'fused'),
-    {
-      ...(mode ? { mode } : {}),
-      intraOpThreads: opts.threads,
-      onWarning: warn,
-      signal,
-    },
-  );
-  return {
-    process: async (input, fileSignal) => {
-      const options = { ...ffmpeg, model, onWarning: warn, signal: fileSignal };
-      const result = prints
-        ? await detectWithPrintStore(input, prints, options)
-        : await fusion.detectEpisode(input, options);
-      const out: Record<string, string> = {};
-      for (const format of formats) {
-        const ext = fusion.OUTPUT_FORMATS[format]?.extension ?? `.${format}`;
-        out[`intro${ext}`] = fusion.formatResult(result, format);
-      }
-      return out;
-    },
-    dispose: () => model.dispose(),
-  };
-}
 
 export function registerWatch(program: Command): void {
   program
@@ -222,20 +117,12 @@ export function registerWatch(program: Command): void {
         );
       }
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
-      const controller = new AbortController();
-      let signals = 0;
-      const onSignal = (name: NodeJS.Signals) => {
-        signals++;
-        if (signals === 1) {
-          log(`${name}: stopping (files in flight go back to pending)`);
-          controller.abort(new Error(name));
-        } else {
-          log(`${name} again: exiting now (the next start redoes interrupted files)`);
-          process.exit(130);
-        }
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      using interrupt = abortOnSignals({
+        reason: (name) => new Error(name),
+        onFirst: (name) => log(`${name}: stopping (files in flight go back to pending)`),
+        onSecond: (name) =>
+          log(`${name} again: exiting now (the next start redoes interrupted files)`),
+      });
       const ffmpeg = decodeOptionsFrom(cmd);
       // Where the watcher keeps its results and state (the series prints go beside the state).
       const where = {
@@ -249,15 +136,18 @@ export function registerWatch(program: Command): void {
         processor =
           opts.processor === 'features'
             ? { process: featuresProcessor(ffmpeg), dispose: () => Promise.resolve() }
-            : await detectProcessor(
-                opts,
-                ffmpeg,
-                (m) => log(`warning: ${m}`),
-                controller.signal,
-                opts.series === 'folder'
-                  ? new PrintStore(`${statePathOf(where).replace(/\.json$/, '')}.series`)
-                  : undefined,
-              );
+            : await detectProcessor({
+                ...ffmpeg,
+                formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
+                ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
+                ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
+                intraOpThreads: opts.threads,
+                ...(opts.series === 'folder'
+                  ? { printsDir: `${statePathOf(where).replace(/\.json$/, '')}.series` }
+                  : {}),
+                onWarning: (m) => log(`warning: ${m}`),
+                signal: interrupt.signal,
+              });
         watcher = await FolderWatcher.open({
           ...where,
           process: processor.process,
@@ -270,17 +160,15 @@ export function registerWatch(program: Command): void {
           retry: { maxAttempts: opts.retries, baseDelayMs: opts.retryDelay * 1000 },
           onEvent: (event) => log(formatWatchEvent(event)),
         });
-        await watcher.run({ once: opts.once, signal: controller.signal });
+        await watcher.run({ once: opts.once, signal: interrupt.signal });
       } catch (err) {
         // Stopped by a signal while loading: a clean exit, like a stop while watching.
-        if (controller.signal.aborted && err instanceof IntrodetectError && err.code === 'ABORTED')
+        if (interrupt.signal.aborted && err instanceof IntrodetectError && err.code === 'ABORTED')
           return;
         throw err;
       } finally {
         await watcher?.dispose();
         await processor?.dispose();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
       }
     });
 }

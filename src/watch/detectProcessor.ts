@@ -1,0 +1,48 @@
+import { detectEpisode } from '../fusion/detectEpisode.js';
+import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../fusion/formats/index.js';
+import { modelFor, type ModelChoice } from '../fusion/modelChoice.js';
+import { detectWithPrintStore } from '../series/detectWithPrintStore.js';
+import { PrintStore } from '../series/printStore.js';
+import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+import type { Processor } from './processFile.js';
+
+export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice {
+  /** Results written per file, `<name>.intro<extension>` each (default: json). */
+  formats?: readonly OutputFormat[];
+  /**
+   * The series step: the prints of the files processed are kept in this folder, and each new
+   * file is joined with the episodes of its folder processed before it. Absent: each file alone.
+   */
+  printsDir?: string;
+  /** Aborts the model load. */
+  signal?: AbortSignal;
+}
+
+/** The detection processor; `dispose()` frees the model it loaded. */
+export interface DetectProcessor extends Processor, AsyncDisposable {}
+
+/**
+ * A processor that finds each file's intro and credits, with one model loaded up front (a
+ * missing model fails here, before the watcher touches a file, not once per file).
+ */
+export async function detectProcessor(
+  options: DetectProcessorOptions = {},
+): Promise<DetectProcessor> {
+  const { formats = ['json'], printsDir, signal, ...choice } = options;
+  const { model, owned } = await modelFor(choice, signal);
+  const store = printsDir === undefined ? undefined : new PrintStore(printsDir);
+  const dispose = () => (owned ? model.dispose() : Promise.resolve());
+  return {
+    process: async (input, fileSignal) => {
+      const detect = { ...choice, model, signal: fileSignal };
+      const result = store
+        ? await detectWithPrintStore(input, store, detect)
+        : await detectEpisode(input, detect);
+      return Object.fromEntries(
+        formats.map((f) => [`intro${OUTPUT_FORMATS[f].extension}`, formatResult(result, f)]),
+      );
+    },
+    dispose,
+    [Symbol.asyncDispose]: dispose,
+  };
+}
