@@ -4,16 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrediction } from '../../src/eval/parsePrediction.js';
 import { detectEpisode, type DetectTimings } from '../../src/fusion/detectEpisode.js';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
+import { cudaAvailability } from '../../src/fusion/onnxBackend.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
 import { expectRepeatedWithin } from '../helpers/detectionSchema.js';
 
-// Swap in the trained models here (e.g. 'models/fused') to turn the accuracy check on.
+// Random-weight fixture models: these specs check the CLI's schema, formats and behaviour, not
+// where the intro is. Whether the shipped models find intros and credits is
+// test/e2e/shipped-models.test.ts.
 const MODELS = {
   fused: 'test/fixtures/models/tiny-fused',
   vision: 'test/fixtures/models/tiny-vision',
 };
-/** Random-weight fixtures say nothing about where the intro is; trained models must find it. */
-const TRAINED = !MODELS.fused.startsWith('test/fixtures/');
 
 // The built CLI (`npm test` builds first).
 const cli = (...args: string[]) => execa('node', ['dist/cli/main.js', ...args], { reject: false });
@@ -60,16 +61,19 @@ function episodeClip(name: string): string {
   return out;
 }
 
-/** The schema the eval harness reads (see README, `detect` → JSON). */
-function checkSchema(r: DetectionResult, file: string, mode: 'fused' | 'vision'): void {
-  // `repeated` only when the file was detected with other episodes of its series.
-  expect(
-    Object.keys(r)
-      .filter((k) => k !== 'repeated')
-      .sort(),
-  ).toEqual(
-    ['credits', 'duration', 'file', 'id', 'intro', 'mode', 'probabilities', 'threshold'].sort(),
-  );
+/**
+ * The schema the eval harness reads (see README, `detect` → JSON). `repeated`: whether the file
+ * was detected beside an episode that repeats its head (here: a copy of itself), which is what
+ * puts a `repeated` list in the result.
+ */
+function checkSchema(
+  r: DetectionResult,
+  file: string,
+  mode: 'fused' | 'vision',
+  repeated = false,
+): void {
+  const keys = ['credits', 'duration', 'file', 'id', 'intro', 'mode', 'probabilities', 'threshold'];
+  expect(Object.keys(r).sort()).toEqual((repeated ? [...keys, 'repeated'] : keys).sort());
   expect(r.id).toBe(file.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
   expect(r.file).toBe(file);
   expect(r.duration).toBeCloseTo(90, 0);
@@ -85,6 +89,8 @@ function checkSchema(r: DetectionResult, file: string, mode: 'fused' | 'vision')
     expect(v).toBeGreaterThanOrEqual(0);
     expect(v).toBeLessThanOrEqual(1);
   }
+  // `intro` and `credits` are each an interval or null (nothing found): an interval must lie
+  // inside its searched span.
   for (const [iv, track] of [
     [r.intro, intro],
     [r.credits, credits],
@@ -98,7 +104,10 @@ function checkSchema(r: DetectionResult, file: string, mode: 'fused' | 'vision')
   }
   expect(typeof r.threshold.intro).toBe('number');
   expect(typeof r.threshold.credits).toBe('number');
-  if (r.repeated !== undefined) expectRepeatedWithin(r.repeated, intro);
+  if (repeated) {
+    expect(r.repeated!.length).toBeGreaterThan(0);
+    expectRepeatedWithin(r.repeated!, intro);
+  }
   expect(() => parsePrediction(r, file)).not.toThrow();
 }
 
@@ -120,13 +129,6 @@ describe('introdetect detect', () => {
     expect(lines).toHaveLength(1);
     const r = JSON.parse(lines[0]!) as DetectionResult;
     checkSchema(r, clip, 'fused');
-    if (TRAINED) {
-      expect(r.intro).not.toBeNull();
-      expect(Math.abs(r.intro!.start - 10)).toBeLessThanOrEqual(2);
-      expect(Math.abs(r.intro!.end - 30)).toBeLessThanOrEqual(2);
-      expect(r.credits).not.toBeNull();
-      expect(Math.abs(r.credits!.start - 80)).toBeLessThanOrEqual(3);
-    }
   });
 
   it('vision mode works on a file without sound; several files give JSON Lines', async () => {
@@ -134,7 +136,8 @@ describe('introdetect detect', () => {
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
-    for (const l of lines) checkSchema(JSON.parse(l) as DetectionResult, silent, 'vision');
+    // The two are one folder's episodes, and each repeats the other's head exactly.
+    for (const l of lines) checkSchema(JSON.parse(l) as DetectionResult, silent, 'vision', true);
   });
 
   it('writes EDL, ffmetadata chapters and WebVTT', async () => {
@@ -193,9 +196,16 @@ describe('introdetect detect', () => {
     expect(t.totalMs).toBeGreaterThan(t.loadMs + t.melMs);
   });
 
-  it('warns and falls back to CPU when CUDA is not installed', async () => {
-    const run = await cli('detect', clip, '--models', MODELS.fused, '--provider', 'cuda');
-    expect(run.exitCode).toBe(0);
-    if (/CUDA/.test(run.stderr)) expect(run.stderr).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12/);
-  });
+  // Where onnxruntime-node has its CUDA provider, `--provider cuda` may really run on CUDA:
+  // this spec is about installs without it (the default, ONNXRUNTIME_NODE_INSTALL=skip).
+  it.skipIf(cudaAvailability().available)(
+    'warns and falls back to CPU when the CUDA provider is not installed (skipped where it is)',
+    async () => {
+      const run = await cli('detect', clip, '--models', MODELS.fused, '--provider', 'cuda');
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/CUDA requested but unavailable: .*running on CPU/);
+      expect(run.stderr).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12/);
+      checkSchema(JSON.parse(run.stdout) as DetectionResult, clip, 'fused');
+    },
+  );
 });
