@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'ABORTED'
   | 'INVALID_ARGUMENT'
   | 'MODEL_NOT_FOUND'
-  | 'INVALID_LABELS';
+  | 'INVALID_LABELS'
+  | 'TRAINING_UNAVAILABLE';
 
 /** CLI exit status for each code; stable, documented in the README. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -31,6 +32,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   FFMPEG_FAILED: 10,
   MODEL_NOT_FOUND: 11,
   INVALID_LABELS: 12,
+  TRAINING_UNAVAILABLE: 13,
   ABORTED: 130,
 };
 
@@ -185,5 +187,47 @@ export class InvalidLabelsError extends IntrodetectError {
   constructor(message: string, options?: IntrodetectErrorOptions) {
     super('INVALID_LABELS', message, options);
     this.name = 'InvalidLabelsError';
+  }
+}
+
+/** What `introdetect train` lacks: its Python scripts, a Python, or a module (torch, numpy). */
+export type TrainingRequirement = 'scripts' | 'python' | 'module';
+
+export class TrainingUnavailableError extends IntrodetectError {
+  readonly missing: TrainingRequirement;
+  constructor(missing: TrainingRequirement, message: string, options?: IntrodetectErrorOptions) {
+    super('TRAINING_UNAVAILABLE', message, options);
+    this.name = 'TrainingUnavailableError';
+    this.missing = missing;
+  }
+}
+
+/**
+ * The decoder's audio and video ran further apart than joinSeconds buffers (`maxBuffered`):
+ * one stream stopped or the input is badly interleaved. The seconds before were delivered.
+ */
+export class StreamsOutOfStepError extends IntrodetectError {
+  /** The stream that ran ahead (its data waited for the other's). */
+  readonly ahead: 'video' | 'audio';
+  /** Whole seconds delivered before the join gave up. */
+  readonly secondsDecoded: number;
+  /** Seconds the join holds at most. */
+  readonly maxBuffered: number;
+  constructor(
+    ahead: 'video' | 'audio',
+    secondsDecoded: number,
+    maxBuffered: number,
+    options?: IntrodetectErrorOptions,
+  ) {
+    const behind = ahead === 'video' ? 'audio' : 'video';
+    super(
+      'TRUNCATED_MEDIA',
+      `The ${ahead} ran more than ${maxBuffered} s ahead of the ${behind} after ${secondsDecoded} s: the ${behind} stops or the input is badly interleaved. The seconds before were delivered; re-mux or re-encode the input, or allow more buffering (maxBuffered).`,
+      options,
+    );
+    this.name = 'StreamsOutOfStepError';
+    this.ahead = ahead;
+    this.secondsDecoded = secondsDecoded;
+    this.maxBuffered = maxBuffered;
   }
 }

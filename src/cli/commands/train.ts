@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, TrainingUnavailableError } from '../../errors.js';
 import { defaultMediaDir, featurizeLabelled } from '../../features/featurizeLabelled.js';
 import { writeLabelsJson } from '../../labels/writeLabelsJson.js';
 import { readLabels } from '../../labels/readLabels.js';
@@ -17,6 +17,43 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 function python(): string {
   if (process.env.INTRODETECT_PYTHON) return process.env.INTRODETECT_PYTHON;
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+/** The Python files `train` runs (shipped in the package's "files"; model.py, data.py imported). */
+const SCRIPTS = ['train.py', 'export_onnx.py', 'model.py', 'data.py'];
+
+/** How to get a Python with PyTorch; said by every missing-Python/module error. */
+const GET_TORCH =
+  'Install PyTorch and NumPy (Debian/Ubuntu: `apt-get install python3-torch`, used from /usr/bin/python3), or set INTRODETECT_PYTHON to a python that has them.';
+
+/**
+ * Fails with a TrainingUnavailableError, before any work, when something `train` runs is
+ * missing: the training scripts under `root`/training, the python, or torch/numpy in it.
+ */
+export async function checkTrainingRuntime(root: string, py: string): Promise<void> {
+  const dir = join(root, 'training');
+  const absent = SCRIPTS.filter((f) => !existsSync(join(dir, f)));
+  if (absent.length > 0)
+    throw new TrainingUnavailableError(
+      'scripts',
+      `Training needs its Python scripts, and ${absent.map((f) => `training/${f}`).join(', ')} ${absent.length === 1 ? 'is' : 'are'} missing from ${dir}. Reinstall the introdetect package, or clone the introdetect repository and run train from the clone (npm ci, then npx introdetect train …).`,
+    );
+  const r = await execa(py, ['-c', 'import torch, numpy'], { reject: false, stdin: 'ignore' });
+  if (r.failed && r.exitCode === undefined)
+    throw new TrainingUnavailableError(
+      'python',
+      `Training runs PyTorch with ${py}, which could not be started (${r.code ?? r.shortMessage}). ${GET_TORCH}`,
+      { cause: r },
+    );
+  if (r.exitCode !== 0) {
+    const module = /No module named '([^']+)'/.exec(r.stderr)?.[1];
+    const last = r.stderr.trim().split('\n').at(-1) || `exit status ${r.exitCode}`;
+    throw new TrainingUnavailableError(
+      'module',
+      `Training runs PyTorch with ${py}, which cannot import ${module ?? 'torch and numpy'} (${last}). ${GET_TORCH}`,
+      { cause: r, stderr: r.stderr },
+    );
+  }
 }
 
 interface TrainOpts {
@@ -59,6 +96,7 @@ export function registerTrain(program: Command): void {
         throw new InvalidArgumentError(`--mode must be fused, vision or both (got ${opts.mode}).`);
       const { labels, warnings } = await readLabels(opts.labels);
       for (const w of warnings) process.stderr.write(`labels: ${w}\n`);
+      await checkTrainingRuntime(ROOT, python());
       const media = opts.media ?? defaultMediaDir(opts.labels);
       const work = resolve(opts.work);
       const dumps = join(work, 'features');
