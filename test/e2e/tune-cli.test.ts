@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concatClip, type ClipPart } from '../helpers/clips.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'dist/cli/main.js');
@@ -139,5 +140,103 @@ describe('introdetect tune', () => {
     );
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/No labelled episodes in split "train"/);
+  });
+});
+
+describe('introdetect tune --series', () => {
+  let seasonDir: string;
+  let seasonLabels: string;
+  let seriesModel: string;
+  const tone = (f: number) => `sine=frequency=${f}:sample_rate=44100`;
+  /** The same 12-s intro (moving pattern, modulated tune) after a cold open, then a body. */
+  const intro: ClipPart = [
+    'testsrc2',
+    "aevalsrc='0.4*sin(2*PI*440*t)*(0.6+0.4*sin(2*PI*2*t))':s=44100",
+    12,
+  ];
+
+  beforeAll(async () => {
+    seasonDir = join(dir, 'season');
+    await mkdir(seasonDir);
+    concatClip(join(seasonDir, 'e1.mp4'), [
+      ['mandelbrot', tone(220), 6],
+      intro,
+      ['life=mold=10:ratio=0.5', tone(330), 20],
+    ]);
+    concatClip(join(seasonDir, 'e2.mp4'), [
+      ['cellauto=rule=30', tone(250), 14],
+      intro,
+      ['rgbtestsrc', tone(550), 14],
+    ]);
+    seasonLabels = join(seasonDir, 'labels.json');
+    const entry = (file: string, start: string, end: string) => ({
+      name: file,
+      file,
+      start,
+      end,
+      duration: 40,
+      split: 'val',
+      series: 'x',
+    });
+    await writeFile(
+      seasonLabels,
+      JSON.stringify({
+        e1: entry('e1.mp4', '0:00:06', '0:00:18'),
+        e2: entry('e2.mp4', '0:00:14', '0:00:26'),
+      }),
+    );
+    seriesModel = join(dir, 'series-model');
+    await cp(join(root, 'test/fixtures/models/tiny-fused'), seriesModel, { recursive: true });
+  });
+
+  const tune = (...extra: string[]) =>
+    execa(
+      'node',
+      [cli, 'tune', '--series', '--labels', seasonLabels, '--model', seriesModel, ...extra],
+      { cwd: dir, reject: false },
+    );
+
+  it('detects the split once and prints the current series step against the best, and the best per minimum', async () => {
+    const r = await tune('--top', '2');
+    expect(r.stderr).toMatch(/\[1\/2\] e1\n\[2\/2\] e2/);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(
+      /^series step \(2 episodes in 1 series, split val, 649 settings tried/,
+    );
+    expect(r.stdout).toMatch(/current +score/);
+    expect(r.stdout).toContain('#2');
+    expect(r.stdout).not.toContain('#3');
+    for (const minRun of [4, 6, 8, 10])
+      expect(r.stdout).toMatch(new RegExp(`^${minRun} s +score`, 'm'));
+  });
+
+  it('--write stores the series block with its source, and no absolute path', async () => {
+    const r = await tune('--write');
+    expect(r.exitCode).toBe(0);
+    const text = await readFile(join(seriesModel, 'model.json'), 'utf8');
+    const json = JSON.parse(text) as {
+      series: Record<string, unknown> & { source: Record<string, unknown> };
+    };
+    for (const key of ['audioMin', 'videoMin', 'minRun', 'maxGap', 'minOverlap', 'trimSeconds'])
+      expect(typeof json.series[key]).toBe('number');
+    expect(json.series.source).toMatchObject({
+      split: 'val',
+      episodes: 2,
+      intros: 2,
+      series: 1,
+      labels: 'season/labels.json',
+    });
+    expect(text).not.toContain(dir);
+    // The model now carries it: a second run starts from the written setting.
+    const again = await tune('--top', '1');
+    expect(again.stdout).toMatch(new RegExp(`minRun ${String(json.series.minRun)} `));
+  });
+
+  it('asks for --pred or --series when given neither', async () => {
+    const r = await execa('node', [cli, 'tune', '--labels', seasonLabels, '--model', seriesModel], {
+      reject: false,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--pred DIR .* or --series/);
   });
 });

@@ -78,6 +78,12 @@ export async function tuneSeriesCommand(
     process.stdout.write(`${row('current', before)}\n           ${describe(current)}\n`);
     for (const [i, r] of ranked.slice(0, Number(opts.top)).entries())
       process.stdout.write(`${row(`#${i + 1}`, r)}\n           ${describe(r.config)}\n`);
+    // The shortest stretch decides which intros can be joined at all: the best of each.
+    process.stdout.write('best per shortest stretch (minRun):\n');
+    for (const minRun of [...new Set(ranked.map((r) => r.config.minRun))].sort((a, b) => a - b)) {
+      const r = ranked.find((x) => x.config.minRun === minRun)!;
+      process.stdout.write(`${row(`${minRun} s`, r)}\n           ${describe(r.config)}\n`);
+    }
     if (opts.write) {
       const file = join(opts.model, 'model.json');
       const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
