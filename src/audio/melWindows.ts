@@ -21,6 +21,11 @@ export class MelWindowStore {
     return this.#base + this.#count;
   }
 
+  /** Mel frames held now (from the first window still to be asked for, or fewer). */
+  get held(): number {
+    return this.#count;
+  }
+
   append(frames: Float32Array): void {
     const n = frames.length / MEL.bands;
     if ((this.#count + n) * MEL.bands > this.#buffer.length) {
