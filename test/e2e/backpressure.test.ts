@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { firstValueFrom, take, toArray } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { firstValueFrom, type Subscription, take, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AbortedError } from '../../src/errors.js';
 import { dumpFeatures } from '../../src/features/dumpFeatures.js';
 import { secondSamples } from '../../src/features/secondSamples.js';
@@ -16,9 +16,29 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-async function waitForNoFfmpeg(needle: string): Promise<number[]> {
-  for (let i = 0; i < 40 && ffmpegPidsMentioning(needle).length > 0; i++) await sleep(50);
-  return ffmpegPidsMentioning(needle);
+/** Polls `check` (an assertion) until it passes; fails with its last error after `timeout` ms. */
+const eventually = (check: () => void, timeout = 30_000) =>
+  vi.waitFor(check, { timeout, interval: 20 });
+
+/** Waits until no ffmpeg mentioning `needle` runs (killed ones get SIGKILL after 2 s). */
+const noFfmpegLeft = (needle: string) =>
+  eventually(() => expect(ffmpegPidsMentioning(needle)).toEqual([]), 5_000);
+
+/**
+ * Whether a thread of process `pid` sleeps in a write to a full pipe: Linux names the kernel
+ * function it waits in, /proc/<pid>/task/<tid>/wchan. Node's child stdio pipes are Unix socket
+ * pairs (sock_alloc_send_pskb, sock_wait_for_wmem); real pipes show pipe_write, anon_pipe_write.
+ */
+function blockedWriting(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((tid) =>
+      /pipe_w|sock_alloc_send|wait_for_wmem|unix_stream_sendmsg/.test(
+        readFileSync(`/proc/${pid}/task/${tid}/wchan`, 'utf8'),
+      ),
+    );
+  } catch {
+    return false; // gone, or no /proc
+  }
 }
 
 describe('backpressure', () => {
@@ -26,8 +46,10 @@ describe('backpressure', () => {
     const demand = new Demand(8);
     let received = 0;
     let maxOutstanding = 0;
+    let subscription: Subscription | undefined;
+    let pump: NodeJS.Timeout | undefined;
     const done = new Promise<void>((resolve, reject) => {
-      secondSamples(long, { demand }).subscribe({
+      subscription = secondSamples(long, { demand }).subscribe({
         next: () => {
           received++;
           maxOutstanding = Math.max(maxOutstanding, demand.outstanding);
@@ -36,19 +58,28 @@ describe('backpressure', () => {
         complete: resolve,
       });
     });
-    await sleep(1500);
-    const whilePaused = received;
-    await sleep(1000);
-    // Nothing more arrived while the consumer held 8 unacknowledged seconds…
-    expect(received).toBe(whilePaused);
-    expect(received).toBeLessThanOrEqual(8 + 6);
-    expect(ffmpegPidsMentioning('long five minutes')).toHaveLength(1); // …ffmpeg is blocked, not gone
-    // Acknowledge slowly (asynchronously, a few at a time) until the end.
-    const pump = setInterval(() => demand.release(demand.outstanding), 1);
-    await done;
-    clearInterval(pump);
-    expect(received).toBe(300);
-    expect(maxOutstanding).toBeLessThanOrEqual(8 + 6);
+    try {
+      // The consumer acknowledges nothing: at 8 outstanding seconds the decoder pauses its
+      // pipes…
+      await eventually(() => expect(demand.saturated).toBe(true));
+      const whenSaturated = received;
+      // …so ffmpeg fills them and blocks in a write: stopped, not gone.
+      const pids = ffmpegPidsMentioning('long five minutes');
+      expect(pids).toHaveLength(1);
+      await eventually(() => expect(blockedWriting(pids[0]!)).toBe(true));
+      // Nothing more arrived while the consumer held its 8 unacknowledged seconds.
+      expect(received).toBe(whenSaturated);
+      expect(received).toBeLessThanOrEqual(8 + 6);
+      expect(ffmpegPidsMentioning('long five minutes')).toEqual(pids);
+      // Acknowledge slowly (asynchronously, a few at a time) until the end.
+      pump = setInterval(() => demand.release(demand.outstanding), 1);
+      await done;
+      expect(received).toBe(300);
+      expect(maxOutstanding).toBeLessThanOrEqual(8 + 6);
+    } finally {
+      clearInterval(pump);
+      subscription?.unsubscribe(); // on failure, stop ffmpeg before the next test
+    }
   });
 });
 
@@ -56,7 +87,7 @@ describe('cancellation', () => {
   it('unsubscribing early kills ffmpeg and leaves no child process', async () => {
     const first = await firstValueFrom(secondSamples(long).pipe(take(3), toArray()));
     expect(first.map((s) => s.t)).toEqual([0, 1, 2]);
-    expect(await waitForNoFfmpeg('long five minutes')).toEqual([]);
+    await noFfmpegLeft('long five minutes');
   });
 
   it('aborting the signal kills ffmpeg and errors with ABORTED', async () => {
@@ -71,7 +102,7 @@ describe('cancellation', () => {
       });
     });
     expect(error).toBeInstanceOf(AbortedError);
-    expect(await waitForNoFfmpeg('long five minutes')).toEqual([]);
+    await noFfmpegLeft('long five minutes');
   });
 
   it('aborting a features dump rejects with ABORTED and stops ffmpeg', async () => {
@@ -83,6 +114,6 @@ describe('cancellation', () => {
       },
     });
     await expect(dump).rejects.toBeInstanceOf(AbortedError);
-    expect(await waitForNoFfmpeg('long five minutes')).toEqual([]);
+    await noFfmpegLeft('long five minutes');
   });
 });
