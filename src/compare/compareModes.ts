@@ -1,0 +1,180 @@
+import { performance } from 'node:perf_hooks';
+import { computeMetrics, type EvalMetrics } from '../eval/metrics.js';
+import type { EpisodePrediction } from '../eval/predictionTypes.js';
+import { mediaPathOf } from '../features/featurizeLabelled.js';
+import type { DetectionResult } from '../fusion/detectionResult.js';
+import { EpisodeModel } from '../fusion/episodeModel.js';
+import { defaultModelDir, MODES, type Mode } from '../fusion/modelConfig.js';
+import type { Provider } from '../fusion/onnxBackend.js';
+import type { EpisodeLabel } from '../labels/types.js';
+import { detectSeries } from '../series/detectSeries.js';
+import {
+  groupBy,
+  parseSeriesGrouping,
+  SERIES_GROUPINGS,
+  seriesKey,
+  type SeriesGrouping,
+} from '../series/groupEpisodes.js';
+import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+
+/**
+ * How `compareModes` groups the episodes: as `detect` does (`folder`: a label's `series`, else
+ * the media file's folder), each alone (`none`), or `both`: each mode's results before and
+ * after the series step, side by side, from one detection.
+ */
+export type CompareGrouping = SeriesGrouping | 'both';
+
+export const COMPARE_GROUPINGS: readonly CompareGrouping[] = [...SERIES_GROUPINGS, 'both'];
+
+export function parseCompareGrouping(value: string): CompareGrouping {
+  return value === 'both' ? value : parseSeriesGrouping(value);
+}
+
+/** What `compareModes` reports as it goes, for a progress log. */
+export type CompareEvent =
+  | {
+      type: 'detected';
+      mode: Mode;
+      id: string;
+      /** Episodes of this mode finished, this one and failed ones included, of `total`. */
+      done: number;
+      total: number;
+    }
+  | { type: 'failed'; mode: Mode; id: string; error: string };
+
+export function formatCompareEvent(event: CompareEvent): string {
+  return event.type === 'detected'
+    ? `${event.mode} [${event.done}/${event.total}] ${event.id}`
+    : `${event.mode} ${event.id}: failed: ${event.error}`;
+}
+
+export interface CompareOptions extends LocateFfmpegOptions {
+  /** Folder of the episodes' media files (see `mediaPathOf`). */
+  mediaDir: string;
+  /** The modes to run, in this order (default: vision, then fused). */
+  modes?: readonly Mode[];
+  /** Model folder per mode (default: `models/<mode>/` in the package). */
+  modelDirs?: Partial<Record<Mode, string>>;
+  provider?: Provider;
+  /** Default `folder`. */
+  series?: CompareGrouping;
+  onEvent?: (event: CompareEvent) => void;
+  /** Receives the models' warnings (default: process.emitWarning). */
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** One column of the comparison: one mode's detections of the episodes, scored. */
+export interface ModeRun {
+  mode: Mode;
+  /** Column name: the mode, or `<mode>-alone` for its results before the series step. */
+  label: string;
+  metrics: EvalMetrics;
+  /** Media seconds of the episodes analysed, and the wall seconds it took. */
+  mediaSeconds: number;
+  wallSeconds: number;
+  failures: Array<{ id: string; error: string }>;
+  /** The detections scored, one per episode that did not fail. */
+  predictions: EpisodePrediction[];
+}
+
+/**
+ * Runs each mode's model on the same labelled episodes and scores its detections: one run per
+ * mode (two with `series: 'both'`), in the order of `modes`. An episode whose media is missing
+ * or whose detection fails is a failure of that run, not an error; aborting rejects.
+ */
+export async function compareModes(
+  episodes: readonly EpisodeLabel[],
+  options: CompareOptions,
+): Promise<ModeRun[]> {
+  const { modes = [...MODES].reverse(), ...rest } = options;
+  const runs: ModeRun[] = [];
+  for (const mode of modes) runs.push(...(await runMode(mode, episodes, rest)));
+  return runs;
+}
+
+async function runMode(
+  mode: Mode,
+  episodes: readonly EpisodeLabel[],
+  options: Omit<CompareOptions, 'modes'>,
+): Promise<ModeRun[]> {
+  const {
+    mediaDir,
+    modelDirs,
+    provider,
+    series = 'folder',
+    onEvent,
+    onWarning,
+    signal,
+    ...ffmpeg
+  } = options;
+  const model = await EpisodeModel.load(modelDirs?.[mode] ?? defaultModelDir(mode), {
+    mode,
+    ...(provider ? { provider } : {}),
+    ...(onWarning ? { onWarning } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  const predictions: EpisodePrediction[] = [];
+  const alone: EpisodePrediction[] = [];
+  const failures: ModeRun['failures'] = [];
+  let mediaSeconds = 0;
+  const t0 = performance.now();
+  const fail = (label: EpisodeLabel, error: string) => {
+    failures.push({ id: label.id, error });
+    onEvent?.({ type: 'failed', mode, id: label.id, error });
+  };
+  // An episode's series: its label's, else its folder's.
+  const key = seriesKey(series === 'both' ? 'folder' : series);
+  const located = episodes.flatMap((label) => {
+    const file = mediaPathOf(label, mediaDir);
+    if (!file) fail(label, `no media file in ${mediaDir}`);
+    return file ? [{ label, file }] : [];
+  });
+  const groups = groupBy(located, key && ((e) => e.label.series ?? key(e.file)));
+  let done = 0;
+  try {
+    for (const group of groups) {
+      const outcomes = await detectSeries(
+        group.map((e) => e.file),
+        {
+          ...ffmpeg,
+          model,
+          mode,
+          ...(signal ? { signal } : {}),
+          ...(series === 'both'
+            ? {
+                onDetected: (result: DetectionResult, k: number) =>
+                  alone.push({ ...result, id: group[k]!.label.id }),
+              }
+            : {}),
+        },
+      );
+      for (const [k, outcome] of outcomes.entries()) {
+        const { label } = group[k]!;
+        done++;
+        if (outcome.error) {
+          fail(label, outcome.error.message);
+          continue;
+        }
+        predictions.push({ ...outcome.result, id: label.id });
+        mediaSeconds += outcome.result.duration;
+        onEvent?.({ type: 'detected', mode, id: label.id, done, total: located.length });
+      }
+    }
+  } finally {
+    await model.dispose();
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const runOf = (label: string, preds: EpisodePrediction[]): ModeRun => ({
+    mode,
+    label,
+    metrics: computeMetrics(episodes, preds),
+    mediaSeconds,
+    wallSeconds,
+    failures,
+    predictions: preds,
+  });
+  return series === 'both'
+    ? [runOf(`${mode}-alone`, alone), runOf(mode, predictions)]
+    : [runOf(mode, predictions)];
+}
