@@ -57,8 +57,15 @@ export type { Interval, EpisodeLabel, LabelsJsonEntry } from './labels/types.js'
 
 export { readLabels } from './labels/readLabels.js';
 export { writeLabelsJson } from './labels/writeLabelsJson.js';
-export { computeMetrics, type EvalMetrics, type KindMetrics } from './eval/metrics.js';
-export { runEval, type EvalOptions, type EvalReport } from './eval/runEval.js';
+export {
+  computeMetrics,
+  type EvalMetrics,
+  type KindMetrics,
+  type EpisodeResult,
+  type MetricsOptions,
+  type Share,
+} from './eval/metrics.js';
+export { runEval, type EvalOptions, type EvalReport, type EvalResult } from './eval/runEval.js';
 export type { EpisodePrediction } from './eval/predictionTypes.js';
 
 export {
@@ -67,7 +74,8 @@ export {
   type DetectProgress,
   type DetectTimings,
 } from './fusion/detectEpisode.js';
-export { EpisodeModel } from './fusion/episodeModel.js';
+export { EpisodeModel, type EpisodeModelOptions } from './fusion/episodeModel.js';
+export type { ModelChoice } from './fusion/modelChoice.js';
 export type { DetectionResult } from './fusion/detectionResult.js';
 export { type Mode, MODES } from './fusion/modelConfig.js';
 export { type Provider, PROVIDER_NAMES } from './fusion/onnxBackend.js';
@@ -83,6 +91,7 @@ export { formatResult, type OutputFormat } from './fusion/formats/index.js';
 export { joinRepeatedPieces } from './series/joinRepeatedPieces.js';
 
 export { detectSeries, type SeriesOptions, type SeriesOutcome } from './series/detectSeries.js';
+export type { SeriesGrouping } from './series/groupEpisodes.js';
 export {
   SeriesJoiner,
   refineSeries,
@@ -97,6 +106,45 @@ export {
 } from './series/repeatedRuns.js';
 export { secondPrint, type SecondPrint } from './series/secondPrint.js';
 
-export { detectStream, STREAM_DEFAULTS, type StreamDetectOptions } from './live/detectStream.js';
-export { formatStreamEvent, type StreamEvent } from './live/streamEvent.js';
-export { FolderWatcher } from './watch/folderWatcher.js';
+export {
+  detectStream,
+  STREAM_DEFAULTS,
+  type StreamDetectOptions,
+  type DecidedSecond,
+} from './live/detectStream.js';
+export type { StreamNotice } from './live/reconnectingSamples.js';
+export {
+  formatStreamEvent,
+  STREAM_FORMATS,
+  type StreamEvent,
+  type StreamEventName,
+  type StreamFormat,
+} from './live/streamEvent.js';
+
+export {
+  FolderWatcher,
+  type WatchOptions,
+  type RunOptions,
+  type WatchSummary,
+} from './watch/folderWatcher.js';
+export { formatWatchEvent, type WatchEvent } from './watch/watchEvents.js';
+export type { ProcessFile, ProcessOutput, Processor, ResultContent } from './watch/processFile.js';
+export {
+  detectProcessor,
+  type DetectProcessor,
+  type DetectProcessorOptions,
+} from './watch/detectProcessor.js';
+export { featuresProcessor, type FeaturesProcessorOptions } from './watch/featuresProcessor.js';
+export { MEDIA_EXTENSIONS } from './watch/mediaFiles.js';
+export { DEFAULT_RETRY, type RetryPolicy } from './watch/failurePolicy.js';
+
+export {
+  compareModes,
+  COMPARE_GROUPINGS,
+  formatCompareEvent,
+  type CompareEvent,
+  type CompareGrouping,
+  type CompareOptions,
+  type ModeRun,
+} from './compare/compareModes.js';
+export { formatComparison } from './compare/formatComparison.js';

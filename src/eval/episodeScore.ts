@@ -19,7 +19,7 @@ export interface EpisodeKindScore {
 }
 
 /** Clips an interval to [0, duration]; null when nothing is left. `Infinity` ends close here. */
-export function clipInterval(
+function clipInterval(
   interval: Interval | null | undefined,
   duration: number,
 ): Interval | null {
@@ -30,7 +30,7 @@ export function clipInterval(
 }
 
 /** The whole seconds t with start <= t < end, within [0, n), as the range [from, to). */
-export function secondRange(interval: Interval | null, n: number): [number, number] {
+function secondRange(interval: Interval | null, n: number): [number, number] {
   if (!interval) return [0, 0];
   const from = Math.min(n, Math.max(0, Math.ceil(interval.start)));
   const to = Math.min(n, Math.max(from, Math.ceil(interval.end)));

@@ -147,7 +147,7 @@ export function computeMetrics(
 }
 
 /** Pools per-episode scores of one kind into `KindMetrics`. */
-export function aggregate(scores: readonly EpisodeKindScore[]): KindMetrics {
+function aggregate(scores: readonly EpisodeKindScore[]): KindMetrics {
   const sum = (f: (s: EpisodeKindScore) => number): number =>
     scores.reduce((acc, s) => acc + f(s), 0);
   const tp = sum((s) => s.tp);

@@ -20,7 +20,7 @@ import { acquireStateLock, type StateLock } from './stateLock.js';
 import { StateStore, type FileRecord } from './stateStore.js';
 import type { WatchEvent } from './watchEvents.js';
 
-export const DEFAULT_STATE_NAME = '.introdetect-watch.json';
+const DEFAULT_STATE_NAME = '.introdetect-watch.json';
 
 /** The state file a watcher with these options uses (absolute). */
 export function statePathOf(options: {

@@ -17,7 +17,7 @@ export interface ResultLayout {
  * `Show/S1/ep1.mkv` → `<out or root>/Show/S1/ep1`; a result's path is this plus `.suffix`
  * (`ep1.edl` is where Kodi looks). With `keepExtension`: `<…>/Show/S1/ep1.mkv`.
  */
-export function resultBase(layout: ResultLayout, key: string, keepExtension = false): string {
+function resultBase(layout: ResultLayout, key: string, keepExtension = false): string {
   const parts = key.split('/');
   const name = parts.pop() ?? key;
   return join(

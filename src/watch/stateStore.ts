@@ -3,8 +3,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import type { FileSignature } from './fileSignature.js';
 
-export const STATE_FORMAT = 'introdetect-watch-state';
-export const STATE_VERSION = 1;
+const STATE_FORMAT = 'introdetect-watch-state';
+const STATE_VERSION = 1;
 
 /**
  * `pending` waits to be processed; `processing` is in flight (found at startup: interrupted,
