@@ -19,10 +19,7 @@ export interface EpisodeKindScore {
 }
 
 /** Clips an interval to [0, duration]; null when nothing is left. `Infinity` ends close here. */
-function clipInterval(
-  interval: Interval | null | undefined,
-  duration: number,
-): Interval | null {
+function clipInterval(interval: Interval | null | undefined, duration: number): Interval | null {
   if (!interval) return null;
   const start = Math.max(0, interval.start);
   const end = Math.min(interval.end, duration);
