@@ -7,11 +7,7 @@ export interface AbortOnSignalsOptions {
   reason?: (name: NodeJS.Signals) => Error;
   /** Called on the first signal, before the abort (e.g. to log that the command is stopping). */
   onFirst?: (name: NodeJS.Signals) => void;
-  /**
-   * Given, a second signal calls it and ends the process at once with status 130 (for a command
-   * whose stop takes a while: the watcher). Without it, each signal is caught once; the next
-   * one of the same kind gets Node's own handling (the process dies of it).
-   */
+  /** Called on a second signal, just before the process exits. */
   onSecond?: (name: NodeJS.Signals) => void;
 }
 
@@ -22,7 +18,14 @@ export interface SignalScope extends Disposable {
 }
 
 /**
- * Listens for SIGINT and SIGTERM until disposed: the first aborts the returned signal.
+ * Listens for SIGINT and SIGTERM until disposed. The first aborts the returned signal: the
+ * command stops what it is doing, kills its ffmpeg children and fails with `ABORTED` (exit
+ * 130), or ends cleanly if stopping is its normal end (`watch`). A second one exits at once
+ * with status 130, for when the first takes too long.
+ *
+ * The listener stays for the whole command: were it removed on the first signal, execa's
+ * exit handler, then the only SIGINT listener left, would re-raise the signal and end the
+ * process before the abort is handled.
  *
  * ```ts
  * using interrupt = abortOnSignals();
@@ -36,15 +39,12 @@ export function abortOnSignals(options: AbortOnSignalsOptions = {}): SignalScope
     if (!controller.signal.aborted) {
       onFirst?.(name);
       controller.abort(reason(name));
-    } else if (onSecond) {
-      onSecond(name);
+    } else {
+      onSecond?.(name);
       process.exit(130);
     }
   };
-  for (const name of SIGNALS) {
-    if (onSecond) process.on(name, onSignal);
-    else process.once(name, onSignal);
-  }
+  for (const name of SIGNALS) process.on(name, onSignal);
   const dispose = () => {
     for (const name of SIGNALS) process.off(name, onSignal);
   };
