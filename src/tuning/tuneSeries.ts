@@ -1,7 +1,7 @@
 import { computeMetrics, type KindMetrics } from '../eval/metrics.js';
 import type { EpisodePrediction } from '../eval/predictionTypes.js';
 import type { EpisodeLabel } from '../labels/types.js';
-import type { SeriesConfig, SeriesParam } from '../series/seriesConfig.js';
+import { SERIES_PARAMS, type SeriesConfig, type SeriesParam } from '../series/seriesConfig.js';
 import { refineSeries, type PrintedEpisode } from '../series/seriesJoiner.js';
 import { objective } from './tuneDecision.js';
 
@@ -65,9 +65,16 @@ export function scoreSeries(
   return { config, score: objective(metrics), metrics };
 }
 
+/** How many parameters `c` changes from `base`. */
+function changes(c: SeriesConfig, base: SeriesConfig): number {
+  return SERIES_PARAMS.filter((k) => c[k] !== base[k]).length;
+}
+
 /**
  * Scores `base` and every setting of the grid, best first. Ties keep `base` first, then the
- * grid's order: a setting replaces the current one only when it scores strictly higher.
+ * settings that change the fewest parameters from it, then the grid's order: a setting
+ * replaces the current one only when it scores strictly higher, and then by as little as the
+ * validation set asks for.
  */
 export function tuneSeries(
   labels: readonly EpisodeLabel[],
@@ -81,7 +88,10 @@ export function tuneSeries(
     onProgress?.(i + 1, configs.length);
     return { r: scoreSeries(labels, seasons, config), i };
   });
-  return scored.sort((a, b) => b.r.score - a.r.score || a.i - b.i).map(({ r }) => r);
+  const moved = (x: { r: TunedSeries }) => changes(x.r.config, base);
+  return scored
+    .sort((a, b) => b.r.score - a.r.score || moved(a) - moved(b) || a.i - b.i)
+    .map(({ r }) => r);
 }
 
 /** What `--write` records as the block's `source`: enough to re-run and judge it. */

@@ -124,3 +124,15 @@ describe('tuneSeries', () => {
     expect(ranked[0]!.config).toBe(base);
   });
 });
+
+describe('tuneSeries ties', () => {
+  it('prefer the setting that changes the fewest parameters from the current one', () => {
+    const eps = [season(6)];
+    // minRun 4 alone already joins the 6-s intro; loosening the match as well changes nothing.
+    const ranked = tuneSeries(labelsFor(6), eps, DEFAULT_SERIES, {
+      audioMin: [0.85, 0.9],
+      minRun: [4, 8],
+    });
+    expect(ranked[0]!.config).toMatchObject({ minRun: 4, audioMin: DEFAULT_SERIES.audioMin });
+  });
+});

@@ -22,6 +22,7 @@ interface TuneOpts {
   write?: boolean;
   series?: boolean;
   media?: string;
+  grid?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '   –' : (100 * v).toFixed(1).padStart(5));
@@ -60,6 +61,10 @@ export function registerTune(program: Command): void {
     .option(
       '--media <dir>',
       "--series: folder the episodes are in (default: the labels file's folder)",
+    )
+    .option(
+      '--grid <json>',
+      '--series: the values to try, e.g. \'{"minRun":[4,8],"audioMin":[0.9,0.95]}\' (default: a 648-setting grid; 324 for vision)',
     )
     .requiredOption('--model <dir>', 'the model folder the predictions came from')
     .option('--split <name>', 'tune on this split (tune on val; report test)', 'val')

@@ -4,7 +4,13 @@ import { InvalidArgumentError } from '../../errors.js';
 import { defaultMediaDir } from '../../features/featurizeLabelled.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
 import type { EpisodeLabel } from '../../labels/types.js';
-import { SERIES_PARAMS, seriesConfigOf, type SeriesConfig } from '../../series/seriesConfig.js';
+import {
+  parseSeriesConfig,
+  SERIES_PARAMS,
+  seriesConfigOf,
+  type SeriesConfig,
+  type SeriesParam,
+} from '../../series/seriesConfig.js';
 import type { LocateFfmpegOptions } from '../../streams/locateFfmpeg.js';
 import { printSeasons } from '../../tuning/printSeasons.js';
 import {
@@ -12,6 +18,7 @@ import {
   seriesSource,
   tuneSeries,
   VISION_SERIES_GRID,
+  type SeriesGrid,
   type TunedSeries,
 } from '../../tuning/tuneSeries.js';
 import { writeFileAtomic } from '../../util/atomicFile.js';
@@ -33,6 +40,39 @@ const portable = (path: string) => {
     : rel;
 };
 
+/** `--grid '{"minRun":[4,8],"trimSeconds":[1]}'`: the values to try per parameter. */
+export function parseSeriesGrid(text: string): SeriesGrid {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidArgumentError(`--grid must be JSON, e.g. '{"minRun":[4,8]}' (got ${text}).`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidArgumentError(`--grid must be a JSON object of parameter → list of values.`);
+  const grid: SeriesGrid = {};
+  for (const [key, values] of Object.entries(value)) {
+    if (!(SERIES_PARAMS as readonly string[]).includes(key))
+      throw new InvalidArgumentError(
+        `--grid: unknown parameter "${key}". Valid: ${SERIES_PARAMS.join(', ')}.`,
+      );
+    if (!Array.isArray(values) || values.length === 0)
+      throw new InvalidArgumentError(`--grid: ${key} must be a non-empty list of numbers.`);
+    // Each value is checked as model.json would check it.
+    for (const v of values as unknown[]) {
+      try {
+        parseSeriesConfig({ [key]: v }, 'model.json');
+      } catch {
+        throw new InvalidArgumentError(
+          `--grid: ${JSON.stringify(v)} is not a valid ${key} (see \`tune --help\` and the README's series block).`,
+        );
+      }
+    }
+    grid[key as SeriesParam] = values as number[];
+  }
+  return grid;
+}
+
 /** `introdetect tune --series`: detects the split once, then searches the series block. */
 export async function tuneSeriesCommand(
   opts: {
@@ -42,6 +82,7 @@ export async function tuneSeriesCommand(
     top: string;
     write?: boolean;
     media?: string;
+    grid?: string;
   },
   chosen: readonly EpisodeLabel[],
   ffmpeg: LocateFfmpegOptions,
@@ -50,6 +91,7 @@ export async function tuneSeriesCommand(
     throw new InvalidArgumentError(
       `No labelled episode in split "${opts.split}" of ${opts.labels}.`,
     );
+  const custom = opts.grid !== undefined ? parseSeriesGrid(opts.grid) : undefined;
   const model = await EpisodeModel.load(opts.model, {
     onWarning: (w) => process.stderr.write(`${w}\n`),
   });
@@ -66,7 +108,8 @@ export async function tuneSeriesCommand(
     if (seasons.length === 0)
       throw new InvalidArgumentError(`None of the ${chosen.length} episodes could be detected.`);
     const current = seriesConfigOf(model.config);
-    const grid = model.config.mode === 'vision' ? VISION_SERIES_GRID : DEFAULT_SERIES_GRID;
+    const grid =
+      custom ?? (model.config.mode === 'vision' ? VISION_SERIES_GRID : DEFAULT_SERIES_GRID);
     const t0 = performance.now();
     const ranked = tuneSeries(chosen, seasons, current, grid);
     const before = ranked.find((r) => r.config === current) ?? ranked[0]!;
