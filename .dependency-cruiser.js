@@ -67,14 +67,14 @@ const config = {
     },
     {
       name: 'src-outside-areas',
-      comment: 'Every module of src/ belongs to an area of the rank table (importing…',
+      comment: 'Every module of src/ belongs to an area of the rank table: one that imports…',
       severity: 'error',
       from: { path: '^src/', pathNot: areas.map(areaPath) },
       to: {},
     },
     {
       name: 'to-src-outside-areas',
-      comment: '…or imported).',
+      comment: '…one that is imported (one that does neither is an orphan, below).',
       severity: 'error',
       from: {},
       to: { path: '^src/', pathNot: areas.map(areaPath) },
