@@ -1,13 +1,11 @@
 // Layer rules of introdetect (STYLE.md §3, §13), checked by dependency-cruiser over static and
-// dynamic imports, type-only ones included. `npm run lint` runs `node .dependency-cruiser.js
-// src bench test`: dependency-cruiser 18's command line refuses Node 20, its API does not. On
-// Node >= 22, `npx depcruise src bench test --config .dependency-cruiser.js` is the same check.
+// dynamic imports, type-only ones included: `npm run lint` runs
+// `depcruise src bench test --config .dependency-cruiser.js`.
 //
 // Imports flow one way, from lower ranks to higher ones; areas of the same rank do not import
 // each other (no audio ↔ vision). test/unit/architecture.test.ts holds the same table, checks
 // that this file encodes it, and proves on a fixture tree that the rules catch violations.
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 /** @type {Readonly<Record<string, number>>} area (a folder of src/, or a file at its root) → rank */
 export const RANK = {
@@ -145,8 +143,8 @@ const ROOT = import.meta.dirname;
 
 /**
  * Cruises `paths` (files or folders, relative to `baseDir`) with these rules and this
- * repository's tsconfig.json. Resolves to dependency-cruiser's result; its
- * `summary.violations` lists what breaks a rule.
+ * repository's tsconfig.json, as `depcruise` does, in-process (architecture.test.ts).
+ * Resolves to dependency-cruiser's result; `summary.violations` lists what breaks a rule.
  * @param {string[]} paths
  * @param {string} [baseDir]
  * @returns {Promise<import('dependency-cruiser').ICruiseResult>}
@@ -172,14 +170,4 @@ export async function cruiseLayers(paths, baseDir = ROOT) {
     { tsConfig: extractTSConfig(tsConfig) },
   );
   return typeof output === 'string' ? JSON.parse(output) : output;
-}
-
-// `node .dependency-cruiser.js src bench test`: prints the violations, fails when there are any.
-if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) {
-  const { format } = await import('dependency-cruiser');
-  const { output, exitCode } = await format(await cruiseLayers(process.argv.slice(2)), {
-    outputType: 'err',
-  });
-  process.stdout.write(String(output));
-  process.exitCode = exitCode;
 }
