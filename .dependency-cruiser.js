@@ -20,7 +20,7 @@ export const RANK = {
   fusion: 5,
   eval: 5,
   series: 6,
-  tuning: 6,
+  tuning: 6.5,
   live: 6,
   // The watcher runs detection, alone or with the series step.
   watch: 6.5,

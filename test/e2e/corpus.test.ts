@@ -303,7 +303,7 @@ describe('corpus build (tiny, rendered)', () => {
     }
   });
 
-  it('renders only the splits asked for, with labels for the whole corpus; a run without finishes the rest', async () => {
+  it('renders only the splits asked for, with labels for the whole corpus; a run without finishes the rest', () => {
     const splitOf = new Map(result.plan.series.map((s) => [s.id, s.split]));
     const testIds = result.plan.episodes
       .filter((e) => splitOf.get(e.series) === 'test')

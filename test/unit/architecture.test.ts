@@ -17,7 +17,8 @@ const RANK: Record<string, number> = {
   fusion: 5,
   eval: 5,
   series: 6,
-  tuning: 6,
+  // Tuning re-runs the decision and the series step.
+  tuning: 6.5,
   live: 6,
   // The watcher runs detection, alone or with the series step.
   watch: 6.5,
