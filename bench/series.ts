@@ -3,7 +3,7 @@
  * detecting them.
  *
  *   npm run bench:series -- FILE...        # the episodes of one season, in order
- *   npm run bench:series -- --reach 1 FILE...
+ *   npm run bench:series -- --reach 1 FILE...   # default: the model's series.reach
  *
  * Each file is detected alone (model loaded once, prints of its intro span collected as
  * `detectSeries` does), then `refineSeries` runs on all of them; both are timed in this one run.
@@ -13,15 +13,16 @@ import { parseArgs } from 'node:util';
 import { detectEpisode } from '../src/fusion/detectEpisode.js';
 import { EpisodeModel } from '../src/fusion/episodeModel.js';
 import { defaultModelDir } from '../src/fusion/modelConfig.js';
+import { seriesConfigOf } from '../src/series/seriesConfig.js';
 import { refineSeries, type PrintedEpisode } from '../src/series/seriesJoiner.js';
 import { secondPrint, type SecondPrint } from '../src/series/secondPrint.js';
 
 const { values, positionals: files } = parseArgs({
   allowPositionals: true,
-  options: { reach: { type: 'string', default: '2' }, models: { type: 'string' } },
+  options: { reach: { type: 'string' }, models: { type: 'string' } },
 });
 if (files.length < 2) throw new Error('give the episodes of one season (at least two files)');
-const reach = Number(values.reach);
+const reach = values.reach === undefined ? undefined : Number(values.reach);
 
 const model = await EpisodeModel.load(values.models ?? defaultModelDir('fused'));
 const episodes: PrintedEpisode[] = [];
@@ -49,8 +50,10 @@ try {
 } finally {
   await model.dispose();
 }
+// The model's own series step (its model.json `series` block), --reach over it.
+const config = seriesConfigOf(model.config);
 const t1 = performance.now();
-const refined = refineSeries(episodes, { reach });
+const refined = refineSeries(episodes, reach === undefined ? {} : { reach }, config);
 const seriesMs = performance.now() - t1;
 
 const spanSeconds = episodes.map((e) => e.prints.length);
@@ -59,7 +62,9 @@ console.log(
 );
 console.log(`detect (all episodes, prints included) ${(detectMs / 1000).toFixed(2)} s`);
 console.log(`  of which prints                      ${(printMs / 1000).toFixed(3)} s`);
-console.log(`series step (reach ${reach})               ${(seriesMs / 1000).toFixed(3)} s`);
+console.log(
+  `series step (reach ${reach ?? config.reach})               ${(seriesMs / 1000).toFixed(3)} s`,
+);
 console.log(`series step / detect                   ${((100 * seriesMs) / detectMs).toFixed(1)} %`);
 for (const r of refined) {
   console.log(

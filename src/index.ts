@@ -14,6 +14,8 @@ export {
   InvalidArgumentError,
   ModelNotFoundError,
   InvalidLabelsError,
+  TrainingUnavailableError,
+  StreamsOutOfStepError,
   EXIT_CODES,
   type ErrorCode,
 } from './errors.js';
@@ -88,7 +90,7 @@ export { clusterPositives, type Cluster } from './fusion/clusterPositives.js';
 export { pickInterval, type Interval as DetectedInterval } from './fusion/pickInterval.js';
 export { decide } from './fusion/decide.js';
 export { formatResult, type OutputFormat } from './fusion/formats/index.js';
-export { joinRepeatedPieces } from './series/joinRepeatedPieces.js';
+export { joinRepeatedPieces, type JoinPiecesOptions } from './series/joinRepeatedPieces.js';
 
 export { detectSeries, type SeriesOptions, type SeriesOutcome } from './series/detectSeries.js';
 export type { SeriesGrouping } from './series/groupEpisodes.js';
@@ -105,6 +107,22 @@ export {
   type RepeatedRun,
 } from './series/repeatedRuns.js';
 export { secondPrint, type SecondPrint } from './series/secondPrint.js';
+export {
+  DEFAULT_SERIES,
+  SERIES_PARAMS,
+  parseSeriesConfig,
+  seriesConfigOf,
+  type SeriesConfig,
+  type SeriesParam,
+} from './series/seriesConfig.js';
+export {
+  tuneSeries,
+  DEFAULT_SERIES_GRID,
+  VISION_SERIES_GRID,
+  type SeriesGrid,
+  type TunedSeries,
+} from './tuning/tuneSeries.js';
+export { printSeasons, type PrintSeasonsOptions } from './tuning/printSeasons.js';
 
 export {
   detectStream,
