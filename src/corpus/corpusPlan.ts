@@ -14,7 +14,7 @@ export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = {
   maxWidth: 640,
 };
 
-export function validateCorpusOptions(o: CorpusOptions): void {
+function validateCorpusOptions(o: CorpusOptions): void {
   const bad = (msg: string): never => {
     throw new InvalidArgumentError(msg);
   };

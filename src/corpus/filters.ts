@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Shot, TextFont } from './types.js';
 
 /** Sample rate and layout of every intermediate part. */
-export const PART_RATE = 48000;
+const PART_RATE = 48000;
 
 /** Escapes a value for a filter option (paths, colours) inside a filtergraph. */
 export function esc(value: string): string {
@@ -39,7 +39,7 @@ export function loopedInput(mediaRoot: string, src: { file: string; offset: numb
 }
 
 /** Filter chain turning input `index` into exactly `shot.seconds * fps` frames of W×H. */
-export function shotChain(
+function shotChain(
   index: number,
   shot: Shot,
   w: number,

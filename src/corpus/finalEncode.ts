@@ -9,7 +9,7 @@ const MUXER: Record<OutputFormat['container'], string> = {
 };
 
 /** Video filter converting the integer render rate to the delivery rate. */
-export function rateFilter(format: OutputFormat): string {
+function rateFilter(format: OutputFormat): string {
   switch (format.frameRate) {
     case '23.976':
       return 'fps=24000/1001';
@@ -23,7 +23,7 @@ export function rateFilter(format: OutputFormat): string {
   }
 }
 
-export function videoCodecArgs(format: OutputFormat): string[] {
+function videoCodecArgs(format: OutputFormat): string[] {
   switch (format.videoCodec) {
     case 'h264':
       return [
@@ -68,7 +68,7 @@ export function videoCodecArgs(format: OutputFormat): string[] {
   }
 }
 
-export function audioCodecArgs(format: OutputFormat): string[] {
+function audioCodecArgs(format: OutputFormat): string[] {
   const codec = {
     aac: ['-c:a', 'aac', '-b:a', '128k'],
     opus: ['-c:a', 'libopus', '-b:a', '96k'],

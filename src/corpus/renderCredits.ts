@@ -13,7 +13,7 @@ import { runFfmpeg } from './runFfmpeg.js';
 import type { CreditsPart } from './types.js';
 
 /** Groups credit lines into cards at blank lines. */
-export function creditCards(lines: readonly string[]): string[][] {
+function creditCards(lines: readonly string[]): string[][] {
   const cards: string[][] = [[]];
   for (const line of lines) {
     if (line === '') cards.push([]);

@@ -14,7 +14,7 @@ import { runFfmpeg } from './runFfmpeg.js';
 import type { IntroDesign } from './types.js';
 
 /** The lavfi source behind a title card. */
-export function cardSource(
+function cardSource(
   card: NonNullable<IntroDesign['card']>,
   w: number,
   h: number,
@@ -40,7 +40,7 @@ export function cardSource(
 }
 
 /** drawtext for a title, with its motion (static, fade in, rise into place). */
-export function titleFilter(
+function titleFilter(
   design: Pick<IntroDesign, 'font' | 'fontColor' | 'titleMotion'>,
   textFile: string,
   w: number,

@@ -4,7 +4,7 @@ import type { RenderContext } from './renderContext.js';
 import { runFfmpeg } from './runFfmpeg.js';
 
 /** The studio sting every series shares: name on a moving gradient over a decaying chord. */
-export const LOGO_TEXT = 'NORTHWIND PICTURES';
+const LOGO_TEXT = 'NORTHWIND PICTURES';
 
 export async function renderLogo(ctx: RenderContext, seconds: number, out: string): Promise<void> {
   const { width: w, height: h, fps } = ctx;

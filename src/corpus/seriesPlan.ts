@@ -38,7 +38,7 @@ const PALETTE = [
 ];
 
 /** The longest intro an episode of `minSeconds` can hold (45 % of it, at least 3 s). */
-export function maxIntroSeconds(minSeconds: number): number {
+function maxIntroSeconds(minSeconds: number): number {
   return Math.max(3, Math.floor(minSeconds * 0.45));
 }
 

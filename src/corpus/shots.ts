@@ -1,7 +1,7 @@
 import type { Rng } from './rng.js';
 import type { Grade, MediaFile, Shot } from './types.js';
 
-export function drawGrade(rng: Rng, strength: number): Grade {
+function drawGrade(rng: Rng, strength: number): Grade {
   return {
     brightness: rng.round(rng.float(-0.08, 0.08) * strength, 3),
     contrast: rng.round(1 + rng.float(-0.2, 0.25) * strength, 3),
@@ -11,7 +11,7 @@ export function drawGrade(rng: Rng, strength: number): Grade {
 }
 
 /** One shot of `seconds` from a random place in a random footage file, randomly transformed. */
-export function drawShot(rng: Rng, video: readonly MediaFile[], seconds: number): Shot {
+function drawShot(rng: Rng, video: readonly MediaFile[], seconds: number): Shot {
   const file = rng.pick(video);
   const speed = rng.round(
     rng.weighted([

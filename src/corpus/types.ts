@@ -131,7 +131,6 @@ export interface CreditsPart extends PartBase {
 }
 
 export type Part = ScenePart | IntroPart | LogoPart | CreditsPart;
-export type PartKind = Part['kind'];
 
 export type Split = 'train' | 'val' | 'test';
 

@@ -153,7 +153,7 @@ export function episodeName(rng: Rng): string {
   return `${rng.pick(TITLE_A)} ${rng.pick(TITLE_B)}`;
 }
 
-export function personName(rng: Rng): string {
+function personName(rng: Rng): string {
   const n = rng.int(2, 3);
   let last = '';
   for (let i = 0; i < n; i++) last += rng.pick(SYL);

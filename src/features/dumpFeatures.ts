@@ -14,8 +14,8 @@ import type { MediaInfo } from '../streams/probe.js';
 import { joinSeconds, type SecondSample } from './joinSeconds.js';
 import { NpyWriter } from './npyWriter.js';
 
-export const FEATURES_FORMAT = 'introdetect-features';
-export const FEATURES_VERSION = 1;
+const FEATURES_FORMAT = 'introdetect-features';
+const FEATURES_VERSION = 1;
 
 /** meta.json of a feature dump; the format is documented in the README ("Feature dumps"). */
 export interface FeaturesMeta {

@@ -74,7 +74,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates one target's parameters (missing fields take the defaults). */
-export function parseTargetDecision(value: unknown, target: Target, where: string): TargetDecision {
+function parseTargetDecision(value: unknown, target: Target, where: string): TargetDecision {
   const d = DEFAULT_DECISION[target];
   if (value === undefined) return { ...d };
   if (!isObject(value))

@@ -14,7 +14,7 @@ export function parseMode(name: string): Mode {
 }
 
 /** The files a model folder must hold for each mode. */
-export const MODEL_FILES: Readonly<Record<Mode, readonly string[]>> = Object.freeze({
+const MODEL_FILES: Readonly<Record<Mode, readonly string[]>> = Object.freeze({
   vision: ['model.json', 'vision-encoder.onnx', 'sequence.onnx'],
   fused: ['model.json', 'vision-encoder.onnx', 'audio-encoder.onnx', 'sequence.onnx'],
 });

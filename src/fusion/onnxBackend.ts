@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-node';
 import { InvalidArgumentError, ModelNotFoundError } from '../errors.js';
 
 /** Device → ONNX Runtime execution providers (tried in order; CPU is the last resort). */
-export const PROVIDERS = Object.freeze({
+const PROVIDERS = Object.freeze({
   cpu: ['cpu'],
   cuda: ['cuda', 'cpu'],
 } as const satisfies Record<string, readonly string[]>);
@@ -24,7 +24,7 @@ export type Provider = keyof typeof PROVIDERS;
 export const PROVIDER_NAMES = Object.freeze(Object.keys(PROVIDERS) as Provider[]);
 
 /** How to get the CUDA execution provider into an install that skipped it. */
-export const CUDA_INSTALL_HINT =
+const CUDA_INSTALL_HINT =
   'Install the CUDA execution provider (needs CUDA 12 and cuDNN 9 on the machine): ' +
   '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` ' +
   '(older spelling: `ONNXRUNTIME_NODE_INSTALL_CUDA=v12`; also remove `onnxruntime-node-install=skip` ' +

@@ -2,9 +2,9 @@ import { MEL } from '../audio/melConfig.js';
 import type { SecondSample } from '../features/joinSeconds.js';
 
 /** Side of the grey thumbnail a frame is reduced to. */
-export const PRINT_GRID = 16;
+const PRINT_GRID = 16;
 /** Time slices of the second's own log-mel frames (10 frames of 20 ms each). */
-export const PRINT_SLICES = 5;
+const PRINT_SLICES = 5;
 
 /**
  * What one second of an episode looks and sounds like, small enough to compare with every

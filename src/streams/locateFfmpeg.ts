@@ -17,8 +17,8 @@ export interface LocateFfmpegOptions {
 }
 
 /** Environment variables users can set instead of the CLI option. */
-export const FFMPEG_ENV = 'INTRODETECT_FFMPEG';
-export const FFPROBE_ENV = 'INTRODETECT_FFPROBE';
+const FFMPEG_ENV = 'INTRODETECT_FFMPEG';
+const FFPROBE_ENV = 'INTRODETECT_FFPROBE';
 
 function works(bin: string): boolean {
   try {

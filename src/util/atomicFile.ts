@@ -76,7 +76,7 @@ export async function pathExists(path: string): Promise<boolean> {
 }
 
 /** The temporary name a file is written under before it is complete: `.name.partial`. */
-export function partialName(path: string): string {
+function partialName(path: string): string {
   return join(dirname(path), `.${basename(path)}.partial`);
 }
 

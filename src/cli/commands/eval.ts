@@ -31,7 +31,7 @@ export function registerEval(program: Command): void {
 }
 
 /** The command's body, callable without commander: prints the table and warnings. */
-export async function evalCommand(
+async function evalCommand(
   opts: EvalOptions,
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,

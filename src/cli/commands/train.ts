@@ -30,7 +30,7 @@ const GET_TORCH =
  * Fails with a TrainingUnavailableError, before any work, when something `train` runs is
  * missing: the training scripts under `root`/training, the python, or torch/numpy in it.
  */
-export async function checkTrainingRuntime(root: string, py: string): Promise<void> {
+async function checkTrainingRuntime(root: string, py: string): Promise<void> {
   const dir = join(root, 'training');
   const absent = SCRIPTS.filter((f) => !existsSync(join(dir, f)));
   if (absent.length > 0)

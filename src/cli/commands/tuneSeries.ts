@@ -41,7 +41,7 @@ const portable = (path: string) => {
 };
 
 /** `--grid '{"minRun":[4,8],"trimSeconds":[1]}'`: the values to try per parameter. */
-export function parseSeriesGrid(text: string): SeriesGrid {
+function parseSeriesGrid(text: string): SeriesGrid {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -6,7 +6,7 @@ import type { DetectionResult } from '../detectionResult.js';
  * detected intro or credits: skipped, but still there if the detector was wrong.
  */
 export type EdlAction = 0 | 1 | 2 | 3;
-export const EDL_COMMERCIAL_BREAK: EdlAction = 3;
+const EDL_COMMERCIAL_BREAK: EdlAction = 3;
 
 /**
  * Kodi / MPlayer EDL: one `start<TAB>end<TAB>action` line per detected interval, seconds with
