@@ -37,6 +37,12 @@ export interface TunedSeries {
   /** The same objective as the decision's: mean of per-second F1, F1 at ±1 s, presence F1. */
   score: number;
   metrics: KindMetrics;
+  /**
+   * Repeated stretches that touch no labelled intro (a studio logo, a recap, reused footage
+   * or music: real repeats, but not the intro). They never add to an intro that no copy calls
+   * intro, but players and the review page show them: fewer is better at equal score.
+   */
+  offIntro: number;
 }
 
 /** Every setting of the grid over `base` (the base's own values where the grid is silent). */
@@ -58,11 +64,19 @@ export function scoreSeries(
   seasons: ReadonlyArray<ReadonlyArray<PrintedEpisode & { id: string }>>,
   config: SeriesConfig,
 ): TunedSeries {
-  const predictions: EpisodePrediction[] = seasons.flatMap((season) =>
+  const refined = seasons.flatMap((season) =>
     refineSeries(season, {}, config).map((result, k) => ({ ...result, id: season[k]!.id })),
   );
+  const predictions: EpisodePrediction[] = refined;
   const metrics = computeMetrics(labels, predictions).intro;
-  return { config, score: objective(metrics), metrics };
+  const byId = new Map(labels.map((l) => [l.id, l]));
+  let offIntro = 0;
+  for (const r of refined) {
+    const intro = byId.get(r.id)?.intro;
+    for (const s of r.repeated ?? [])
+      if (!intro || s.end <= intro.start || s.start >= intro.end) offIntro++;
+  }
+  return { config, score: objective(metrics), metrics, offIntro };
 }
 
 /** How many parameters `c` changes from `base`. */
@@ -72,7 +86,8 @@ function changes(c: SeriesConfig, base: SeriesConfig): number {
 
 /**
  * Scores `base` and every setting of the grid, best first. Ties keep `base` first, then the
- * settings that change the fewest parameters from it, then the grid's order: a setting
+ * settings that change the fewest parameters from it, then those with the fewest repeated
+ * stretches off the intro, then the grid's order: a setting
  * replaces the current one only when it scores strictly higher, and then by as little as the
  * validation set asks for.
  */
@@ -83,14 +98,17 @@ export function tuneSeries(
   grid: SeriesGrid = DEFAULT_SERIES_GRID,
   onProgress?: (done: number, total: number) => void,
 ): TunedSeries[] {
-  const configs = [base, ...gridSeries(grid, base)];
+  const configs = [base, ...gridSeries(grid, base).filter((c) => changes(c, base) > 0)];
   const scored = configs.map((config, i) => {
     onProgress?.(i + 1, configs.length);
     return { r: scoreSeries(labels, seasons, config), i };
   });
   const moved = (x: { r: TunedSeries }) => changes(x.r.config, base);
   return scored
-    .sort((a, b) => b.r.score - a.r.score || moved(a) - moved(b) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        b.r.score - a.r.score || moved(a) - moved(b) || a.r.offIntro - b.r.offIntro || a.i - b.i,
+    )
     .map(({ r }) => r);
 }
 
@@ -104,6 +122,8 @@ export function seriesSource(args: {
   best: TunedSeries;
   before: TunedSeries;
   mode: string;
+  /** How many settings were scored. */
+  settings: number;
 }): Record<string, unknown> {
   const ids = new Set(args.seasons.flatMap((s) => s.map((e) => e.id)));
   const m = args.best.metrics;
@@ -117,11 +137,12 @@ export function seriesSource(args: {
     episodes: ids.size,
     intros: args.labelled.filter((l) => ids.has(l.id) && l.intro).length,
     grid: args.grid,
-    settings: gridSeries(args.grid, args.best.config).length,
+    settings: args.settings,
     score: round(args.best.score),
     scoreBefore: round(args.before.score),
     perSecondF1: round(m.perSecond.f1),
     f1At1s: round(m.f1At1s.f1),
     within1s: round(m.within1s.share),
+    offIntroStretches: args.best.offIntro,
   };
 }

@@ -117,6 +117,13 @@ describe('tuneSeries', () => {
     expect(ranked[0]!.metrics.within1s.share).toBe(1);
   });
 
+  it('counts the repeated stretches that touch no labelled intro', () => {
+    const eps = [season(20)];
+    expect(scoreSeries(labelsFor(20), eps, DEFAULT_SERIES).offIntro).toBe(0);
+    const noIntros = labelsFor(20).map((l) => ({ ...l, intro: null }));
+    expect(scoreSeries(noIntros, eps, DEFAULT_SERIES).offIntro).toBe(2);
+  });
+
   it('keeps the current setting when nothing scores strictly higher', () => {
     const eps = [season(20)];
     const base = { ...DEFAULT_SERIES, source: { how: 'by hand' } };

@@ -27,7 +27,7 @@ const pct = (v: number | null) => (v === null ? '   –' : (100 * v).toFixed(1).
 
 function row(label: string, t: TunedSeries): string {
   const m = t.metrics;
-  return `${label.padEnd(10)} score ${pct(t.score)}  per-second F1 ${pct(m.perSecond.f1)}  F1@±1s ${pct(m.f1At1s.f1)}  ±1 s ${pct(m.within1s.share)}  presence P/R ${pct(m.presence.precision)}/${pct(m.presence.recall)}`;
+  return `${label.padEnd(10)} score ${pct(t.score)}  per-second F1 ${pct(m.perSecond.f1)}  F1@±1s ${pct(m.f1At1s.f1)}  ±1 s ${pct(m.within1s.share)}  presence P/R ${pct(m.presence.precision)}/${pct(m.presence.recall)}  off-intro stretches ${t.offIntro}`;
 }
 
 const describe = (c: SeriesConfig) => SERIES_PARAMS.map((k) => `${k} ${c[k]}`).join(' ');
@@ -131,31 +131,20 @@ export async function tuneSeriesCommand(
       const file = join(opts.model, 'model.json');
       const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
       const values = Object.fromEntries(SERIES_PARAMS.map((k) => [k, best.config[k]]));
+      const run = seriesSource({
+        labels: portable(opts.labels),
+        split: opts.split,
+        seasons,
+        labelled: chosen,
+        grid,
+        best,
+        before,
+        mode: model.config.mode,
+        settings: ranked.length,
+      });
+      // Nothing beat the current setting: it keeps its source, confirmed by this run.
       const source =
-        best === before && current.source
-          ? {
-              ...current.source,
-              confirmed: seriesSource({
-                labels: portable(opts.labels),
-                split: opts.split,
-                seasons,
-                labelled: chosen,
-                grid,
-                best,
-                before,
-                mode: model.config.mode,
-              }),
-            }
-          : seriesSource({
-              labels: portable(opts.labels),
-              split: opts.split,
-              seasons,
-              labelled: chosen,
-              grid,
-              best,
-              before,
-              mode: model.config.mode,
-            });
+        best === before && current.source ? { ...current.source, confirmed: run } : run;
       json.series = { ...values, source };
       await writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`);
       process.stdout.write(`series step written to ${file}\n`);
