@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratch, testClip } from '../helpers/clips.js';
-import { expectNoCrash, expectTypedError, type CliRun } from '../helpers/detectCli.js';
+import { cliRunOf, expectNoCrash, expectTypedError, type CliRun } from '../helpers/detectCli.js';
 import { expectWellFormedDetection } from '../helpers/detectionSchema.js';
 
 // The package as published (issue 18): `npm pack` of the built tree, installed from the
@@ -54,14 +54,7 @@ async function npx(args: readonly string[], env: Record<string, string> = {}): P
     timeout: 300_000,
     forceKillAfterDelay: 2000,
   });
-  return {
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    timedOut: r.timedOut,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return cliRunOf(r, started);
 }
 
 let packed: string[] = [];

@@ -30,11 +30,25 @@ export async function runCli(
     stdin: 'ignore',
     env: { INTRODETECT_DEBUG: '' },
   });
+  return cliRunOf(r, started);
+}
+
+/** What a finished execa run of the CLI says, timed from `started` (`performance.now()`). */
+export function cliRunOf(
+  r: {
+    exitCode?: number | undefined;
+    signal?: string | undefined;
+    timedOut: boolean;
+    stdout: unknown;
+    stderr: unknown;
+  },
+  started: number,
+): CliRun {
   return {
     exitCode: r.exitCode,
     signal: r.signal,
-    stdout: r.stdout,
-    stderr: r.stderr,
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
     timedOut: r.timedOut,
     seconds: (performance.now() - started) / 1000,
   };
