@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'MODEL_NOT_FOUND'
   | 'INVALID_LABELS'
-  | 'TRAINING_UNAVAILABLE';
+  | 'TRAINING_UNAVAILABLE'
+  | 'TRAINING_FAILED';
 
 /** CLI exit status for each code; stable, documented in the README. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -33,6 +34,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   MODEL_NOT_FOUND: 11,
   INVALID_LABELS: 12,
   TRAINING_UNAVAILABLE: 13,
+  TRAINING_FAILED: 14,
   ABORTED: 130,
 };
 
@@ -199,6 +201,27 @@ export class TrainingUnavailableError extends IntrodetectError {
     super('TRAINING_UNAVAILABLE', message, options);
     this.name = 'TrainingUnavailableError';
     this.missing = missing;
+  }
+}
+
+/** A training or export script of `introdetect train` exited with an error (its output is above it). */
+export class TrainingFailedError extends IntrodetectError {
+  /** The script that failed, relative to the package (`training/train.py`). */
+  readonly script: string;
+  readonly scriptExitCode: number | undefined;
+  constructor(
+    script: string,
+    scriptExitCode: number | undefined,
+    options?: IntrodetectErrorOptions,
+  ) {
+    super(
+      'TRAINING_FAILED',
+      `${script} failed${scriptExitCode === undefined ? '' : ` with exit status ${scriptExitCode}`}; its messages are above. Check the --set keys and values against training/train.py's TrainConfig and ModelConfig, and that the labels and feature dumps it names exist; --resume continues from the last checkpoint.`,
+      options,
+    );
+    this.name = 'TrainingFailedError';
+    this.script = script;
+    this.scriptExitCode = scriptExitCode;
   }
 }
 

@@ -15,6 +15,7 @@ export {
   ModelNotFoundError,
   InvalidLabelsError,
   TrainingUnavailableError,
+  TrainingFailedError,
   StreamsOutOfStepError,
   EXIT_CODES,
   type ErrorCode,

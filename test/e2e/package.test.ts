@@ -202,6 +202,16 @@ describe('introdetect train from the installed package', () => {
     expect((JSON.parse(detect.stdout) as { mode: string }).mode).toBe('vision');
   });
 
+  it('reports a failing training script as TRAINING_FAILED, not as a crash', async () => {
+    const run = await npx([
+      ...['train', '--labels', labels, '--mode', 'vision', '--work', work('bad-set')],
+      ...['--epochs', '1', '--set', 'no_such_setting=1'],
+    ]);
+    expectTypedError(run, 'TRAINING_FAILED');
+    expect(run.stderr).toMatch(/training\/train\.py failed with exit status \d+/);
+    expect(run.stderr).toMatch(/--set keys/);
+  });
+
   it('fails before any work with TRAINING_UNAVAILABLE when the python cannot import torch', async () => {
     // The same python without its site packages (-S): no torch, no numpy.
     const bare = tmp.path('python-without-site');

@@ -1,10 +1,14 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { InvalidArgumentError, TrainingUnavailableError } from '../../errors.js';
+import {
+  InvalidArgumentError,
+  TrainingFailedError,
+  TrainingUnavailableError,
+} from '../../errors.js';
 import { defaultMediaDir, featurizeLabelled } from '../../features/featurizeLabelled.js';
 import { writeLabelsJson } from '../../labels/writeLabelsJson.js';
 import { readLabels } from '../../labels/readLabels.js';
@@ -12,6 +16,14 @@ import { decodeOptionsFrom } from '../options.js';
 
 /** The package root (training/ lives there), from dist/cli/commands or src/cli/commands. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Runs a training script (`args[0]`), its output on ours; a failure is a TrainingFailedError. */
+async function runScript(args: string[]): Promise<void> {
+  const r = await execa(python(), args, { stdio: 'inherit', cwd: ROOT, reject: false });
+  if (r.failed) {
+    throw new TrainingFailedError(relative(ROOT, args[0]!), r.exitCode, { cause: r });
+  }
+}
 
 /** Debian's python3-torch lives under /usr/bin/python3; INTRODETECT_PYTHON overrides. */
 function python(): string {
@@ -135,12 +147,12 @@ export function registerTrain(program: Command): void {
         for (const kv of opts.set) args.push(`--${kv}`);
         if (opts.resume) args.push('--resume');
         process.stderr.write(`train: ${mode} → ${run}\n`);
-        await execa(python(), args, { stdio: 'inherit', cwd: ROOT });
-        await execa(
-          python(),
-          [join(ROOT, 'training/export_onnx.py'), `--ckpt=${join(run, 'best.pt')}`, `--out=${out}`],
-          { stdio: 'inherit', cwd: ROOT },
-        );
+        await runScript(args);
+        await runScript([
+          join(ROOT, 'training/export_onnx.py'),
+          `--ckpt=${join(run, 'best.pt')}`,
+          `--out=${out}`,
+        ]);
         process.stdout.write(`${mode} model → ${out}\n`);
       }
     });
