@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'INVALID_LABELS'
   | 'TRAINING_UNAVAILABLE'
-  | 'TRAINING_FAILED';
+  | 'TRAINING_FAILED'
+  | 'FROZEN_SET_MISMATCH'
+  | 'MKVTOOLNIX_FAILED';
 
 /** CLI exit status for each code; stable, documented in the README. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -35,6 +37,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   INVALID_LABELS: 12,
   TRAINING_UNAVAILABLE: 13,
   TRAINING_FAILED: 14,
+  FROZEN_SET_MISMATCH: 15,
+  MKVTOOLNIX_FAILED: 16,
   ABORTED: 130,
 };
 
@@ -252,5 +256,48 @@ export class StreamsOutOfStepError extends IntrodetectError {
     this.ahead = ahead;
     this.secondsDecoded = secondsDecoded;
     this.maxBuffered = maxBuffered;
+  }
+}
+
+/** A frozen evaluation set's folder no longer holds the files its record names (`freeze --check`). */
+export class FrozenSetMismatchError extends IntrodetectError {
+  readonly labelsMatch: boolean;
+  readonly changed: readonly string[];
+  readonly missing: readonly string[];
+  constructor(
+    dir: string,
+    check: { labelsMatch: boolean; changed: readonly string[]; missing: readonly string[] },
+  ) {
+    const list = (files: readonly string[]) =>
+      `${files.slice(0, 5).join(', ')}${files.length > 5 ? `, … (${files.length})` : ''}`;
+    super(
+      'FROZEN_SET_MISMATCH',
+      `${dir} is not the frozen set: ${[
+        check.labelsMatch ? '' : 'labels.json differs (scores would not be comparable)',
+        check.missing.length ? `missing ${list(check.missing)}` : '',
+        check.changed.length ? `changed ${list(check.changed)}` : '',
+      ]
+        .filter(Boolean)
+        .join(
+          '; ',
+        )}. Rebuild it with the record's build command, or use the folder it was frozen from.`,
+    );
+    this.name = 'FrozenSetMismatchError';
+    this.labelsMatch = check.labelsMatch;
+    this.changed = check.changed;
+    this.missing = check.missing;
+  }
+}
+
+/**
+ * `--mkv-chapters` could not set a Matroska file's chapters: mkvtoolnix (`mkvpropedit`,
+ * `mkvextract`) is not installed (`missing`), or it failed on the file (its stderr is kept).
+ */
+export class MkvToolnixError extends IntrodetectError {
+  readonly missing: boolean;
+  constructor(message: string, options: IntrodetectErrorOptions & { missing?: boolean } = {}) {
+    super('MKVTOOLNIX_FAILED', message, options);
+    this.name = 'MkvToolnixError';
+    this.missing = options.missing ?? false;
   }
 }

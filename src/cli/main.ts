@@ -6,6 +6,7 @@ import { registerCorpus } from './commands/corpus.js';
 import { registerDetect } from './commands/detect.js';
 import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
+import { registerFreeze } from './commands/freeze.js';
 import { registerStream } from './commands/stream.js';
 import { registerTrain } from './commands/train.js';
 import { registerTune } from './commands/tune.js';
@@ -20,6 +21,7 @@ program
   .showHelpAfterError();
 
 registerCorpus(program);
+registerFreeze(program);
 registerDetect(program);
 registerFeatures(program);
 registerEval(program);
