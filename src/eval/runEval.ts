@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLabels } from '../labels/readLabels.js';
+import { findFailures, formatFailureTable } from './failureTable.js';
 import { formatMetricsTable } from './formatTable.js';
 import { computeMetrics, type EvalMetrics } from './metrics.js';
 import { plotEpisode } from './plotEpisode.js';
@@ -18,6 +19,8 @@ export interface EvalOptions {
   plots?: string;
   /** Score episodes without a prediction as "nothing found" instead of leaving them out. */
   missingAsEmpty?: boolean;
+  /** List every failure per episode (boundaries more than this many seconds off count). */
+  failures?: number;
 }
 
 /** The metrics JSON `--json` writes. */
@@ -33,6 +36,8 @@ export interface EvalResult {
   table: string;
   /** Paths of the PNGs written, when `plots` was given. */
   plots: string[];
+  /** The per-episode failure table, when `failures` was given. */
+  failures?: string;
 }
 
 /** Runs a whole evaluation: read, match, score, and write the JSON and plots asked for. */
@@ -70,5 +75,17 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
       plots.push(path);
     }
   }
-  return { report, table: formatMetricsTable(metrics), plots };
+  const failures =
+    options.failures === undefined
+      ? undefined
+      : formatFailureTable(
+          findFailures(metrics.perEpisode, preds, options.failures),
+          options.failures,
+        );
+  return {
+    report,
+    table: formatMetricsTable(metrics),
+    plots,
+    ...(failures !== undefined ? { failures } : {}),
+  };
 }

@@ -1,0 +1,150 @@
+import type { Interval } from '../labels/types.js';
+import type { EpisodeKindScore } from './episodeScore.js';
+import type { Kind, EpisodeResult } from './metrics.js';
+import type { EpisodePrediction, ProbabilityTrack } from './predictionTypes.js';
+
+/** One thing an episode got wrong, for the model card's per-episode failure table. */
+export interface Failure {
+  id: string;
+  kind: Kind;
+  label: Interval | null;
+  pred: Interval | null;
+  /** What went wrong: `missed`, `false`, or the boundaries off (`starts 3 s early, ends 12 s early`). */
+  what: string;
+  /** What the probabilities say about it, when the prediction carries them. */
+  why: string;
+}
+
+const secs = (v: number) => `${Number.isInteger(v) ? v : v.toFixed(1)} s`;
+
+/** `starts 3 s early`, `ends 2 s late`…: the boundaries more than `tolerance` off. */
+function offBy(label: Interval, pred: Interval, tolerance: number): string[] {
+  const parts: string[] = [];
+  const ds = pred.start - label.start;
+  const de = pred.end - label.end;
+  if (Math.abs(ds) > tolerance)
+    parts.push(`starts ${secs(Math.abs(ds))} ${ds < 0 ? 'early' : 'late'}`);
+  if (Math.abs(de) > tolerance)
+    parts.push(`ends ${secs(Math.abs(de))} ${de < 0 ? 'early' : 'late'}`);
+  return parts;
+}
+
+/** The runs of seconds in [from, to) whose probability is above `threshold`. */
+function runsAbove(track: ProbabilityTrack, threshold: number, from: number, to: number) {
+  const runs: Interval[] = [];
+  for (
+    let t = Math.max(from, track.from);
+    t < Math.min(to, track.from + track.values.length);
+    t++
+  ) {
+    if ((track.values[t - track.from] ?? 0) <= threshold) continue;
+    const last = runs[runs.length - 1];
+    if (last && last.end === t) last.end = t + 1;
+    else runs.push({ start: t, end: t + 1 });
+  }
+  return runs;
+}
+
+function maxIn(track: ProbabilityTrack, from: number, to: number): number {
+  let m = 0;
+  for (let t = Math.max(from, track.from); t < Math.min(to, track.from + track.values.length); t++)
+    m = Math.max(m, track.values[t - track.from] ?? 0);
+  return m;
+}
+
+/** Reads the probabilities around a failure: what the model saw where it went wrong. */
+function explain(
+  score: EpisodeKindScore,
+  track: ProbabilityTrack | undefined,
+  threshold: number | undefined,
+): string {
+  if (!track || threshold === undefined) return 'no probabilities in the prediction';
+  const { label, pred } = score;
+  const spanEnd = track.from + track.values.length;
+  if (label && (label.end <= track.from || label.start >= spanEnd))
+    return `label outside the searched span (${track.from}–${spanEnd} s)`;
+  const p = (v: number) => v.toFixed(2);
+  if (label && !pred) {
+    const inside = runsAbove(track, threshold, Math.floor(label.start), Math.ceil(label.end));
+    const max = maxIn(track, Math.floor(label.start), Math.ceil(label.end));
+    return inside.length === 0
+      ? `p never above ${p(threshold)} inside it (max ${p(max)})`
+      : `p above ${p(threshold)} on ${inside.reduce((n, r) => n + r.end - r.start, 0)} s inside it, in ${inside.length} piece(s); the decision dropped them`;
+  }
+  if (!label && pred) {
+    return `p above ${p(threshold)} at ${pred.start}–${pred.end} s (max ${p(maxIn(track, pred.start, pred.end))})`;
+  }
+  if (label && pred) {
+    const inside = runsAbove(track, threshold, Math.floor(label.start), Math.ceil(label.end));
+    const covered = inside.reduce((n, r) => n + r.end - r.start, 0);
+    const length = Math.ceil(label.end) - Math.floor(label.start);
+    const notes = [`p above ${p(threshold)} on ${covered} of its ${length} s`];
+    if (inside.length > 1) notes.push(`in ${inside.length} pieces`);
+    const before = runsAbove(
+      track,
+      threshold,
+      Math.floor(label.start) - 30,
+      Math.floor(label.start),
+    );
+    const touching = before.at(-1);
+    if (touching && touching.end === Math.floor(label.start))
+      notes.push(`and on ${touching.end - touching.start} s just before it`);
+    return notes.join(' ');
+  }
+  return '';
+}
+
+/**
+ * Every intro and credits the detector got wrong, per episode: missed, found where there is
+ * none, or a boundary more than `tolerance` seconds off, with what the probabilities show
+ * there. `predictions` are the scored ones (by id), for their probabilities.
+ */
+export function findFailures(
+  perEpisode: readonly EpisodeResult[],
+  predictions: readonly EpisodePrediction[],
+  tolerance = 1,
+): Failure[] {
+  const byId = new Map(predictions.map((p) => [p.id, p]));
+  const out: Failure[] = [];
+  for (const row of perEpisode) {
+    const pred = row.predictionId !== undefined ? byId.get(row.predictionId) : undefined;
+    for (const kind of ['intro', 'credits'] as const) {
+      const score = row[kind];
+      if (!score) continue;
+      const { label, pred: found } = score;
+      let what: string | undefined;
+      if (label && !found) what = 'missed';
+      else if (!label && found) what = 'false';
+      else if (label && found) {
+        const off = offBy(label, found, tolerance);
+        if (off.length > 0) what = off.join(', ');
+      }
+      if (!what) continue;
+      out.push({
+        id: row.id,
+        kind,
+        label,
+        pred: found,
+        what,
+        why: explain(score, pred?.probabilities?.[kind], pred?.threshold?.[kind]),
+      });
+    }
+  }
+  return out;
+}
+
+/** The failures as a Markdown table (what the model card shows). */
+export function formatFailureTable(failures: readonly Failure[], tolerance = 1): string {
+  if (failures.length === 0) return `no failures (every boundary within ±${tolerance} s)\n`;
+  const iv = (i: Interval | null) => (i ? `${i.start}–${i.end}` : 'none');
+  const rows = failures.map((f) => [f.id, f.kind, iv(f.label), iv(f.pred), f.what, f.why]);
+  const head = ['episode', 'kind', 'label (s)', 'found (s)', 'what', 'why (probabilities)'];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
+  return [
+    line(head),
+    `| ${width.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.map(line),
+    '',
+  ].join('\n');
+}
