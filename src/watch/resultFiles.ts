@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { fsyncDir, move, pathExists, replaceWith, writeDurable } from '../util/atomicFile.js';
 import type { ProcessOutput } from './processFile.js';
@@ -98,4 +98,38 @@ export async function commitStaged(staged: readonly StagedResult[]): Promise<voi
 
 export async function discardStaged(staged: readonly StagedResult[]): Promise<void> {
   await Promise.all(staged.map(({ from }) => rm(from, { recursive: true, force: true })));
+}
+
+const isUrl = (input: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(input);
+
+/**
+ * Where `detect -o DIR` puts each local input's results: DIR mirrors the folders below the
+ * inputs' deepest common folder, so `Show A/S01E01.mkv` and `Show B/S01E01.mkv` become
+ * `DIR/Show A/S01E01` and `DIR/Show B/S01E01` (inputs of one folder stay flat in DIR). Two inputs
+ * of one folder with one stem (`ep1.mkv`, `ep1.mp4`) never share a base: the second keeps its
+ * extension (`ep1.mp4`), as in `watch`. URLs are left out (their results go by id in DIR).
+ * Input (as given) → base, to which a result's extension is appended.
+ */
+export function mirroredOutBases(inputs: readonly string[], outDir: string): Map<string, string> {
+  const local = [...new Set(inputs.filter((i) => !isUrl(i)))];
+  const dirs = local.map((i) => dirname(resolve(i)).split(sep));
+  let common = dirs[0] ?? [];
+  for (const d of dirs.slice(1)) {
+    let n = 0;
+    while (n < common.length && n < d.length && common[n] === d[n]) n++;
+    common = common.slice(0, n);
+  }
+  const root = common.join(sep) || sep;
+  const bases = new Map<string, string>();
+  const taken = new Map<string, string>(); // base → resolved input that has it
+  for (const input of local) {
+    const abs = resolve(input);
+    const rel = relative(root, dirname(abs));
+    const plain = join(outDir, rel, basename(abs, extname(abs)));
+    const owner = taken.get(plain);
+    const base = owner === undefined || owner === abs ? plain : join(outDir, rel, basename(abs));
+    taken.set(base, abs);
+    bases.set(input, base);
+  }
+  return bases;
 }

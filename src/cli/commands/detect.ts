@@ -1,15 +1,23 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
 import type { DetectProgress } from '../../fusion/detectEpisode.js';
+import type { DetectionResult } from '../../fusion/detectionResult.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
+import { parseEdlActions, type EdlActions } from '../../fusion/formats/edl.js';
 import {
   formatResult,
   OUTPUT_FORMATS,
   parseOutputFormat,
   type OutputFormat,
 } from '../../fusion/formats/index.js';
+import {
+  parseSidecarKinds,
+  SIDECAR_KINDS,
+  type SidecarKind,
+} from '../../fusion/formats/sidecar.js';
 import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxBackend.js';
 import { detectSeries, type SeriesOutcome } from '../../series/detectSeries.js';
@@ -21,6 +29,9 @@ import {
   type SeriesGrouping,
 } from '../../series/groupEpisodes.js';
 import { writeFileAtomic } from '../../util/atomicFile.js';
+import { checkMkvToolnix, setMkvChapters } from '../../watch/mkvChapters.js';
+import { mirroredOutBases } from '../../watch/resultFiles.js';
+import { writeSidecars } from '../../watch/sidecarFiles.js';
 import { abortOnSignals } from '../abortOnSignals.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
@@ -34,6 +45,10 @@ interface DetectCliOptions {
   outDir?: string;
   threads: number;
   series: SeriesGrouping;
+  sidecar: boolean;
+  sidecarFormats?: SidecarKind[];
+  edlAction?: EdlActions;
+  mkvChapters: boolean;
 }
 
 const cli = commanderParser;
@@ -83,7 +98,27 @@ export function registerDetect(program: Command): void {
     )
     .option(
       '-o, --out-dir <dir>',
-      'write one file per input (<name>.json, .edl, .ffmetadata, .chapters.vtt) instead of stdout',
+      "write one file per input (<name>.json, .edl, .ffmetadata, .chapters.vtt, .segments.json) instead of stdout, mirroring the folders below the inputs' common folder",
+    )
+    .option(
+      '--sidecar',
+      'also write sidecars beside each video, under the names players look for (<video name>.edl by default); a file introdetect did not write is never replaced',
+      false,
+    )
+    .option(
+      '--sidecar-formats <list>',
+      `sidecars to write, comma-separated: ${Object.keys(SIDECAR_KINDS).join(', ')} (default edl; implies --sidecar)`,
+      cli(parseSidecarKinds),
+    )
+    .option(
+      '--edl-action <list>',
+      'EDL action per segment kind, e.g. intro=3,credits=0 (0 cut, 1 mute, 2 scene marker, 3 commercial break: skipped once; default 3)',
+      cli(parseEdlActions),
+    )
+    .option(
+      '--mkv-chapters',
+      'set the chapters of Matroska inputs in place with mkvpropedit (mkvtoolnix); chapters introdetect did not write are kept',
+      false,
     )
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
     .option(
@@ -98,6 +133,10 @@ export function registerDetect(program: Command): void {
           `--format ${opts.format} prints one document per file; with ${files.length} files use --out-dir DIR (or --format json, which prints JSON Lines).`,
         );
       }
+      const sidecarKinds = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : []);
+      const formatOptions = opts.edlAction ? { edlActions: opts.edlAction } : {};
+      // Missing mkvtoolnix stops here, before any model is loaded or file decoded.
+      if (opts.mkvChapters) await checkMkvToolnix();
       using interrupt = abortOnSignals();
       const tty = process.stderr.isTTY === true;
       const warn = (m: string) =>
@@ -113,6 +152,35 @@ export function registerDetect(program: Command): void {
           signal: interrupt.signal,
         });
         if (opts.outDir) mkdirSync(opts.outDir, { recursive: true });
+        const outBases = opts.outDir ? mirroredOutBases(files, opts.outDir) : new Map();
+        const isUrl = (f: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(f);
+        const report = (file: string, error: IntrodetectError) => {
+          process.stderr.write(`introdetect: ${file}: ${error.message} [${error.code}]\n`);
+          failed ??= error;
+        };
+        /** Sidecars beside the video and its Matroska chapters, as asked. */
+        const beside = async (file: string, result: DetectionResult) => {
+          if (sidecarKinds.length === 0 && !opts.mkvChapters) return;
+          if (isUrl(file)) {
+            warn(`${file}: not a local file, so no sidecars or chapters are written for it`);
+            return;
+          }
+          if (sidecarKinds.length > 0) {
+            const { written } = await writeSidecars(file, result, {
+              kinds: sidecarKinds,
+              ...formatOptions,
+              onWarning: warn,
+            });
+            for (const path of written) process.stderr.write(`${file} → ${path}\n`);
+          }
+          if (opts.mkvChapters) {
+            const done = await setMkvChapters(file, result, { signal: interrupt.signal });
+            if (done === 'written') process.stderr.write(`${file} → chapters set in place\n`);
+            else if (done === 'foreign')
+              warn(`${file}: kept its chapters: introdetect did not write them`);
+            else warn(`${file}: not a Matroska file, so --mkv-chapters leaves it alone`);
+          }
+        };
         const labelOf = (file: string) =>
           files.length > 1 ? `[${files.indexOf(file) + 1}/${files.length}] ${file}` : file;
         // Files are written atomically, one after another, as outcomes become final.
@@ -122,14 +190,15 @@ export function registerDetect(program: Command): void {
           if (error) {
             // One file: main reports it (below). Several: report, go on with the others.
             if (files.length === 1) return;
-            process.stderr.write(`introdetect: ${file}: ${error.message} [${error.code}]\n`);
-            failed ??= error;
+            report(file, error);
             return;
           }
-          const text = formatResult(result, opts.format);
+          const text = formatResult(result, opts.format, formatOptions);
           if (opts.outDir) {
-            const path = join(opts.outDir, `${result.id}${OUTPUT_FORMATS[opts.format].extension}`);
+            const base = (outBases.get(file) as string | undefined) ?? join(opts.outDir, result.id);
+            const path = `${base}${OUTPUT_FORMATS[opts.format].extension}`;
             writes = writes
+              .then(() => mkdir(dirname(path), { recursive: true }))
               .then(() => writeFileAtomic(path, text))
               .then(() => {
                 process.stderr.write(`${file} → ${path}\n`);
@@ -137,6 +206,13 @@ export function registerDetect(program: Command): void {
           } else {
             process.stdout.write(text);
           }
+          // A file whose sidecars or chapters fail is reported; the others go on.
+          writes = writes.then(() =>
+            beside(file, result).catch((err: unknown) => {
+              if (!(err instanceof IntrodetectError) || err.code === 'ABORTED') throw err;
+              report(file, err);
+            }),
+          );
         };
         for (const group of groupBy(files, seriesKey(opts.series))) {
           const outcomes = await detectSeries(group, {

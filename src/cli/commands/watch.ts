@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
+import { parseEdlActions, type EdlActions } from '../../fusion/formats/edl.js';
 import { parseOutputFormat } from '../../fusion/formats/index.js';
+import {
+  parseSidecarKinds,
+  SIDECAR_KINDS,
+  type SidecarKind,
+} from '../../fusion/formats/sidecar.js';
 import { parseMode } from '../../fusion/modelConfig.js';
 import {
   parseSeriesGrouping,
@@ -32,6 +38,9 @@ interface WatchCliOptions {
   extensions?: string;
   once: boolean;
   series: SeriesGrouping;
+  sidecar: boolean;
+  sidecarFormats?: SidecarKind[];
+  edlAction?: EdlActions;
 }
 
 const cli = commanderParser;
@@ -65,7 +74,22 @@ export function registerWatch(program: Command): void {
     .option('-c, --concurrency <n>', 'files processed at the same time', wholeNumber, 1)
     .option(
       '--format <list>',
-      'detect results to write, comma-separated: json, edl, chapters, vtt (default json → <name>.intro.json)',
+      'detect results to write, comma-separated: json, edl, chapters, vtt, jellyfin (default json → <name>.intro.json)',
+    )
+    .option(
+      '--sidecar',
+      'detect: also write sidecars beside each video, where players look (<video name>.edl by default), even with --out; a file introdetect did not write is never replaced',
+      false,
+    )
+    .option(
+      '--sidecar-formats <list>',
+      `detect: sidecars to write, comma-separated: ${Object.keys(SIDECAR_KINDS).join(', ')} (default edl; implies --sidecar)`,
+      cli(parseSidecarKinds),
+    )
+    .option(
+      '--edl-action <list>',
+      'detect: EDL action per segment kind, e.g. intro=3,credits=0 (default 3, commercial break)',
+      cli(parseEdlActions),
     )
     .option(
       '--processor <name>',
@@ -111,9 +135,13 @@ export function registerWatch(program: Command): void {
       'folder',
     )
     .action(async (dir: string, opts: WatchCliOptions, cmd: Command) => {
-      if (opts.processor === 'features' && opts.format !== undefined) {
+      const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : []);
+      if (
+        opts.processor === 'features' &&
+        (opts.format !== undefined || sidecars.length > 0 || opts.edlAction !== undefined)
+      ) {
         throw new InvalidArgumentError(
-          '--format applies to --processor detect; the features processor always writes <name>.features/.',
+          '--format, --sidecar and --edl-action apply to --processor detect; the features processor always writes <name>.features/.',
         );
       }
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -139,6 +167,8 @@ export function registerWatch(program: Command): void {
             : await detectProcessor({
                 ...ffmpeg,
                 formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
+                sidecars,
+                ...(opts.edlAction ? { edlActions: opts.edlAction } : {}),
                 ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
                 ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
                 intraOpThreads: opts.threads,
