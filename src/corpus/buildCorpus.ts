@@ -86,20 +86,24 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   const seriesById = new Map(plan.series.map((s) => [s.id, s]));
   const once = memo<string>();
   const shared: SharedRenders = {
-    intro: (ctx: RenderContext, id: string) => {
+    intro: (ctx: RenderContext, id: string, opening: 1 | 2) => {
       const s = seriesById.get(id);
       if (!s) throw new Error(`unknown series ${id}`);
-      const key = hashString(JSON.stringify([s.intro, ctx.width, ctx.height, ctx.fps])).toString(
-        16,
-      );
+      const design = opening === 2 ? s.secondOpening?.design : s.intro;
+      if (!design) throw new Error(`series ${id} has no second opening`);
+      const key = hashString(JSON.stringify([design, ctx.width, ctx.height, ctx.fps])).toString(16);
+      // The first opening keeps its file name, so caches of earlier builds are reused.
+      const name = opening === 2 ? `${id}-opening2` : id;
       const file = join(
         cacheDir,
         'intros',
-        `${id}-${ctx.width}x${ctx.height}@${ctx.fps}-${key}.mkv`,
+        `${name}-${ctx.width}x${ctx.height}@${ctx.fps}-${key}.mkv`,
       );
       return once(file, async () => {
-        if (await writeOnce(file, (tmp) => renderIntro(ctx, s.intro, tmp)))
-          log(`intro ${id} (${s.intro.duration} s, ${s.intro.style}) rendered`);
+        if (await writeOnce(file, (tmp) => renderIntro(ctx, design, tmp)))
+          log(
+            `intro ${id}${opening === 2 ? ' (second opening)' : ''} (${design.duration} s, ${design.style}) rendered`,
+          );
         return file;
       });
     },

@@ -9,9 +9,10 @@ import { renderCredits } from './renderCredits.js';
 import { renderScene } from './renderScene.js';
 import type { EpisodePlan, Part } from './types.js';
 
-/** Cached renders shared by episodes: the series intro and the studio logo. */
+/** Cached renders shared by episodes: the series' openings and the studio logo. */
 export interface SharedRenders {
-  intro(ctx: RenderContext, series: string): Promise<string>;
+  /** Opening 1 is the series' intro, 2 its second opening. */
+  intro(ctx: RenderContext, series: string, opening: 1 | 2): Promise<string>;
   logo(ctx: RenderContext, seconds: number): Promise<string>;
 }
 
@@ -35,7 +36,7 @@ async function renderPart(
     case 'logo':
       return o.shared.logo(ctx, part.duration);
     case 'intro': {
-      const cached = await o.shared.intro(ctx, ep.series);
+      const cached = await o.shared.intro(ctx, ep.series, part.opening ?? 1);
       if (part.variant === 'exact') return cached;
       await writeOnce(file, (tmp) =>
         applyIntroVariant(ctx, cached, part.variant, part.duration, tmp).then(() => undefined),

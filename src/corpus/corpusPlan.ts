@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../errors.js';
 import { planEpisode } from './episodePlan.js';
+import { CORPUS_PROFILES, corpusProfile } from './profiles.js';
 import { Rng } from './rng.js';
-import { INTRO_CLASSES, planSeries } from './seriesPlan.js';
+import { planSeries } from './seriesPlan.js';
 import { assignSplits } from './splits.js';
 import type { CorpusOptions, CorpusPlan, EpisodePlan, MediaPool, SeriesPlan } from './types.js';
 
@@ -29,6 +30,15 @@ function validateCorpusOptions(o: CorpusOptions): void {
       `Episode length must satisfy 0.5 <= --min-minutes <= --max-minutes <= 180 (got ${o.minMinutes}..${o.maxMinutes}).`,
     );
   if (!(o.maxWidth >= 320)) bad(`--max-width must be at least 320, got ${o.maxWidth}.`);
+  if (o.profile !== undefined && !Object.hasOwn(CORPUS_PROFILES, o.profile))
+    bad(
+      `Unknown --profile "${String(o.profile)}". Valid: ${Object.keys(CORPUS_PROFILES).join(', ')}.`,
+    );
+  const floor = corpusProfile(o.profile).minMinutes;
+  if (o.minMinutes < floor)
+    bad(
+      `--profile ${o.profile ?? 'short'} needs --min-minutes >= ${floor} (its intros, cold opens and credits need the room), got ${o.minMinutes}.`,
+    );
 }
 
 /**
@@ -37,6 +47,7 @@ function validateCorpusOptions(o: CorpusOptions): void {
  */
 export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan {
   validateCorpusOptions(options);
+  const profile = corpusProfile(options.profile);
   const root = new Rng(options.seed);
   const ids = Array.from(
     { length: options.series },
@@ -44,9 +55,7 @@ export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan 
   );
   const splits = assignSplits(ids, root.fork('splits'));
   const themes = root.fork('themes').shuffle(pool.music);
-  const classes = root
-    .fork('classes')
-    .shuffle(Object.keys(INTRO_CLASSES) as Array<keyof typeof INTRO_CLASSES>);
+  const classes = root.fork('classes').shuffle(Object.keys(profile.introClasses));
   const series: SeriesPlan[] = [];
   const episodes: EpisodePlan[] = [];
   ids.forEach((id, index) => {
@@ -55,7 +64,7 @@ export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan 
     if (!theme || !introClass) throw new Error('unreachable: empty music pool');
     const rng = root.fork(`series:${id}`);
     const others = pool.music.filter((m) => m.path !== theme.path);
-    const s = planSeries(rng, pool, options, {
+    const s = planSeries(rng, pool, options, profile, {
       index,
       introClass,
       theme,
@@ -73,6 +82,7 @@ export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan 
         options.minMinutes * 60,
         options.maxMinutes * 60,
         previous,
+        profile,
       );
       episodes.push(ep);
       previous = ep;

@@ -1,9 +1,12 @@
 import { extensionOf } from './formatPlan.js';
+import type { Band, CorpusProfile, LengthDraw } from './profiles.js';
 import type { Rng } from './rng.js';
+import { usesSecondOpening } from './seriesPlan.js';
 import { drawShots } from './shots.js';
 import type {
   CreditsPart,
   EpisodePlan,
+  IntroPart,
   IntroVariant,
   MediaPool,
   Part,
@@ -134,9 +137,25 @@ function introVariant(rng: Rng, duration: number): IntroVariant {
   ]);
 }
 
+/** Whole seconds in the band, scaled to an episode of `D` seconds. */
+function drawBand(rng: Rng, b: Band, D: number): number {
+  return Math.floor(
+    rng.float(
+      Math.max(b.min, b.minShare * D),
+      Math.max(b.min + 1, Math.min(b.max, b.maxShare * D)),
+    ),
+  );
+}
+
+/** A length from the band, or (rarely, where the profile has one) from its long tail. */
+function drawLength(rng: Rng, d: LengthDraw, D: number): number {
+  return drawBand(rng, d.tail && rng.chance(d.tail.chance) ? d.tail.band : d.band, D);
+}
+
 /**
  * Plans one episode: recap? → cold open? → logo? → intro? → body scenes → credits →
- * post-credits?, all in whole seconds, so the labels are exact.
+ * post-credits?, all in whole seconds, so the labels are exact. The profile sets every length
+ * and the latest intro start; a series with two openings plays the one its pattern says.
  */
 export function planEpisode(
   rng: Rng,
@@ -146,29 +165,39 @@ export function planEpisode(
   minSeconds: number,
   maxSeconds: number,
   previous: EpisodePlan | undefined,
+  profile: CorpusProfile,
 ): EpisodePlan {
   const id = `${series.id}e${String(number).padStart(2, '0')}`;
   const D = rng.int(Math.ceil(minSeconds), Math.max(Math.ceil(minSeconds), Math.floor(maxSeconds)));
   const { odds } = series;
-  const intro = rng.chance(odds.noIntro) ? 0 : series.intro.duration;
-  const credits = Math.floor(rng.float(Math.max(5, 0.05 * D), Math.max(6, Math.min(90, 0.12 * D))));
-  let post = rng.chance(odds.postCredits)
-    ? Math.floor(rng.float(4, Math.max(5, Math.min(30, 0.06 * D))))
+  const second = series.secondOpening;
+  const opening: 1 | 2 | undefined = second
+    ? usesSecondOpening(second, number)
+      ? 2
+      : 1
+    : undefined;
+  const design = opening === 2 && second ? second.design : series.intro;
+  const intro = rng.chance(odds.noIntro) ? 0 : design.duration;
+  const credits = drawLength(rng, profile.credits, D);
+  let post = rng.chance(odds.postCredits) ? drawLength(rng, profile.postCredits, D) : 0;
+  const [logoMin, logoMax] = profile.logo;
+  let logo = rng.chance(odds.logo)
+    ? logoMin === logoMax
+      ? logoMin
+      : rng.int(logoMin, logoMax)
     : 0;
-  let logo = rng.chance(odds.logo) ? 4 : 0;
-  let recap =
-    previous && rng.chance(odds.recap)
-      ? Math.floor(rng.float(6, Math.max(7, Math.min(45, 0.08 * D))))
-      : 0;
-  let cold = rng.chance(odds.coldOpen)
-    ? Math.floor(rng.float(5, Math.max(6, Math.min(300, 0.25 * D))))
-    : 0;
-  const minBody = Math.ceil(0.3 * D);
+  let recap = previous && rng.chance(odds.recap) ? drawLength(rng, profile.recap, D) : 0;
+  const coldMin = profile.coldOpen.band.min;
+  let cold = rng.chance(odds.coldOpen) ? drawLength(rng, profile.coldOpen, D) : 0;
+  // The intro starts by the profile's latest start: the cold open gives way.
+  const room = profile.introStartMax - recap - logo;
+  if (cold > room) cold = room >= coldMin ? room : 0;
+  const minBody = Math.ceil(profile.minBodyShare * D);
   const body = (): number => D - intro - credits - post - logo - recap - cold;
   for (const shrink of ['cold', 'recap', 'post', 'logo'] as const) {
     const deficit = minBody - body();
     if (deficit <= 0) break;
-    if (shrink === 'cold') cold = cold - deficit >= 5 ? cold - deficit : 0;
+    if (shrink === 'cold') cold = cold - deficit >= coldMin ? cold - deficit : 0;
     if (shrink === 'recap') recap = 0;
     if (shrink === 'post') post = 0;
     if (shrink === 'logo') logo = 0;
@@ -183,14 +212,32 @@ export function planEpisode(
   if (recap > 0 && previous)
     push(scene(rng, pool, series, 'recap', t, recap, recapShots(rng, previous, recap)));
   if (cold > 0)
-    for (const len of lengths(rng, cold, Math.min(10, cold), 60))
+    for (const len of lengths(
+      rng,
+      cold,
+      Math.min(profile.coldOpenScenes[0], cold),
+      profile.coldOpenScenes[1],
+    ))
       push(scene(rng, pool, series, 'coldopen', t, len));
   if (logo > 0) push({ kind: 'logo', start: t, duration: logo });
   const introStart = t;
-  if (intro > 0)
-    push({ kind: 'intro', start: t, duration: intro, variant: introVariant(rng, intro) });
+  if (intro > 0) {
+    const part: IntroPart = {
+      kind: 'intro',
+      start: t,
+      duration: intro,
+      variant: introVariant(rng, intro),
+      ...(opening ? { opening } : {}),
+    };
+    push(part);
+  }
   const bodyLen = body();
-  for (const len of lengths(rng, bodyLen, Math.min(12, bodyLen), 75))
+  for (const len of lengths(
+    rng,
+    bodyLen,
+    Math.min(profile.bodyScenes[0], bodyLen),
+    profile.bodyScenes[1],
+  ))
     push(scene(rng, pool, series, 'body', t, len));
   const creditsStart = t;
   const creditsPart: CreditsPart = {
@@ -198,7 +245,9 @@ export function planEpisode(
     start: t,
     duration: credits,
     style: series.creditsStyle,
-    background: series.creditsOverFootage ? drawShots(rng, pool.video, credits, 3, 8) : null,
+    background: series.creditsOverFootage
+      ? drawShots(rng, pool.video, credits, profile.creditsShots[0], profile.creditsShots[1])
+      : null,
     music: { ...series.creditsMusic, gainDb: rng.round(rng.float(-5, 0), 1) },
     lines: creditLines(
       rng,

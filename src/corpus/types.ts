@@ -28,7 +28,15 @@ export interface CorpusOptions {
   maxMinutes: number;
   /** Largest frame width the format draw may use (height follows 16:9). */
   maxWidth: number;
+  /**
+   * How episodes are shaped (src/corpus/profiles.ts); absent means `short`, so the stamps of
+   * corpora built before profiles existed still match.
+   */
+  profile?: CorpusProfileName;
 }
+
+/** `short`: 3–6-min training episodes; `broadcast`: realistic 20–45-min episodes. */
+export type CorpusProfileName = 'short' | 'broadcast';
 
 export type Container = 'mp4' | 'mkv' | 'ts';
 export type VideoCodec = 'h264' | 'hevc' | 'vp9';
@@ -113,6 +121,11 @@ export type IntroVariant = 'exact' | 'fade-in-first' | 'fade-out-last' | 'reenco
 export interface IntroPart extends PartBase {
   kind: 'intro';
   variant: IntroVariant;
+  /**
+   * Which of the series' openings this is (1: `intro`, 2: `secondOpening`); present only when
+   * the series has two.
+   */
+  opening?: 1 | 2;
 }
 
 /** The studio sting shared by every series. */
@@ -153,11 +166,21 @@ export interface IntroDesign {
   titleMotion: 'static' | 'fade' | 'rise';
 }
 
+/** A season's other opening: the intro changes from an episode on, or alternates with the first. */
+export interface SecondOpening {
+  design: IntroDesign;
+  /** `switch`: episodes `from` onwards use it; `alternate`: every other episode from `from`. */
+  pattern: 'switch' | 'alternate';
+  from: number;
+}
+
 export interface SeriesPlan {
   id: string;
   title: string;
   split: Split;
   intro: IntroDesign;
+  /** A second, different opening (broadcast profile, some series). */
+  secondOpening?: SecondOpening;
   /** Recurring end-credits music (never the theme's file). */
   creditsMusic: { file: string; offset: number };
   creditsStyle: 'scroll' | 'cards';

@@ -1,7 +1,8 @@
 import { InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
 import { buildCorpus } from '../../corpus/buildCorpus.js';
 import { DEFAULT_CORPUS_OPTIONS } from '../../corpus/corpusPlan.js';
-import type { Split } from '../../corpus/types.js';
+import { CORPUS_PROFILES } from '../../corpus/profiles.js';
+import type { CorpusProfileName, Split } from '../../corpus/types.js';
 import { abortOnSignals } from '../abortOnSignals.js';
 import { decodeOptionsFrom } from '../options.js';
 
@@ -28,11 +29,20 @@ interface CorpusCliOptions {
   minMinutes: number;
   maxMinutes: number;
   maxWidth: number;
+  profile: CorpusProfileName;
   jobs: number;
   splits?: Split[];
 }
 
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
+
+function profileName(value: string): CorpusProfileName {
+  if (!Object.hasOwn(CORPUS_PROFILES, value))
+    throw new CommanderArgumentError(
+      `Unknown profile "${value}". Valid: ${Object.keys(CORPUS_PROFILES).join(', ')}.`,
+    );
+  return value as CorpusProfileName;
+}
 
 function splitList(value: string): Split[] {
   const names = value.split(',').map((v) => v.trim());
@@ -65,6 +75,12 @@ export function registerCorpus(program: Command): void {
       integer,
       d.seed,
     )
+    .option(
+      '--profile <name>',
+      'episode shape: short (4–6-min episodes, the training corpora) or broadcast (20–45 min, intros up to 3 min and up to 10 min in, some seasons with two openings); sets the default --min-minutes/--max-minutes',
+      profileName,
+      'short' as CorpusProfileName,
+    )
     .option('--min-minutes <a>', 'shortest episode, minutes (≥ 0.5)', minutes, d.minMinutes)
     .option('--max-minutes <b>', 'longest episode, minutes', minutes, d.maxMinutes)
     .option(
@@ -81,6 +97,9 @@ export function registerCorpus(program: Command): void {
     )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
       using interrupt = abortOnSignals();
+      // Minutes not given on the command line come from the profile.
+      const [profileMin, profileMax] = CORPUS_PROFILES[opts.profile].minutes;
+      const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
       const result = await buildCorpus({
         ...decodeOptionsFrom(cmd),
         media: opts.media,
@@ -89,9 +108,11 @@ export function registerCorpus(program: Command): void {
           seed: opts.seed,
           series: opts.series,
           episodes: opts.episodes,
-          minMinutes: opts.minMinutes,
-          maxMinutes: opts.maxMinutes,
+          minMinutes: given('minMinutes') ? opts.minMinutes : profileMin,
+          maxMinutes: given('maxMinutes') ? opts.maxMinutes : profileMax,
           maxWidth: opts.maxWidth,
+          // Left out for short, so the stamps of corpora built before profiles still match.
+          ...(opts.profile === 'short' ? {} : { profile: opts.profile }),
         },
         jobs: Math.max(1, opts.jobs),
         ...(opts.splits ? { splits: opts.splits } : {}),
