@@ -16,6 +16,7 @@ export {
   InvalidLabelsError,
   TrainingUnavailableError,
   TrainingFailedError,
+  FrozenSetMismatchError,
   StreamsOutOfStepError,
   EXIT_CODES,
   type ErrorCode,
@@ -69,6 +70,14 @@ export {
   type Share,
 } from './eval/metrics.js';
 export { runEval, type EvalOptions, type EvalReport, type EvalResult } from './eval/runEval.js';
+export { findFailures, formatFailureTable, type Failure } from './eval/failureTable.js';
+export {
+  freezeCorpus,
+  checkFrozen,
+  assertFrozen,
+  type FrozenSetRecord,
+  type FrozenSetCheck,
+} from './corpus/frozenSet.js';
 export type { EpisodePrediction } from './eval/predictionTypes.js';
 
 export {
