@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian 12 / Ubuntu machine with Node 20+:
 # system packages (ffmpeg, voices for the corpus, PyTorch for training, fpcalc for the bench),
-# then npm packages.
+# mkvtoolnix for detect --mkv-chapters, then npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg espeak-ng flite fonts-dejavu-core python3-numpy python3-torch libchromaprint-tools)
+APT_PACKAGES=(ffmpeg espeak-ng flite fonts-dejavu-core python3-numpy python3-torch libchromaprint-tools mkvtoolnix)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -17,6 +17,7 @@ export {
   TrainingUnavailableError,
   TrainingFailedError,
   FrozenSetMismatchError,
+  MkvToolnixError,
   StreamsOutOfStepError,
   EXIT_CODES,
   type ErrorCode,
@@ -99,7 +100,16 @@ export {
 export { clusterPositives, type Cluster } from './fusion/clusterPositives.js';
 export { pickInterval, type Interval as DetectedInterval } from './fusion/pickInterval.js';
 export { decide } from './fusion/decide.js';
-export { formatResult, type OutputFormat } from './fusion/formats/index.js';
+export { formatResult, type FormatOptions, type OutputFormat } from './fusion/formats/index.js';
+export { parseEdlActions, type EdlAction, type EdlActions } from './fusion/formats/edl.js';
+export { SEGMENT_KINDS, type SegmentKind } from './fusion/formats/segments.js';
+export {
+  jellyfinSegmentsOf,
+  toTicks,
+  type JellyfinSegment,
+  type JellyfinSegmentType,
+} from './fusion/formats/jellyfin.js';
+export { formatSidecar, isOwnSidecar, type SidecarKind } from './fusion/formats/sidecar.js';
 export { joinRepeatedPieces, type JoinPiecesOptions } from './series/joinRepeatedPieces.js';
 
 export { detectSeries, type SeriesOptions, type SeriesOutcome } from './series/detectSeries.js';
@@ -156,6 +166,13 @@ export {
   type WatchSummary,
 } from './watch/folderWatcher.js';
 export { formatWatchEvent, type WatchEvent } from './watch/watchEvents.js';
+export {
+  sidecarPath,
+  writeSidecars,
+  type SidecarOptions,
+  type SidecarOutcome,
+} from './watch/sidecarFiles.js';
+export { setMkvChapters, type MkvChaptersOutcome } from './watch/mkvChapters.js';
 export type { ProcessFile, ProcessOutput, Processor, ResultContent } from './watch/processFile.js';
 export {
   detectProcessor,
