@@ -7,6 +7,7 @@ import { registerDetect } from './commands/detect.js';
 import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
 import { registerFreeze } from './commands/freeze.js';
+import { registerPool } from './commands/pool.js';
 import { registerStream } from './commands/stream.js';
 import { registerTrain } from './commands/train.js';
 import { registerTune } from './commands/tune.js';
@@ -21,6 +22,7 @@ program
   .showHelpAfterError();
 
 registerCorpus(program);
+registerPool(program);
 registerFreeze(program);
 registerDetect(program);
 registerFeatures(program);

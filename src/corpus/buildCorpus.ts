@@ -78,7 +78,10 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { ffmpeg, ffprobe } = locateFfmpeg(o);
   const signal = o.signal;
-  const pool = await scanMediaPool(o.media, ffprobe, signal ? { signal } : {});
+  const pool = await scanMediaPool(o.media, ffprobe, {
+    ...(signal ? { signal } : {}),
+    ...(o.corpus.use ? { use: o.corpus.use } : {}),
+  });
   const plan = planCorpus(pool, o.corpus);
   await checkStamp(o.out, o.corpus);
   const cacheDir = join(o.out, '.cache');

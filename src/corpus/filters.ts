@@ -23,8 +23,13 @@ const FONT_FILES: Record<TextFont, string> = {
   'sans-light': 'DejaVuSans-ExtraLight.ttf',
 };
 
-/** `fontfile=…` when the DejaVu file exists (Debian fonts-dejavu-core), else a fontconfig name. */
-export function fontOption(font: TextFont): string {
+/**
+ * `fontfile=…` for the plan's pool font (an absolute path, drawn by poolFontFor from the pool's
+ * fonts/ of the corpus's use) when it exists; else the DejaVu file of the style (Debian
+ * fonts-dejavu-core), else a fontconfig name.
+ */
+export function fontOption(font: TextFont, poolFont?: string): string {
+  if (poolFont !== undefined && existsSync(poolFont)) return `fontfile=${esc(poolFont)}`;
   const file = join(FONT_DIR, FONT_FILES[font]);
   return existsSync(file)
     ? `fontfile=${esc(file)}`

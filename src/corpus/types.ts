@@ -6,11 +6,29 @@
 
 export type MediaKind = 'video' | 'music' | 'speech';
 
+/**
+ * What a pool file (or voice, or font) may be used for: `train` material shapes models and
+ * rules, `eval` material only builds evaluation corpora. Assigned by whole source
+ * (src/corpus/pool/uses.ts), so no film, album, speaker or font family is in both.
+ */
+export type MediaUse = 'train' | 'eval';
+
 export interface MediaFile {
   /** Path relative to the media folder, with forward slashes (e.g. `music/wesnoth_knolls.ogg`). */
   path: string;
   duration: number;
+  /** From the pool's MANIFEST.tsv; absent (a pool without one, a file it does not list): `train`. */
+  use?: MediaUse;
 }
+
+/** A font file of the pool (`fonts/…`), relative to the media folder. */
+export interface FontFile {
+  path: string;
+  use: MediaUse;
+}
+
+/** Text-to-speech voices by engine, as the engine names them (`en-gb-x-rp+f3`, `slt`). */
+export type VoiceTable = Record<'espeak-ng' | 'flite', string[]>;
 
 export interface MediaPool {
   /** Absolute path of the media folder. */
@@ -18,6 +36,10 @@ export interface MediaPool {
   video: MediaFile[];
   music: MediaFile[];
   speech: MediaFile[];
+  /** Font files of the pool's fonts/ (none or absent: text falls back to DejaVu). */
+  fonts?: FontFile[];
+  /** TTS voices of the pool's use (src/corpus/pool/voices.ts); absent: the planner's own list. */
+  voices?: VoiceTable;
 }
 
 export interface CorpusOptions {
@@ -33,6 +55,11 @@ export interface CorpusOptions {
    * corpora built before profiles existed still match.
    */
   profile?: CorpusProfileName;
+  /**
+   * Plan only from pool files, fonts and voices of this use (src/corpus/pool/uses.ts); absent
+   * means all of them, so the stamps of corpora built before uses existed still match.
+   */
+  use?: MediaUse;
 }
 
 /** `short`: 3–6-min training episodes; `broadcast`: realistic 20–45-min episodes. */

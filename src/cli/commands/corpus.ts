@@ -2,7 +2,7 @@ import { InvalidArgumentError as CommanderArgumentError, type Command } from 'co
 import { buildCorpus } from '../../corpus/buildCorpus.js';
 import { DEFAULT_CORPUS_OPTIONS } from '../../corpus/corpusPlan.js';
 import { CORPUS_PROFILES } from '../../corpus/profiles.js';
-import type { CorpusProfileName, Split } from '../../corpus/types.js';
+import type { CorpusProfileName, MediaUse, Split } from '../../corpus/types.js';
 import { abortOnSignals } from '../abortOnSignals.js';
 import { decodeOptionsFrom } from '../options.js';
 
@@ -32,6 +32,7 @@ interface CorpusCliOptions {
   profile: CorpusProfileName;
   jobs: number;
   splits?: Split[];
+  use: MediaUse | 'all';
 }
 
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
@@ -42,6 +43,14 @@ function profileName(value: string): CorpusProfileName {
       `Unknown profile "${value}". Valid: ${Object.keys(CORPUS_PROFILES).join(', ')}.`,
     );
   return value as CorpusProfileName;
+}
+
+const USES: ReadonlyArray<MediaUse | 'all'> = ['train', 'eval', 'all'];
+
+function useName(value: string): MediaUse | 'all' {
+  if (!USES.includes(value as MediaUse | 'all'))
+    throw new CommanderArgumentError(`Unknown use "${value}". Valid: ${USES.join(', ')}.`);
+  return value as MediaUse | 'all';
 }
 
 function splitList(value: string): Split[] {
@@ -95,6 +104,12 @@ export function registerCorpus(program: Command): void {
       'render only these splits’ episodes, comma-separated (train, val, test); labels.json still lists all, and a run without it finishes the rest',
       splitList,
     )
+    .option(
+      '--use <use>',
+      'plan only from pool files, fonts and voices of this use (train, eval, all); the pool’s MANIFEST.tsv (introdetect pool) gives each file’s use, a folder without one is all train',
+      useName,
+      'all',
+    )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
       using interrupt = abortOnSignals();
       // Minutes not given on the command line come from the profile.
@@ -111,6 +126,7 @@ export function registerCorpus(program: Command): void {
           minMinutes: given('minMinutes') ? opts.minMinutes : profileMin,
           maxMinutes: given('maxMinutes') ? opts.maxMinutes : profileMax,
           maxWidth: opts.maxWidth,
+          ...(opts.use !== 'all' ? { use: opts.use } : {}),
           // Left out for short, so the stamps of corpora built before profiles still match.
           ...(opts.profile === 'short' ? {} : { profile: opts.profile }),
         },
