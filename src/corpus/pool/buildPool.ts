@@ -149,7 +149,10 @@ async function prepareRecipe(r: DebRecipe, c: RecipeContext): Promise<PoolEntry[
   const version = await debField(deb, 'Version');
   const unpacked = join(c.out, '.unpacked', r.id);
   await unpackDeb(deb, unpacked, r.include, cancel);
-  const license = await debLicense(unpacked, r.package);
+  const license =
+    (await debLicense(unpacked, r.package)) ??
+    r.license ??
+    `see /usr/share/doc/${r.package}/copyright`;
   const origin = (p: string): string => `deb ${r.package} ${version} /${p}`;
   const entry = (path: string, duration: number, from: string): PoolEntry => ({
     path,

@@ -102,22 +102,20 @@ export async function unpackDeb(
 
 /**
  * The license of a package's files as its debian/copyright states it: the `License:` of the
- * `Files: *` paragraph (machine-readable format), else the first `License:` line, else a
- * pointer to the file.
+ * `Files: *` paragraph (machine-readable format), else the first `License:` line; undefined
+ * for a free-form file without one (the recipe then says what it found there).
  */
-export async function debLicense(unpacked: string, pkg: string): Promise<string> {
+export async function debLicense(unpacked: string, pkg: string): Promise<string | undefined> {
   const file = join(unpacked, 'usr/share/doc', pkg, 'copyright');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    return `see /usr/share/doc/${pkg}/copyright`;
+    return undefined;
   }
   const paragraphs = text.split(/\n\s*\n/);
   const license = (p: string): string | undefined => /^License:[ \t]*(.+)$/m.exec(p)?.[1]?.trim();
   const star = paragraphs.find((p) => /^Files:[ \t]*\*[ \t]*$/m.test(p));
   const found = (star && license(star)) ?? paragraphs.map(license).find((l) => l);
-  return found
-    ? `${found} (debian/copyright of ${pkg}${star ? ', Files: *' : ''})`
-    : `see /usr/share/doc/${pkg}/copyright`;
+  return found ? `${found} (debian/copyright of ${pkg}${star ? ', Files: *' : ''})` : undefined;
 }

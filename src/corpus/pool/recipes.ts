@@ -28,6 +28,8 @@ export interface DebRecipe {
   /** tar wildcards of the members to unpack. */
   include: readonly string[];
   pick: (files: readonly UnpackedFile[]) => Pick[];
+  /** The license, read by hand, for a package whose debian/copyright is free-form. */
+  license?: string;
 }
 
 /** Caps per source: enough variety, sane sizes (about 50 MB of music and 30 clips a source). */
@@ -90,6 +92,8 @@ export const DEB_RECIPES: readonly DebRecipe[] = [
     kind: 'video',
     package: 'gnome-backgrounds',
     include: ['./usr/share/backgrounds/gnome/*'],
+    license:
+      'CC-BY-SA-3.0, CC-BY-SA-2.0 or CC-BY-2.0 by image (free-form debian/copyright of gnome-backgrounds)',
     // adwaita-d / adwaita-l are one design, dark and light: one source of motion, two looks.
     pick: photos(
       (f) => stem(f.path),
@@ -176,6 +180,7 @@ export const DEB_RECIPES: readonly DebRecipe[] = [
     kind: 'music',
     package: 'openclonk-data',
     include: ['./usr/share/games/openclonk/Music.ocg/*.ogg'],
+    license: 'CC-BY-3.0 or CC0-1.0 (game content; free-form debian/copyright of openclonk-data)',
     pick: tracks('usr/share/games/openclonk/Music.ocg/'),
   },
   // Fonts: a few cuts of each family.
