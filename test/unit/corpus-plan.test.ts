@@ -81,6 +81,11 @@ describe('short profile (the default): plans are the same as before profiles exi
     expect(planHash(planCorpus(fakePool, options))).toBe(hash);
   });
 
+  it('plans the same with `profile: short` as without a profile', () => {
+    for (const [options, hash] of pinned.slice(0, 3))
+      expect(planHash(planCorpus(fakePool, { ...options, profile: 'short' }))).toBe(hash);
+  });
+
   it('keeps a few exact values of the default corpus', () => {
     const plan = planCorpus(fakePool, pinned[1]![0]);
     expect(plan.episodes).toHaveLength(48);
