@@ -27,6 +27,8 @@ const ESPEAK_VOICES = [
   'en+f2',
 ];
 const FLITE_VOICES = ['slt', 'rms', 'awb', 'kal16'];
+/** The planner's own voices, for a pool planned without a use (its plans predate uses). */
+const BUILT_IN_VOICES = { 'espeak-ng': ESPEAK_VOICES, flite: FLITE_VOICES } as const;
 
 function drawSpeech(rng: Rng, pool: MediaPool, duration: number): SpeechCue[] {
   const cues: SpeechCue[] = [];
@@ -51,7 +53,7 @@ function drawSpeech(rng: Rng, pool: MediaPool, duration: number): SpeechCue[] {
         source: {
           kind: 'tts',
           engine,
-          voice: rng.pick(engine === 'espeak-ng' ? ESPEAK_VOICES : FLITE_VOICES),
+          voice: rng.pick((pool.voices ?? BUILT_IN_VOICES)[engine]),
           rate,
           text,
         },

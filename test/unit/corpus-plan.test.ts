@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planCorpus } from '../../src/corpus/corpusPlan.js';
+import { voicesFor } from '../../src/corpus/pool/voices.js';
 import { CORPUS_PROFILES } from '../../src/corpus/profiles.js';
 import type {
   CorpusOptions,
@@ -268,6 +269,20 @@ describe('broadcast profile', () => {
       expect(ep.duration).toBeGreaterThanOrEqual(1200);
       expect(ep.duration).toBeLessThanOrEqual(2700);
     }
+  });
+
+  it("speaks only with the pool's voices when the pool has them (an eval pool's)", () => {
+    const voices = voicesFor('eval');
+    const plan = planCorpus(
+      { ...fakePool, voices },
+      broadcast({ seed: 9, series: 2, episodes: 2, minMinutes: 20, maxMinutes: 20 }),
+    );
+    const used = plan.episodes.flatMap((e) =>
+      e.parts.flatMap((p) => ('speech' in p ? p.speech : [])),
+    );
+    const tts = used.flatMap((c) => (c.source.kind === 'tts' ? [c.source] : []));
+    expect(tts.length).toBeGreaterThan(50);
+    for (const s of tts) expect(voices[s.engine]).toContain(s.voice);
   });
 
   it('is reproducible from the seed, and refuses episodes too short for it', () => {
