@@ -257,6 +257,7 @@ export function planEpisode(
       Math.max(2, Math.floor(credits / (series.creditsStyle === 'cards' ? 3 : 4))),
     ),
     font: series.intro.font,
+    ...(series.intro.fontFile !== undefined ? { fontFile: series.intro.fontFile } : {}),
   };
   push(creditsPart);
   if (post > 0) push(scene(rng, pool, series, 'postcredits', t, post));

@@ -1,4 +1,5 @@
 import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   audioChain,
   esc,
@@ -48,7 +49,7 @@ export async function renderCredits(
     );
   }
   const size = Math.round(h / 18);
-  const font = fontOption(part.font);
+  const font = fontOption(part.font, part.fontFile && join(ctx.mediaRoot, part.fontFile));
   const texts: string[] = [];
   if (part.style === 'scroll') {
     const file = `${out}.credits.txt`;

@@ -45,11 +45,12 @@ function titleFilter(
   textFile: string,
   w: number,
   h: number,
+  poolFont?: string,
 ): string {
   const size = Math.round(Math.min(h / 7, (w * 1.5) / Math.max(8, 20)));
   const y = design.titleMotion === 'rise' ? `'(h-th)/2+(h/3)*max(0,1-t/2)'` : '(h-th)/2';
   const alpha = design.titleMotion === 'fade' ? `:alpha='min(1,t/1.5)'` : '';
-  return `drawtext=${fontOption(design.font)}:textfile=${esc(textFile)}:fontsize=${size}:fontcolor=${esc(design.fontColor)}:borderw=3:bordercolor=black@0.6:x=(w-tw)/2:y=${y}${alpha}`;
+  return `drawtext=${fontOption(design.font, poolFont)}:textfile=${esc(textFile)}:fontsize=${size}:fontcolor=${esc(design.fontColor)}:borderw=3:bordercolor=black@0.6:x=(w-tw)/2:y=${y}${alpha}`;
 }
 
 /**
@@ -93,7 +94,9 @@ export async function renderIntro(
   const textFile = `${out}.title.txt`;
   textFiles.push(textFile);
   await writeFile(textFile, design.title);
-  graph.push(`[bg]${titleFilter(design, textFile, w, h)},format=yuv420p[v]`);
+  graph.push(
+    `[bg]${titleFilter(design, textFile, w, h, design.fontFile && join(ctx.mediaRoot, design.fontFile))},format=yuv420p[v]`,
+  );
   args.push(
     '-ss',
     String(design.theme.offset),

@@ -13,6 +13,7 @@ import type {
   TextFont,
 } from './types.js';
 import { seriesTitle } from './words.js';
+import { poolFontFor } from './pool/fonts.js';
 
 const FONTS: TextFont[] = ['sans-bold', 'serif-bold', 'mono', 'sans-condensed', 'sans-light'];
 const COLORS = ['white', '#ffd23f', '#e8e8ff', '#ff6b6b', '#7fffd4', '#f4a261'];
@@ -74,11 +75,16 @@ function drawDesign(
   const themeOffset = rng.round(rng.float(0, Math.max(0, theme.duration - duration - 1)), 2);
   const style = rng.chance(0.55) ? 'montage' : 'titlecard';
   const [shotMin, shotMax] = profile.introShots;
+  const font = rng.pick(FONTS);
+  // A pool with fonts of the corpus's use letters the title in one of them (a forked draw:
+  // plans from pools without fonts stay as they were).
+  const fontFile = poolFontFor(rng.fork('font'), pool.fonts, font);
   return {
     style,
     duration,
     title,
-    font: rng.pick(FONTS),
+    font,
+    ...(fontFile !== undefined ? { fontFile } : {}),
     fontColor: rng.pick(COLORS),
     theme: { file: theme.path, offset: themeOffset },
     shots: style === 'montage' ? drawShots(rng, pool.video, duration, shotMin, shotMax) : [],

@@ -168,6 +168,8 @@ export interface CreditsPart extends PartBase {
   music: MusicBed;
   lines: string[];
   font: TextFont;
+  /** A font file of the pool (relative to the media folder) to letter it with; else DejaVu. */
+  fontFile?: string;
 }
 
 export type Part = ScenePart | IntroPart | LogoPart | CreditsPart;
@@ -179,6 +181,8 @@ export interface IntroDesign {
   duration: number;
   title: string;
   font: TextFont;
+  /** A font file of the pool (relative to the media folder) for the title; else DejaVu. */
+  fontFile?: string;
   fontColor: string;
   /** Theme music: `duration` seconds of `file` from `offset`. */
   theme: { file: string; offset: number };

@@ -214,7 +214,7 @@ describe('broadcast profile', () => {
       fc.property(fc.nat({ max: 1_000_000 }), (seed) => {
         const plan = planCorpus(
           fakePool,
-          broadcast({ seed, series: 30, episodes: 4, minMinutes: 20, maxMinutes: 45 }),
+          broadcast({ seed, series: 60, episodes: 4, minMinutes: 20, maxMinutes: 45 }),
         );
         const kinds = new Set(plan.episodes.flatMap((e) => e.parts.map((p) => p.kind)));
         expect([...kinds].sort()).toEqual([...ORDER].sort());
@@ -224,7 +224,9 @@ describe('broadcast profile', () => {
           plan.episodes.some((e) => e.parts.some((p) => p.kind === 'intro' && p.opening === 2)),
         ).toBe(true);
       }),
-      { numRuns: 8 },
+      // A claim about shares holds for most seeds, not all (30 series had no `alternate` one
+      // time in about seven): 60 series, and fixed draws so the test cannot flicker.
+      { numRuns: 8, seed: 20261130 },
     );
   });
 
@@ -296,5 +298,40 @@ describe('broadcast profile', () => {
       planCorpus(fakePool, { ...o, profile: 'feature' as CorpusOptions['profile'] }),
     ).toThrow(/Valid: short, broadcast/);
     expect(CORPUS_PROFILES.broadcast.minutes).toEqual([20, 45]);
+  });
+});
+
+describe('pool fonts in the plan', () => {
+  const fonts = [
+    { path: 'fonts/Lato-Bold.ttf', use: 'eval' as const },
+    { path: 'fonts/Lato-Regular.ttf', use: 'eval' as const },
+    { path: 'fonts/NotoSerif-Bold.ttf', use: 'eval' as const },
+  ];
+  const options: CorpusOptions = {
+    seed: 5,
+    series: 6,
+    episodes: 2,
+    minMinutes: 4,
+    maxMinutes: 6,
+    maxWidth: 640,
+  };
+
+  it('letters every title and credits roll in a font of the pool when it has fonts', () => {
+    const plan = planCorpus({ ...fakePool, fonts }, options);
+    const paths = new Set(fonts.map((f) => f.path));
+    for (const s of plan.series) expect(paths.has(s.intro.fontFile!)).toBe(true);
+    for (const e of plan.episodes)
+      for (const p of e.parts) if (p.kind === 'credits') expect(paths.has(p.fontFile!)).toBe(true);
+  });
+
+  it('changes nothing else in the plan, and nothing at all without pool fonts', () => {
+    const without = planCorpus({ ...fakePool, fonts: [] }, options);
+    const withFonts = planCorpus({ ...fakePool, fonts }, options);
+    const strip = (plan: CorpusPlan) =>
+      JSON.parse(
+        JSON.stringify(plan, (k, v: unknown) => (k === 'fontFile' ? undefined : v)),
+      ) as CorpusPlan;
+    expect(strip(withFonts)).toEqual(strip(without));
+    expect(JSON.stringify(without)).not.toContain('fontFile');
   });
 });
