@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian 12 / Ubuntu machine with Node 20+:
-# system packages (ffmpeg, voices for the corpus, PyTorch for training, fpcalc for the bench),
+# system packages (ffmpeg, voices for the corpus, PyTorch for training, fpcalc for the bench,
+# mkvtoolnix for Matroska chapters, redis-server for the job queue, chromium for the review page's tests),
 # mkvtoolnix for detect --mkv-chapters, then npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg espeak-ng flite fonts-dejavu-core python3-numpy python3-torch libchromaprint-tools mkvtoolnix)
+APT_PACKAGES=(ffmpeg espeak-ng flite fonts-dejavu-core python3-numpy python3-torch libchromaprint-tools mkvtoolnix redis-server chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
