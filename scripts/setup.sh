@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian 12 / Ubuntu machine with Node 20+:
 # system packages (ffmpeg, voices for the corpus, PyTorch for training, fpcalc for the bench,
-# mkvtoolnix for Matroska chapters, redis-server for the job queue, chromium for the review page's tests),
-# mkvtoolnix for detect --mkv-chapters, then npm packages.
+# mkvtoolnix for detect --mkv-chapters, redis-server for the job queue, chromium for the review
+# page's tests), then npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
