@@ -26,6 +26,10 @@ export const RANK = {
   watch: 6.5,
   // The mode comparison runs detection with the series step and scores it.
   compare: 6.5,
+  // The job queue runs detection (and the series step) for workers on many machines.
+  queue: 6.7,
+  // The HTTP API and review page sit over the library, the watcher's store and the queue.
+  serve: 6.8,
   cli: 7,
   'index.ts': 8,
 };

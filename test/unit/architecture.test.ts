@@ -23,6 +23,10 @@ const RANK: Record<string, number> = {
   // The watcher runs detection, alone or with the series step.
   watch: 6.5,
   compare: 6.5,
+  // The job queue runs detection (and the series step) for workers on many machines.
+  queue: 6.7,
+  // The HTTP API and review page sit over the library, the watcher's store and the queue.
+  serve: 6.8,
   cli: 7,
   'index.ts': 8,
 };
