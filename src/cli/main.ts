@@ -8,6 +8,7 @@ import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
 import { registerFreeze } from './commands/freeze.js';
 import { registerPool } from './commands/pool.js';
+import { registerServe } from './commands/serve.js';
 import { registerStream } from './commands/stream.js';
 import { registerTrain } from './commands/train.js';
 import { registerTune } from './commands/tune.js';
@@ -32,6 +33,7 @@ registerCompare(program);
 registerTune(program);
 registerWatch(program);
 registerStream(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);
