@@ -193,3 +193,24 @@ export {
   type ModeRun,
 } from './compare/compareModes.js';
 export { formatComparison } from './compare/formatComparison.js';
+
+export {
+  checkBinding,
+  createServer,
+  isLoopback,
+  type ServerOptions,
+} from './serve/createServer.js';
+export { CorrectionStore, type Correction } from './serve/corrections.js';
+export {
+  detectSeason,
+  type DetectSeasonOptions,
+  type SeasonFileOutcome,
+  type SeasonProgress,
+} from './serve/detectSeason.js';
+export {
+  readLibrary,
+  type EpisodeStatus,
+  type EpisodeSummary,
+  type LibraryStore,
+  type SeasonSummary,
+} from './serve/libraryIndex.js';
