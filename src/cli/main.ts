@@ -8,11 +8,13 @@ import { registerEval } from './commands/eval.js';
 import { registerFeatures } from './commands/features.js';
 import { registerFreeze } from './commands/freeze.js';
 import { registerPool } from './commands/pool.js';
+import { registerQueue } from './commands/queue.js';
 import { registerServe } from './commands/serve.js';
 import { registerStream } from './commands/stream.js';
 import { registerTrain } from './commands/train.js';
 import { registerTune } from './commands/tune.js';
 import { registerWatch } from './commands/watch.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command();
 program
@@ -32,6 +34,8 @@ registerTrain(program);
 registerCompare(program);
 registerTune(program);
 registerWatch(program);
+registerQueue(program);
+registerWorker(program);
 registerStream(program);
 registerServe(program);
 

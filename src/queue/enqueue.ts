@@ -1,0 +1,161 @@
+import { FlowProducer, Queue, type ConnectionOptions, type FlowJob } from 'bullmq';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { InputNotFoundError } from '../errors.js';
+import { statSignature, type FileSignature } from '../watch/fileSignature.js';
+import { isMediaName, MEDIA_EXTENSIONS } from '../watch/mediaFiles.js';
+import { scanTree } from '../watch/scanTree.js';
+import {
+  EPISODE_JOB,
+  episodeJobId,
+  QUEUE_NAME,
+  SEASON_JOB,
+  seasonJobId,
+  type EpisodeJobData,
+  type SeasonJobData,
+} from './jobs.js';
+
+/** One media folder's episodes, found under a path given to `queue add`. */
+export interface SeasonPlan {
+  readonly root: string;
+  readonly dir: string;
+  readonly episodes: ReadonlyArray<{ file: string; key: string } & FileSignature>;
+}
+
+/**
+ * The seasons under `paths`: a folder is scanned recursively (as `watch` scans), and each
+ * folder holding media is a season whose keys are relative to the folder given; a file is an
+ * episode of its folder (files of one folder given together make one season).
+ */
+export async function planSeasons(
+  paths: readonly string[],
+  extensions: readonly string[] = MEDIA_EXTENSIONS,
+): Promise<SeasonPlan[]> {
+  const seasons = new Map<
+    string,
+    { root: string; dir: string; episodes: SeasonPlan['episodes'][number][] }
+  >();
+  const addTo = (root: string, file: string, signature: FileSignature) => {
+    const dir = dirname(file);
+    const id = `${root}\0${dir}`;
+    let season = seasons.get(id);
+    if (!season) seasons.set(id, (season = { root, dir, episodes: [] }));
+    const key = relative(root, file).split(sep).join('/');
+    if (!season.episodes.some((e) => e.key === key))
+      season.episodes.push({ file, key, ...signature });
+  };
+  for (const path of paths) {
+    const abs = resolve(path);
+    let isDir: boolean;
+    try {
+      isDir = (await stat(abs)).isDirectory();
+    } catch (cause) {
+      throw new InputNotFoundError(path, { cause });
+    }
+    if (isDir) {
+      const accept = (name: string) => isMediaName(name, extensions);
+      for (const f of await scanTree(abs, { accept })) addTo(abs, f.path, f);
+    } else {
+      const signature = await statSignature(abs);
+      if (!signature) throw new InputNotFoundError(path);
+      addTo(dirname(abs), abs, signature);
+    }
+  }
+  for (const season of seasons.values()) {
+    season.episodes.sort((a, b) => (basename(a.file) < basename(b.file) ? -1 : 1));
+  }
+  return [...seasons.values()];
+}
+
+export interface EnqueueOptions {
+  connection: ConnectionOptions;
+  /** Results under this folder (mirroring each root) instead of next to the media. */
+  outDir?: string;
+  /** Runs per episode before it fails for good (default 3). */
+  attempts?: number;
+  /** Wait before the first retry, ms; doubles each time (default 30 s). */
+  backoffMs?: number;
+}
+
+export interface EnqueueSummary {
+  /** Seasons that got a flow (with at least one new episode). */
+  seasons: number;
+  /** Episode jobs added. */
+  added: number;
+  /** Episodes left alone: a job for this version of the file is already in the queue. */
+  skipped: number;
+}
+
+/**
+ * Adds a flow per season: the season job with one child per episode whose file version has no
+ * job yet. Adding a library twice adds nothing the second time; a changed file (new signature)
+ * gets a new episode job, and its season a new join over the whole folder.
+ */
+export async function enqueueSeasons(
+  seasons: readonly SeasonPlan[],
+  options: EnqueueOptions,
+): Promise<EnqueueSummary> {
+  const { connection, outDir, attempts = 3, backoffMs = 30_000 } = options;
+  const queue = new Queue(QUEUE_NAME, { connection });
+  const flows = new FlowProducer({ connection });
+  const summary: EnqueueSummary = { seasons: 0, added: 0, skipped: 0 };
+  try {
+    for (const season of seasons) {
+      const layout = {
+        root: season.root,
+        ...(outDir !== undefined ? { outDir: resolve(outDir) } : {}),
+      };
+      const keys = season.episodes.map((e) => e.key);
+      const children: FlowJob[] = [];
+      for (const episode of season.episodes) {
+        const jobId = episodeJobId(episode.file, episode);
+        if (await queue.getJob(jobId)) {
+          summary.skipped++;
+          continue;
+        }
+        const data: EpisodeJobData = {
+          ...layout,
+          file: episode.file,
+          key: episode.key,
+          siblings: keys.filter((k) => k !== episode.key),
+          size: episode.size,
+          mtimeNs: episode.mtimeNs,
+          ino: episode.ino,
+        };
+        children.push({
+          name: EPISODE_JOB,
+          queueName: QUEUE_NAME,
+          data,
+          opts: {
+            jobId,
+            attempts,
+            backoff: { type: 'exponential', delay: backoffMs },
+            ignoreDependencyOnFailure: true,
+          },
+        });
+      }
+      if (children.length === 0) continue;
+      const data: SeasonJobData = { ...layout, dir: season.dir, episodes: keys };
+      await flows.add({
+        name: SEASON_JOB,
+        queueName: QUEUE_NAME,
+        data,
+        opts: {
+          jobId: seasonJobId(
+            season.dir,
+            children.map((c) => c.opts!.jobId!),
+          ),
+          attempts,
+          backoff: { type: 'exponential', delay: backoffMs },
+        },
+        children,
+      });
+      summary.seasons++;
+      summary.added += children.length;
+    }
+  } finally {
+    await flows.close();
+    await queue.close();
+  }
+  return summary;
+}

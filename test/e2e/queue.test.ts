@@ -1,0 +1,237 @@
+import { execa, type ResultPromise } from 'execa';
+import { Queue } from 'bullmq';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisConnection } from '../../src/queue/connection.js';
+import { QUEUE_NAME } from '../../src/queue/jobs.js';
+import { queueStatus, type QueueStatus } from '../../src/queue/queueStatus.js';
+import { concatClip, scratch, type ClipPart } from '../helpers/clips.js';
+import { seededBytes } from '../helpers/badMedia.js';
+import { startRedis, type RedisServer } from '../helpers/redisServer.js';
+
+// The built CLI against a real Redis (Debian's redis-server, AOF on, its own port and folder):
+// `queue add` a generated season, real `worker` processes (killed with -9 and SIGTERM on the
+// way), results checked on disk in the layout of `watch`.
+const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
+const FUSED = 'test/fixtures/models/tiny-fused';
+const tmp = scratch('introdetect-queue-');
+const INTRO: ClipPart = ['testsrc2', "aevalsrc='0.3*sin(2*PI*(200+30*t)*t)'", 12];
+
+let redis: RedisServer;
+const cli = (...args: string[]) =>
+  execa('node', [CLI, ...args, '--redis', redis.url], { reject: false, all: true });
+/** `queue add` with a short retry delay (a transient failure is retried within the test). */
+const add = (...paths: string[]) => cli('queue', 'add', ...paths, '--retry-delay', '0.5');
+
+interface WorkerProcess {
+  child: ResultPromise<{ reject: false; all: true }>;
+  log: () => string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+function startWorker(...extra: string[]): WorkerProcess {
+  const child = execa(
+    'node',
+    [
+      CLI,
+      'worker',
+      '--redis',
+      redis.url,
+      '--models',
+      FUSED,
+      '--threads',
+      '1',
+      '--lock-duration',
+      '1',
+      ...extra,
+    ],
+    { reject: false, all: true },
+  );
+  let text = '';
+  child.all.on('data', (d: Buffer) => (text += d.toString()));
+  return {
+    child,
+    log: () => text,
+    waitFor: async (pattern, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(text)) {
+        if (Date.now() > deadline)
+          throw new Error(`worker never logged ${String(pattern)}:\n${text}`);
+        if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${text}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+async function stopWorker(w: WorkerProcess): Promise<void> {
+  if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+  await w.child;
+}
+
+const status = () => queueStatus(redisConnection(redis.url));
+
+/** Polls the queue until `done` holds (or fails with the last status). */
+async function until(done: (s: QueueStatus) => boolean, timeoutMs = 60_000): Promise<QueueStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await status();
+    if (done(s)) return s;
+    if (Date.now() > deadline)
+      throw new Error(`queue never got there: ${JSON.stringify(s, null, 1)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const settled = (s: QueueStatus) =>
+  s.counts.waiting +
+    s.counts.active +
+    s.counts.delayed +
+    s.counts['waiting-children'] +
+    s.counts.prioritized ===
+  0;
+
+/** Files under `dir` (recursively) that are staged or temporary leftovers. */
+function leftovers(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) =>
+    /\.(staged|tmp)$/.test(p),
+  );
+}
+
+function episode(path: string, seed: number, before: number): string {
+  return concatClip(path, [
+    [`life=mold=10:ratio=0.3:seed=${seed}`, 'anoisesrc=c=pink:a=0.2', before],
+    INTRO,
+    ['smptehdbars', `aevalsrc='0.2*sin(2*PI*${300 + 50 * seed}*t)'`, 8],
+  ]);
+}
+
+describe('introdetect queue + worker (BullMQ on a real Redis)', () => {
+  const lib = tmp.path('lib');
+  const season = join(lib, 'Show', 'S01');
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    mkdirSync(season, { recursive: true });
+    mkdirSync(tmp.path('bad'));
+    [4, 6.5, 9].forEach((before, i) => episode(join(season, `e${i + 1}.mp4`), i + 1, before));
+    writeFileSync(tmp.path('bad/broken.mp4'), seededBytes(64 * 1024));
+  });
+  afterAll(async () => {
+    if (worker) await stopWorker(worker);
+    await redis?.stop();
+    tmp.cleanup();
+  });
+
+  it('processes an added season into results in the layout of watch, once; a touched file is redone', async () => {
+    const first = await add(lib);
+    expect(first.all).toMatch(/added 3 episode\(s\) in 1 season\(s\)/);
+    expect(first.exitCode).toBe(0);
+    worker = startWorker('--concurrency', '2');
+    const done = await until((s) => settled(s) && s.counts.completed === 4);
+    expect(done.failed).toEqual([]);
+    for (const e of ['e1', 'e2', 'e3']) {
+      const result = JSON.parse(readFileSync(join(season, `${e}.intro.json`), 'utf8')) as {
+        file: string;
+      };
+      expect(result.file).toBe(join(season, `${e}.mp4`));
+    }
+    // The series prints live where watch keeps them (beside its default state file).
+    expect(existsSync(join(lib, '.introdetect-watch.series'))).toBe(true);
+    expect(leftovers(lib)).toEqual([]);
+    expect(worker.log()).toMatch(/completed season/);
+
+    // Adding the same library again adds nothing.
+    const e2Result = join(season, 'e2.intro.json');
+    const before = statSync(e2Result).mtimeMs;
+    const again = await add(lib);
+    expect(again.all).toMatch(/added 0 episode\(s\) in 0 season\(s\); 3 already queued or done/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await status()).counts.completed).toBe(4);
+    expect(statSync(e2Result).mtimeMs).toBe(before);
+
+    // A touched file is a new version: its episode and its season are done again.
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(season, 'e2.mp4'), later, later);
+    const touched = await add(lib);
+    expect(touched.all).toMatch(/added 1 episode\(s\) in 1 season\(s\); 2 already queued or done/);
+    await until((s) => settled(s) && s.counts.completed === 6);
+    expect(statSync(e2Result).mtimeMs).toBeGreaterThan(before);
+    expect(leftovers(lib)).toEqual([]);
+  });
+
+  it('fails a bad file with its code and message, dead-lettered in queue status; the rest go on', async () => {
+    const bad = await add(tmp.path('bad/broken.mp4'));
+    expect(bad.exitCode).toBe(0);
+    const s = await until((st) => settled(st) && st.counts.failed === 1);
+    expect(s.failed).toHaveLength(1);
+    expect(s.failed[0]).toMatchObject({
+      kind: 'episode',
+      target: tmp.path('bad/broken.mp4'),
+      code: 'NOT_MEDIA',
+      attempts: 1,
+    });
+    expect(s.failed[0]!.reason).toMatch(/broken\.mp4/);
+    // Its season still ran (joining nothing).
+    expect(s.counts.completed).toBe(7);
+    const printed = await cli('queue', 'status');
+    expect(printed.all).toMatch(/failed \(1\):/);
+    expect(printed.all).toMatch(/episode .*broken\.mp4: NOT_MEDIA after 1 attempt\(s\): /);
+    expect(printed.all).toMatch(/throughput: [\d.]+ episodes\/hour/);
+  });
+
+  it('SIGTERM lets the job in flight finish, then the worker exits 0', async () => {
+    const w = worker!;
+    const dir = tmp.path('lib2/S02');
+    mkdirSync(dir, { recursive: true });
+    episode(join(dir, 'a.mp4'), 7, 40);
+    await add(tmp.path('lib2'));
+    await w.waitFor(/started episode \S+ .*a\.mp4/);
+    w.child.kill('SIGTERM');
+    const exit = await w.child;
+    worker = undefined;
+    expect(exit.exitCode).toBe(0);
+    expect(w.log()).toMatch(/completed episode \S+ .*a\.mp4/);
+    expect(w.log()).toMatch(/worker stopped/);
+    expect(existsSync(join(dir, 'a.intro.json'))).toBe(true);
+  });
+
+  it('a job whose worker is killed with -9 goes back to the queue, and another worker finishes it', async () => {
+    const dir = tmp.path('lib3/S03');
+    mkdirSync(dir, { recursive: true });
+    episode(join(dir, 'k.mp4'), 9, 60);
+    await add(tmp.path('lib3'));
+    const first = startWorker();
+    await first.waitFor(/started episode \S+ .*k\.mp4/);
+    first.child.kill('SIGKILL');
+    await first.child;
+    expect(first.log()).not.toMatch(/completed episode \S+ .*k\.mp4/);
+    expect(existsSync(join(dir, 'k.intro.json'))).toBe(false);
+    worker = startWorker();
+    await worker.waitFor(/completed season \S+ .*S03/, 90_000);
+    expect(existsSync(join(dir, 'k.intro.json'))).toBe(true);
+    expect(leftovers(tmp.path('lib3'))).toEqual([]);
+    // Done once: one completed episode job for the file, after a stalled recovery.
+    const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
+    try {
+      const jobs = (await queue.getJobs(['completed'])).filter(
+        (j) => (j.data as { file?: string }).file === join(dir, 'k.mp4'),
+      );
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]!.attemptsStarted).toBeGreaterThanOrEqual(2);
+      expect(worker.log()).toMatch(new RegExp(`stalled ${jobs[0]!.id}: back to the queue`));
+    } finally {
+      await queue.close();
+    }
+  });
+});
