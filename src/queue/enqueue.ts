@@ -1,6 +1,6 @@
 import { FlowProducer, Queue, type ConnectionOptions, type FlowJob } from 'bullmq';
-import { stat } from 'node:fs/promises';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { InputNotFoundError } from '../errors.js';
 import { statSignature, type FileSignature } from '../watch/fileSignature.js';
 import { isMediaName, MEDIA_EXTENSIONS } from '../watch/mediaFiles.js';
@@ -20,6 +20,8 @@ export interface SeasonPlan {
   readonly root: string;
   readonly dir: string;
   readonly episodes: ReadonlyArray<{ file: string; key: string } & FileSignature>;
+  /** Keys of other media of the folder, not in this plan (two with one stem keep their extension). */
+  readonly others?: readonly string[];
 }
 
 /**
@@ -95,17 +97,43 @@ export async function enqueueSeasons(
   seasons: readonly SeasonPlan[],
   options: EnqueueOptions,
 ): Promise<EnqueueSummary> {
-  const { connection, outDir, attempts = 3, backoffMs = 30_000 } = options;
-  const queue = new Queue(QUEUE_NAME, { connection });
-  const flows = new FlowProducer({ connection });
-  const summary: EnqueueSummary = { seasons: 0, added: 0, skipped: 0 };
+  const enqueuer = new Enqueuer(options);
   try {
+    return await enqueuer.add(seasons);
+  } finally {
+    await enqueuer.close();
+  }
+}
+
+/** A connection that adds season flows (`queue add`, `watch --enqueue`); `close()` it. */
+export class Enqueuer {
+  readonly #options: EnqueueOptions;
+  readonly #queue: Queue;
+  readonly #flows: FlowProducer;
+
+  constructor(options: EnqueueOptions) {
+    this.#options = options;
+    this.#queue = new Queue(QUEUE_NAME, { connection: options.connection });
+    this.#flows = new FlowProducer({ connection: options.connection });
+  }
+
+  async close(): Promise<void> {
+    await this.#flows.close();
+    await this.#queue.close();
+  }
+
+  /** See `enqueueSeasons`. */
+  async add(seasons: readonly SeasonPlan[]): Promise<EnqueueSummary> {
+    const { outDir, attempts = 3, backoffMs = 30_000 } = this.#options;
+    const queue = this.#queue;
+    const flows = this.#flows;
+    const summary: EnqueueSummary = { seasons: 0, added: 0, skipped: 0 };
     for (const season of seasons) {
       const layout = {
         root: season.root,
         ...(outDir !== undefined ? { outDir: resolve(outDir) } : {}),
       };
-      const keys = season.episodes.map((e) => e.key);
+      const keys = [...season.episodes.map((e) => e.key), ...(season.others ?? [])];
       const children: FlowJob[] = [];
       for (const episode of season.episodes) {
         const jobId = episodeJobId(episode.file, episode);
@@ -153,9 +181,31 @@ export async function enqueueSeasons(
       summary.seasons++;
       summary.added += children.length;
     }
-  } finally {
-    await flows.close();
-    await queue.close();
+    return summary;
   }
-  return summary;
+}
+
+/**
+ * One file of the folder `root` as a season of its own (`watch --enqueue`: files arrive one at
+ * a time, and each season job joins its file with the episodes of its folder stored before).
+ */
+export async function planFile(
+  root: string,
+  file: string,
+  extensions: readonly string[] = MEDIA_EXTENSIONS,
+): Promise<SeasonPlan> {
+  const abs = resolve(file);
+  const signature = await statSignature(abs);
+  if (!signature) throw new InputNotFoundError(file);
+  const dir = dirname(abs);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter(
+    (n) => n !== basename(abs) && isMediaName(n, extensions),
+  );
+  const keyOf = (path: string) => relative(resolve(root), path).split(sep).join('/');
+  return {
+    root: resolve(root),
+    dir,
+    episodes: [{ file: abs, key: keyOf(abs), ...signature }],
+    others: names.map((n) => keyOf(join(dir, n))),
+  };
 }

@@ -234,4 +234,36 @@ describe('introdetect queue + worker (BullMQ on a real Redis)', () => {
       await queue.close();
     }
   });
+
+  it('watch --enqueue feeds the queue from an ingest folder; a worker writes the results where watch would', async () => {
+    const ingest = tmp.path('ingest');
+    mkdirSync(join(ingest, 'Show'), { recursive: true });
+    episode(join(ingest, 'Show', 'n1.mp4'), 11, 5);
+    const out = tmp.path('ingest-out');
+    const watch = await execa(
+      'node',
+      [
+        CLI,
+        'watch',
+        ingest,
+        '--once',
+        '--settle',
+        '0',
+        '--enqueue',
+        '--redis',
+        redis.url,
+        '--out',
+        out,
+      ],
+      { reject: false, all: true },
+    );
+    expect(watch.exitCode).toBe(0);
+    expect(existsSync(join(out, '.introdetect-watch.json'))).toBe(true);
+    await worker!.waitFor(/completed season \S+ .*ingest\/Show/);
+    const result = JSON.parse(readFileSync(join(out, 'Show', 'n1.intro.json'), 'utf8')) as {
+      file: string;
+    };
+    expect(result.file).toBe(join(ingest, 'Show', 'n1.mp4'));
+    expect(existsSync(join(ingest, 'Show', 'n1.intro.json'))).toBe(false);
+  });
 });

@@ -8,6 +8,8 @@ import {
   type SidecarKind,
 } from '../../fusion/formats/sidecar.js';
 import { parseMode } from '../../fusion/modelConfig.js';
+import { redisConnection } from '../../queue/connection.js';
+import { enqueueProcessor } from '../../queue/enqueueProcessor.js';
 import {
   parseSeriesGrouping,
   SERIES_GROUPINGS,
@@ -41,6 +43,8 @@ interface WatchCliOptions {
   sidecar: boolean;
   sidecarFormats?: SidecarKind[];
   edlAction?: EdlActions;
+  enqueue: boolean;
+  redis?: string;
 }
 
 const cli = commanderParser;
@@ -134,8 +138,22 @@ export function registerWatch(program: Command): void {
       cli(parseSeriesGrouping),
       'folder',
     )
+    .option(
+      '--enqueue',
+      'hand each settled file to the job queue (introdetect worker processes it, on any machine) instead of processing it here',
+      false,
+    )
+    .option('--redis <url>', '--enqueue: Redis server (default $INTRODETECT_REDIS)')
     .action(async (dir: string, opts: WatchCliOptions, cmd: Command) => {
       const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : []);
+      if (
+        opts.enqueue &&
+        (opts.processor !== 'detect' || opts.format !== undefined || sidecars.length > 0)
+      ) {
+        throw new InvalidArgumentError(
+          '--enqueue hands files to the queue: --processor, --format and --sidecar are options of introdetect worker there.',
+        );
+      }
       if (
         opts.processor === 'features' &&
         (opts.format !== undefined || sidecars.length > 0 || opts.edlAction !== undefined)
@@ -161,8 +179,20 @@ export function registerWatch(program: Command): void {
       let processor: Processor | undefined;
       let watcher: FolderWatcher | undefined;
       try {
-        processor =
-          opts.processor === 'features'
+        processor = opts.enqueue
+          ? enqueueProcessor({
+              connection: redisConnection(
+                opts.redis ?? process.env.INTRODETECT_REDIS ?? 'redis://127.0.0.1:6379',
+              ),
+              root: dir,
+              ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+              ...(opts.extensions !== undefined
+                ? { extensions: parseExtensions(opts.extensions) }
+                : {}),
+              attempts: opts.retries,
+              backoffMs: opts.retryDelay * 1000,
+            })
+          : opts.processor === 'features'
             ? { process: featuresProcessor(ffmpeg), dispose: () => Promise.resolve() }
             : await detectProcessor({
                 ...ffmpeg,
