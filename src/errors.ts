@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'TRAINING_UNAVAILABLE'
   | 'TRAINING_FAILED'
   | 'FROZEN_SET_MISMATCH'
-  | 'MKVTOOLNIX_FAILED';
+  | 'MKVTOOLNIX_FAILED'
+  | 'QUEUE_UNAVAILABLE';
 
 /** CLI exit status for each code; stable, documented in the README. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
@@ -39,6 +40,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   TRAINING_FAILED: 14,
   FROZEN_SET_MISMATCH: 15,
   MKVTOOLNIX_FAILED: 16,
+  QUEUE_UNAVAILABLE: 17,
   ABORTED: 130,
 };
 
@@ -299,5 +301,19 @@ export class MkvToolnixError extends IntrodetectError {
     super('MKVTOOLNIX_FAILED', message, options);
     this.name = 'MkvToolnixError';
     this.missing = options.missing ?? false;
+  }
+}
+
+/** The job queue's Redis server cannot be reached (`queue`, `worker`, `watch --enqueue`). */
+export class QueueUnavailableError extends IntrodetectError {
+  readonly url: string;
+  constructor(url: string, options?: IntrodetectErrorOptions) {
+    super(
+      'QUEUE_UNAVAILABLE',
+      `Cannot reach the job queue's Redis at ${url}. Check that redis-server runs there and listens on that address (bind, protected-mode, firewall), and the --redis URL.`,
+      options,
+    );
+    this.name = 'QueueUnavailableError';
+    this.url = url;
   }
 }

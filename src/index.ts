@@ -18,6 +18,7 @@ export {
   TrainingFailedError,
   FrozenSetMismatchError,
   MkvToolnixError,
+  QueueUnavailableError,
   StreamsOutOfStepError,
   EXIT_CODES,
   type ErrorCode,
@@ -193,6 +194,23 @@ export {
   type ModeRun,
 } from './compare/compareModes.js';
 export { formatComparison } from './compare/formatComparison.js';
+
+export { redisConnection } from './queue/connection.js';
+export {
+  enqueueSeasons,
+  planSeasons,
+  type EnqueueOptions,
+  type EnqueueSummary,
+  type SeasonPlan,
+} from './queue/enqueue.js';
+export { QueueWorker, type QueueWorkerOptions } from './queue/queueWorker.js';
+export {
+  queueStatus,
+  retryFailed,
+  drainQueue,
+  type QueueStatus,
+  type FailedJob,
+} from './queue/queueStatus.js';
 
 export {
   checkBinding,

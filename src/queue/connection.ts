@@ -1,5 +1,11 @@
 import type { ConnectionOptions } from 'bullmq';
-import { InvalidArgumentError } from '../errors.js';
+import { connect } from 'node:net';
+import { InvalidArgumentError, QueueUnavailableError } from '../errors.js';
+
+/** The Redis URL of a command: `--redis`, else `$INTRODETECT_REDIS`, else the local default. */
+export function redisUrlOf(given: string | undefined): string {
+  return given ?? process.env.INTRODETECT_REDIS ?? 'redis://127.0.0.1:6379';
+}
 
 /**
  * `redis://[user:password@]host[:port][/db]` (or `rediss://` for TLS) as BullMQ connection
@@ -34,4 +40,26 @@ export function redisConnection(url: string): ConnectionOptions {
     ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * Fails fast with `QUEUE_UNAVAILABLE` when nothing answers at the Redis URL within `timeoutMs`
+ * (BullMQ's own connections wait for Redis forever, which suits a running worker, not a
+ * command that was given a wrong address).
+ */
+export async function checkRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
+  const { host, port } = redisConnection(url) as { host: string; port: number };
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host, port });
+    const fail = (cause: unknown) => {
+      socket.destroy();
+      reject(new QueueUnavailableError(url, { cause }));
+    };
+    socket.setTimeout(timeoutMs, () => fail(new Error(`no answer within ${timeoutMs} ms`)));
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { redisConnection } from '../../queue/connection.js';
+import { checkRedisReachable, redisConnection, redisUrlOf } from '../../queue/connection.js';
 import { enqueueSeasons, planSeasons } from '../../queue/enqueue.js';
 import {
   drainQueue,
@@ -18,8 +18,11 @@ const seconds = commanderParser((v: string) => {
 
 const REDIS_HELP = 'Redis server, e.g. redis://127.0.0.1:6379 (default $INTRODETECT_REDIS)';
 
-function redisOf(opts: { redis?: string }) {
-  return redisConnection(opts.redis ?? process.env.INTRODETECT_REDIS ?? 'redis://127.0.0.1:6379');
+/** The connection of `--redis`, checked to answer (a wrong address fails fast). */
+async function redisOf(opts: { redis?: string }) {
+  const url = redisUrlOf(opts.redis);
+  await checkRedisReachable(url);
+  return redisConnection(url);
 }
 
 export function registerQueue(program: Command): void {
@@ -64,7 +67,7 @@ export function registerQueue(program: Command): void {
           ...(opts.extensions !== undefined ? [parseExtensions(opts.extensions)] : []),
         );
         const summary = await enqueueSeasons(seasons, {
-          connection: redisOf(opts),
+          connection: await redisOf(opts),
           ...(opts.out !== undefined ? { outDir: opts.out } : {}),
           attempts: opts.attempts,
           backoffMs: opts.retryDelay * 1000,
@@ -81,7 +84,7 @@ export function registerQueue(program: Command): void {
     .option('--redis <url>', REDIS_HELP)
     .option('--json', 'print the status as JSON', false)
     .action(async (opts: { redis?: string; json: boolean }) => {
-      const status = await queueStatus(redisOf(opts));
+      const status = await queueStatus(await redisOf(opts));
       process.stdout.write(
         opts.json ? `${JSON.stringify(status, null, 2)}\n` : formatQueueStatus(status),
       );
@@ -92,7 +95,7 @@ export function registerQueue(program: Command): void {
     .description('Move every failed job back to the queue (after fixing its cause).')
     .option('--redis <url>', REDIS_HELP)
     .action(async (opts: { redis?: string }) => {
-      const n = await retryFailed(redisOf(opts));
+      const n = await retryFailed(await redisOf(opts));
       process.stdout.write(`retrying ${n} failed job(s)\n`);
     });
 
@@ -101,7 +104,7 @@ export function registerQueue(program: Command): void {
     .description('Remove the jobs not started yet; jobs in flight finish.')
     .option('--redis <url>', REDIS_HELP)
     .action(async (opts: { redis?: string }) => {
-      const n = await drainQueue(redisOf(opts));
+      const n = await drainQueue(await redisOf(opts));
       process.stdout.write(`removed ${n} waiting job(s)\n`);
     });
 }

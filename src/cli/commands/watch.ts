@@ -8,7 +8,7 @@ import {
   type SidecarKind,
 } from '../../fusion/formats/sidecar.js';
 import { parseMode } from '../../fusion/modelConfig.js';
-import { redisConnection } from '../../queue/connection.js';
+import { checkRedisReachable, redisConnection, redisUrlOf } from '../../queue/connection.js';
 import { enqueueProcessor } from '../../queue/enqueueProcessor.js';
 import {
   parseSeriesGrouping,
@@ -176,14 +176,13 @@ export function registerWatch(program: Command): void {
         ...(opts.out !== undefined ? { outDir: opts.out } : {}),
         ...(opts.state !== undefined ? { statePath: opts.state } : {}),
       };
+      if (opts.enqueue) await checkRedisReachable(redisUrlOf(opts.redis));
       let processor: Processor | undefined;
       let watcher: FolderWatcher | undefined;
       try {
         processor = opts.enqueue
           ? enqueueProcessor({
-              connection: redisConnection(
-                opts.redis ?? process.env.INTRODETECT_REDIS ?? 'redis://127.0.0.1:6379',
-              ),
+              connection: redisConnection(redisUrlOf(opts.redis)),
               root: dir,
               ...(opts.out !== undefined ? { outDir: opts.out } : {}),
               ...(opts.extensions !== undefined

@@ -8,7 +8,7 @@ import {
   type SidecarKind,
 } from '../../fusion/formats/sidecar.js';
 import { parseMode } from '../../fusion/modelConfig.js';
-import { redisConnection } from '../../queue/connection.js';
+import { checkRedisReachable, redisConnection, redisUrlOf } from '../../queue/connection.js';
 import { QueueWorker } from '../../queue/queueWorker.js';
 import { abortOnSignals } from '../abortOnSignals.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
@@ -85,13 +85,13 @@ export function registerWorker(program: Command): void {
           log(`${name} again: exiting now (the jobs in flight go back to the queue)`),
       });
       const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : []);
+      const redisUrl = redisUrlOf(opts.redis);
+      await checkRedisReachable(redisUrl);
       let worker: QueueWorker;
       try {
         worker = await QueueWorker.start({
           ...decodeOptionsFrom(cmd),
-          connection: redisConnection(
-            opts.redis ?? process.env.INTRODETECT_REDIS ?? 'redis://127.0.0.1:6379',
-          ),
+          connection: redisConnection(redisUrl),
           concurrency: opts.concurrency,
           ...(opts.out !== undefined ? { outDir: opts.out } : {}),
           formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
