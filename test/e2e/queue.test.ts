@@ -189,9 +189,13 @@ describe('introdetect queue + worker (BullMQ on a real Redis)', () => {
     expect(printed.all).toMatch(/episode .*broken\.mp4: NOT_MEDIA after 1 attempt\(s\): /);
     expect(printed.all).toMatch(/throughput: [\d.]+ episodes\/hour/);
     // A Redis that does not answer fails fast, with its own code.
-    const nowhere = await execa('node', [CLI, 'queue', 'status', '--redis', 'redis://127.0.0.1:1'], {
-      reject: false,
-    });
+    const nowhere = await execa(
+      'node',
+      [CLI, 'queue', 'status', '--redis', 'redis://127.0.0.1:1'],
+      {
+        reject: false,
+      },
+    );
     expect(nowhere.exitCode).toBe(17);
     expect(nowhere.stderr).toMatch(/\[QUEUE_UNAVAILABLE\]/);
   });
