@@ -150,6 +150,21 @@ describe('introdetect queue + worker (BullMQ on a real Redis)', () => {
     expect(existsSync(join(lib, '.introdetect-watch.series'))).toBe(true);
     expect(leftovers(lib)).toEqual([]);
     expect(worker.log()).toMatch(/completed season/);
+    // The season job ran the series step over its three episodes, after they were done.
+    const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
+    try {
+      const [seasonJob] = (await queue.getJobs(['completed'])).filter((j) => j.name === 'season');
+      expect(seasonJob?.returnvalue).toMatchObject({ dir: season, joined: 3 });
+      expect(seasonJob!.processedOn!).toBeGreaterThanOrEqual(
+        Math.max(
+          ...(await queue.getJobs(['completed']))
+            .filter((j) => j.name === 'episode')
+            .map((j) => j.finishedOn!),
+        ),
+      );
+    } finally {
+      await queue.close();
+    }
 
     // Adding the same library again adds nothing.
     const e2Result = join(season, 'e2.intro.json');

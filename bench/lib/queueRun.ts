@@ -1,0 +1,160 @@
+/**
+ * Measures `introdetect queue` + `worker` against `introdetect detect` on the same files: each
+ * run gets a fresh redis-server (loopback, random port, AOF on, its own folder), W worker
+ * processes (concurrency 1 each) started and ready before the season set is added, and is
+ * timed from `queue add` until every job has finished.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Queue } from 'bullmq';
+import { redisConnection } from '../../src/queue/connection.js';
+import { QUEUE_NAME } from '../../src/queue/jobs.js';
+
+const CLI = 'dist/cli/main.js';
+
+export interface QueueRun {
+  workers: number;
+  wallS: number;
+  episodes: number;
+  /** Redis commands the run took, per episode (season jobs included, this bench's polling not). */
+  redisCommandsPerEpisode: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function redisCli(port: number, ...args: string[]): string {
+  return execFileSync('redis-cli', ['-p', String(port), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+}
+
+async function startRedis(): Promise<{ url: string; port: number; stop: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+    ],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; ; i++) {
+    try {
+      if (redisCli(port, 'PING').trim() === 'PONG') break;
+    } catch {
+      if (i > 200) throw new Error('redis-server did not start');
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function startWorker(url: string, models: string, out: string): Promise<ChildProcess> {
+  const child = spawn(
+    'node',
+    [CLI, 'worker', '--redis', url, '--models', models, '--out', out, '--concurrency', '1'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stderr.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.includes('worker ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${text}`)));
+  });
+}
+
+/** `detect` over every file, one process (model loaded once, as a worker does): wall seconds. */
+export function timeDetect(files: readonly string[], models: string): number {
+  const t0 = performance.now();
+  execFileSync('node', [CLI, 'detect', ...files, '--models', models], { stdio: 'ignore' });
+  return (performance.now() - t0) / 1000;
+}
+
+/** The season set `root` through the queue with `workers` worker processes. */
+export async function timeQueue(
+  root: string,
+  episodes: number,
+  workers: number,
+  models: string,
+): Promise<QueueRun> {
+  const redis = await startRedis();
+  const out = mkdtempSync(join(tmpdir(), 'bench-queue-out-'));
+  const children: ChildProcess[] = [];
+  const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
+  try {
+    for (let i = 0; i < workers; i++) children.push(await startWorker(redis.url, models, out));
+    const commandsNow = () =>
+      Number(/total_commands_processed:(\d+)/.exec(redisCli(redis.port, 'INFO', 'stats'))![1]);
+    // What one poll of this bench costs Redis (INFO itself counts one), to leave it out.
+    const probe = commandsNow();
+    await queue.getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'waiting-children',
+      'completed',
+      'failed',
+    );
+    const perPoll = commandsNow() - probe - 1;
+    let polls = 0;
+    const commandsBefore = commandsNow();
+    const t0 = performance.now();
+    execFileSync('node', [CLI, 'queue', 'add', root, '--redis', redis.url], { stdio: 'ignore' });
+    for (;;) {
+      const c = await queue.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'waiting-children',
+        'completed',
+        'failed',
+      );
+      if (c.waiting! + c.active! + c.delayed! + c['waiting-children']! === 0) {
+        if (c.failed! > 0) throw new Error(`${c.failed} job(s) failed`);
+        break;
+      }
+      polls++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const wallS = (performance.now() - t0) / 1000;
+    const commands = commandsNow() - commandsBefore - 1 - (polls + 1) * perPoll;
+    return { workers, wallS, episodes, redisCommandsPerEpisode: commands / episodes };
+  } finally {
+    await queue.close();
+    for (const c of children) c.kill('SIGKILL');
+    redis.stop();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
