@@ -136,6 +136,44 @@ def test_exported_training_config_names_no_absolute_path():
     assert portable(None) is None
 
 
+def test_init_fine_tunes_from_a_checkpoint():
+    # --init: the checkpoint's weights, configs and mel normalisation, a fresh optimizer and
+    # schedule (step count from 0), this command line's overrides; the base run is untouched
+    import subprocess
+    import tempfile
+    import train
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([sys.executable, os.path.join(HERE, 'make_synthetic.py'), '--out', d,
+                        '--episodes', '5', '--min-seconds', '200', '--max-seconds', '220'],
+                       check=True, stdout=subprocess.DEVNULL)
+        labels, dumps = os.path.join(d, 'labels.json'), os.path.join(d, 'dumps')
+        base = os.path.join(d, 'base')
+        train.main(['--mode=fused', f'--labels={labels}', f'--dumps={dumps}', f'--out={base}',
+                    '--epochs=1', '--max_steps=2', '--windows_per_episode=3', '--threads=1',
+                    '--min_window=20', '--max_window=40', '--log_every=1000'])
+        bk = torch.load(os.path.join(base, 'best.pt'))
+        ft = os.path.join(d, 'ft')
+        # lr 0: the weights stay the checkpoint's, so the run must have started from them
+        train.main([f'--init={os.path.join(base, "best.pt")}', f'--labels={labels}',
+                    f'--dumps={dumps}', f'--out={ft}', '--lr=0', '--epochs=1', '--max_steps=1',
+                    '--select=last'])
+        fk = torch.load(os.path.join(ft, 'best.pt'))
+        assert fk['step'] == 1 and fk['epoch'] == 0 and len(fk['history']) == 1
+        for k, v in bk['model'].items():
+            assert torch.equal(v, fk['model'][k]), k
+        assert fk['model_config'] == bk['model_config']           # mel_mean/std kept
+        assert fk['train_config']['windows_per_episode'] == 3     # from the checkpoint
+        assert fk['train_config']['lr'] == 0 and fk['train_config']['init'].endswith('best.pt')
+        for name in ('intro', 'credits'):   # val thresholds of this run, else the base's
+            assert fk['decision'][name].get('threshold') is not None
+        assert torch.load(os.path.join(base, 'best.pt'))['step'] == bk['step']
+        try:
+            train.main([f'--init={os.path.join(base, "best.pt")}', f'--out={ft}2'])
+            raise AssertionError('--init without --labels/--dumps must fail')
+        except SystemExit as e:
+            assert '--labels' in str(e) and '--dumps' in str(e)
+
+
 if __name__ == '__main__':
     n = 0
     for name, fn in list(globals().items()):

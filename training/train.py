@@ -5,6 +5,10 @@
 
 Every field of TrainConfig and ModelConfig can be set as --field=value. The out folder gets
 ckpt.pt (latest, for --resume), best.pt (best val score) and metrics.json.
+
+Fine-tuning: --init CKPT starts from that checkpoint's model weights and configs (its audio
+normalisation included) with a fresh optimizer and learning-rate schedule; the command line's
+--key=value override its training config (labels, dumps and out must be given).
 """
 import argparse
 import json
@@ -57,6 +61,9 @@ class TrainConfig:
     credits_span: float = 0.25        # credits in the last quarter
     eval_chunk: int = 256             # seconds per encoder batch at evaluation
     eval_only: str = ''               # 'val' or 'test': score <out>/best.pt on that split, exit
+    init: str = ''                    # checkpoint to start from (fine-tuning; see the docstring)
+    select: str = 'val'               # best.pt: 'val' (best val score; lowest train loss
+                                      # without val episodes) or 'last' (the final epoch)
     max_steps: int = 0                # stop after this many steps in all (0: no limit; smoke tests)
     log_every: int = 10
 
@@ -200,20 +207,23 @@ def mel_stats(episodes, rng, rows=20000):
     return round(float(v.mean()), 4), round(max(0.1, float(v.std())), 4)
 
 
-def save(path, model, opt, tc, mc, epoch, step, history, best, rng):
+def save(path, model, opt, tc, mc, epoch, step, history, best, rng, base_decision=None):
     tmp = path + '.tmp'
     torch.save({'model': model.state_dict(), 'optimizer': opt.state_dict(),
                 'model_config': mc.to_dict(), 'train_config': asdict(tc), 'epoch': epoch,
                 'step': step, 'history': history, 'best': best,
-                'decision': decision_from(best, tc),
+                'decision': decision_from(best, tc, base_decision),
+                'base_decision': base_decision,
                 'rng': {'numpy': rng.get_state(), 'torch': torch.get_rng_state()}}, tmp)
     os.replace(tmp, path)
 
 
-def decision_from(best, tc):
+def decision_from(best, tc, base=None):
     """model.json's decision block: the spans trained for and the thresholds picked on val
-    (the clustering fields keep detect's defaults)."""
-    d = {'intro': {'span': tc.intro_span}, 'credits': {'span': tc.credits_span}}
+    (the clustering fields keep detect's defaults). `base` (a fine-tuning run's --init
+    checkpoint's block) supplies the thresholds this run's val does not pick."""
+    d = {name: dict((base or {}).get(name) or {}) for name in ('intro', 'credits')}
+    d['intro']['span'], d['credits']['span'] = tc.intro_span, tc.credits_span
     val = (best or {}).get('val') or {}
     for name in ('intro', 'credits'):
         if val.get(name) is not None:
@@ -221,11 +231,21 @@ def decision_from(best, tc):
     return d
 
 
+def config_from(ck):
+    """TrainConfig and ModelConfig stored in a checkpoint."""
+    tc = TrainConfig(**{k: tuple(v) if isinstance(v, list) else v
+                        for k, v in ck['train_config'].items()
+                        if k in TrainConfig.__dataclass_fields__})
+    return tc, ModelConfig.from_dict(ck['model_config'])
+
+
 def main(argv=None):
     resume, pairs, tc, mc = parse_args(sys.argv[1:] if argv is None else argv)
     mc.mode = tc.mode
     if tc.mode not in ('vision', 'fused'):
         raise SystemExit('--mode must be vision or fused')
+    if tc.select not in ('val', 'last'):
+        raise SystemExit('--select must be val or last')
     torch.set_num_threads(tc.threads)
     torch.manual_seed(tc.seed)
     rng = np.random.RandomState(tc.seed)
@@ -233,32 +253,57 @@ def main(argv=None):
     ckpt_path = os.path.join(tc.out, 'ckpt.pt')
 
     start_epoch, step, history, best = 0, 0, [], None
-    ck = None
+    ck = ik = base_decision = None
     if resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location='cpu')
         # the checkpoint's configs, then this command line's overrides (model shape: the
         # checkpoint's; pass the same --out)
-        tc = TrainConfig(**{k: tuple(v) if isinstance(v, list) else v
-                            for k, v in ck['train_config'].items()
-                            if k in TrainConfig.__dataclass_fields__})
-        mc = ModelConfig.from_dict(ck['model_config'])
+        tc, mc = config_from(ck)
         apply_overrides(pairs, tc, ModelConfig())
         tc.out = os.path.dirname(ckpt_path)
         if tc.mode != mc.mode:
             raise SystemExit(f'{ckpt_path} is a {mc.mode} run; --mode {tc.mode} does not fit')
         start_epoch, step, history, best = ck['epoch'] + 1, ck['step'], ck['history'], ck['best']
+        base_decision = ck.get('base_decision')
         print(f'resuming from {ckpt_path}: epoch {ck["epoch"]}, step {step}')
+    elif tc.init:
+        # fine-tuning: the init checkpoint's weights and configs (mel normalisation included:
+        # the encoder was trained on inputs scaled that way), this command line's overrides,
+        # a fresh optimizer and schedule; model shape: the checkpoint's
+        given = {k for k, _ in pairs}
+        missing = [k for k in ('labels', 'dumps', 'out') if k not in given]
+        if missing:
+            raise SystemExit('--init needs ' + ', '.join(f'--{k}' for k in missing) +
+                             " (the new run's data and folder, not the checkpoint's)")
+        ik = torch.load(tc.init, map_location='cpu')
+        tc, mc = config_from(ik)
+        apply_overrides(pairs, tc, ModelConfig())
+        if os.path.abspath(tc.out) == os.path.dirname(os.path.abspath(tc.init)):
+            raise SystemExit(f'--out {tc.out} is the folder of --init {tc.init}; '
+                             'fine-tune into a new folder')
+        if tc.mode != mc.mode:
+            raise SystemExit(f'{tc.init} is a {mc.mode} run; --mode {tc.mode} does not fit')
+        base_decision = ik.get('decision')
+        torch.set_num_threads(tc.threads)
+        torch.manual_seed(tc.seed)
+        rng = np.random.RandomState(tc.seed)
+        os.makedirs(tc.out, exist_ok=True)
+        ckpt_path = os.path.join(tc.out, 'ckpt.pt')
+        print(f'fine-tuning from {tc.init} (epoch {ik["epoch"]}): lr {tc.lr:g}, '
+              f'{tc.epochs} epochs')
 
     splits = load_split(tc.labels, tc.dumps, tc.mode, seed=tc.seed)
     train_eps, val_eps = splits['train'], splits['val']
     if not train_eps:
         raise SystemExit('no training episodes (check --labels and --dumps)')
-    if tc.mode == 'fused' and tc.fit_mel_norm and ck is None:
+    if tc.mode == 'fused' and tc.fit_mel_norm and ck is None and ik is None:
         mc.mel_mean, mc.mel_std = mel_stats(train_eps, rng)
         print(f'mel normalisation from the train split: mean {mc.mel_mean:.3f} '
               f'std {mc.mel_std:.3f}')
     model = IntroDetector(mc)
     opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
+    if ik is not None:
+        model.load_state_dict(ik['model'])
     if ck is not None:
         model.load_state_dict(ck['model'])
         opt.load_state_dict(ck['optimizer'])
@@ -324,11 +369,11 @@ def main(argv=None):
         print(f'epoch {epoch}: loss {rec["train_loss"]:.4f} val F1 intro '
               f'{fmt(val and val["intro"])} credits {fmt(val and val["credits"])} '
               f'({train_time:.0f} s train)', flush=True)
-        if best is None or score > best['score']:
+        if tc.select == 'last' or best is None or score > best['score']:
             best = {'epoch': epoch, 'score': score, 'val': val}
             save(os.path.join(tc.out, 'best.pt'), model, opt, tc, mc, epoch, step, history, best,
-                 rng)
-        save(ckpt_path, model, opt, tc, mc, epoch, step, history, best, rng)
+                 rng, base_decision)
+        save(ckpt_path, model, opt, tc, mc, epoch, step, history, best, rng, base_decision)
         with open(os.path.join(tc.out, 'metrics.json'), 'w') as f:
             json.dump({'mode': tc.mode, 'train_config': asdict(tc), 'model_config': mc.to_dict(),
                        'parameters': count_params(model), 'epochs': history, 'best': best}, f,

@@ -77,6 +77,7 @@ interface TrainOpts {
   epochs?: string;
   set: string[];
   resume: boolean;
+  init?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -102,10 +103,22 @@ export function registerTrain(program: Command): void {
       [],
     )
     .option('--resume', 'continue an interrupted training run', false)
+    .option(
+      '--init <ckpt>',
+      "fine-tune: start from this checkpoint's weights and configs (best.pt of an earlier run; one --mode), with a fresh optimizer and schedule",
+    )
     .action(async (opts: TrainOpts, cmd: Command) => {
       const modes = opts.mode === 'both' ? ['vision', 'fused'] : [opts.mode];
       if (modes.some((m) => m !== 'vision' && m !== 'fused'))
         throw new InvalidArgumentError(`--mode must be fused, vision or both (got ${opts.mode}).`);
+      if (opts.init !== undefined && modes.length !== 1)
+        throw new InvalidArgumentError(
+          '--init fine-tunes one checkpoint: give --mode fused or --mode vision (the mode it was trained in).',
+        );
+      if (opts.init !== undefined && !existsSync(opts.init))
+        throw new InvalidArgumentError(
+          `--init ${opts.init}: no such checkpoint (best.pt or ckpt.pt in a training run's folder, e.g. <work>/runs/fused/best.pt).`,
+        );
       const { labels, warnings } = await readLabels(opts.labels);
       for (const w of warnings) process.stderr.write(`labels: ${w}\n`);
       await checkTrainingRuntime(ROOT, python());
@@ -146,6 +159,7 @@ export function registerTrain(program: Command): void {
         if (opts.epochs) args.push(`--epochs=${opts.epochs}`);
         for (const kv of opts.set) args.push(`--${kv}`);
         if (opts.resume) args.push('--resume');
+        if (opts.init !== undefined) args.push(`--init=${resolve(opts.init)}`);
         process.stderr.write(`train: ${mode} → ${run}\n`);
         await runScript(args);
         await runScript([
