@@ -6,13 +6,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { redisConnection } from '../../src/queue/connection.js';
 import { QUEUE_NAME } from '../../src/queue/jobs.js';
+import { startRedis } from '../../scripts/lib/redisServer.js';
 
 const CLI = 'dist/cli/main.js';
 
@@ -24,59 +24,11 @@ export interface QueueRun {
   redisCommandsPerEpisode: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 function redisCli(port: number, ...args: string[]): string {
   return execFileSync('redis-cli', ['-p', String(port), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-}
-
-async function startRedis(): Promise<{ url: string; port: number; stop: () => void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--save',
-      '',
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; ; i++) {
-    try {
-      if (redisCli(port, 'PING').trim() === 'PONG') break;
-    } catch {
-      if (i > 200) throw new Error('redis-server did not start');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 function startWorker(url: string, models: string, out: string): Promise<ChildProcess> {
@@ -109,7 +61,7 @@ export async function timeQueue(
   workers: number,
   models: string,
 ): Promise<QueueRun> {
-  const redis = await startRedis();
+  const redis = await startRedis({ prefix: 'bench-redis-' });
   const out = mkdtempSync(join(tmpdir(), 'bench-queue-out-'));
   const children: ChildProcess[] = [];
   const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
@@ -154,7 +106,7 @@ export async function timeQueue(
   } finally {
     await queue.close();
     for (const c of children) c.kill('SIGKILL');
-    redis.stop();
+    await redis.stop();
     rmSync(out, { recursive: true, force: true });
   }
 }

@@ -16,7 +16,7 @@ import { QUEUE_NAME } from '../../src/queue/jobs.js';
 import { queueStatus, type QueueStatus } from '../../src/queue/queueStatus.js';
 import { concatClip, scratch, type ClipPart } from '../helpers/clips.js';
 import { seededBytes } from '../helpers/badMedia.js';
-import { startRedis, type RedisServer } from '../helpers/redisServer.js';
+import { startRedis, type RedisServer } from '../../scripts/lib/redisServer.js';
 
 // The built CLI against a real Redis (Debian's redis-server, AOF on, its own port and folder):
 // `queue add` a generated season, real `worker` processes (killed with -9 and SIGTERM on the

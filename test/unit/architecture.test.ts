@@ -84,8 +84,8 @@ describe('module boundaries (dependency-cruiser)', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('src, bench and test break no rule', { timeout: 120_000 }, async () => {
-    expect(await violations(['src', 'bench', 'test'])).toEqual([]);
+  it('src, bench, test and scripts break no rule', { timeout: 120_000 }, async () => {
+    expect(await violations(['src', 'bench', 'test', 'scripts'])).toEqual([]);
   });
 
   it(
@@ -95,7 +95,7 @@ describe('module boundaries (dependency-cruiser)', () => {
     },
     async () => {
       const fixture = resolve(ROOT, 'test/fixtures/layers');
-      expect(await violations(['src', 'bench', 'test'], fixture)).toEqual([
+      expect(await violations(['src', 'bench', 'test', 'scripts'], fixture)).toEqual([
         'bench-not-to-test: bench/run.ts → test/helper.ts',
         // A dynamic import().
         'layer-audio: src/audio/mel.ts → src/fusion/model.ts',
@@ -106,6 +106,8 @@ describe('module boundaries (dependency-cruiser)', () => {
         'no-orphans: src/features/unused.ts → src/features/unused.ts',
         'not-to-unresolvable: src/cli/main.ts → ./missing.js',
         'onnxruntime-in-one-module: src/util/session.ts → onnxruntime-node',
+        // What tests and benchmarks share (scripts/lib) imports neither.
+        'scripts-below-test-and-bench: scripts/lib/server.ts → test/helper.ts',
         'src-not-to-test-or-bench: src/fusion/model.ts → test/helper.ts',
         'src-outside-areas: src/misc/extra.ts → src/errors.ts',
         'test-not-to-bench: test/helper.ts → bench/lib.ts',
