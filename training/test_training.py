@@ -163,6 +163,10 @@ def test_init_fine_tunes_from_a_checkpoint():
             assert torch.equal(v, fk['model'][k]), k
         assert fk['model_config'] == bk['model_config']           # mel_mean/std kept
         assert fk['train_config']['windows_per_episode'] == 3     # from the checkpoint
+        ft2 = os.path.join(d, 'ft2')     # the base's max_steps=2 is not inherited: 1 epoch
+        train.main([f'--init={os.path.join(base, "best.pt")}', f'--labels={labels}',
+                    f'--dumps={dumps}', f'--out={ft2}', '--epochs=1', '--windows_per_episode=1'])
+        assert torch.load(os.path.join(ft2, 'best.pt'))['step'] == 3   # 3 train episodes
         assert fk['train_config']['lr'] == 0 and fk['train_config']['init'].endswith('best.pt')
         for name in ('intro', 'credits'):   # val thresholds of this run, else the base's
             assert fk['decision'][name].get('threshold') is not None

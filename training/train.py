@@ -8,7 +8,8 @@ ckpt.pt (latest, for --resume), best.pt (best val score) and metrics.json.
 
 Fine-tuning: --init CKPT starts from that checkpoint's model weights and configs (its audio
 normalisation included) with a fresh optimizer and learning-rate schedule; the command line's
---key=value override its training config (labels, dumps and out must be given).
+--key=value override its training config (labels, dumps and out must be given; eval_only and
+max_steps are not inherited).
 """
 import argparse
 import json
@@ -231,6 +232,9 @@ def decision_from(best, tc, base=None):
     return d
 
 
+RUN_FIELDS = ('eval_only', 'max_steps')   # --init does not take these from the checkpoint
+
+
 def config_from(ck):
     """TrainConfig and ModelConfig stored in a checkpoint."""
     tc = TrainConfig(**{k: tuple(v) if isinstance(v, list) else v
@@ -277,6 +281,8 @@ def main(argv=None):
                              " (the new run's data and folder, not the checkpoint's)")
         ik = torch.load(tc.init, map_location='cpu')
         tc, mc = config_from(ik)
+        for k in RUN_FIELDS:            # what ran, not the recipe: never inherited
+            setattr(tc, k, getattr(TrainConfig(), k))
         apply_overrides(pairs, tc, ModelConfig())
         if os.path.abspath(tc.out) == os.path.dirname(os.path.abspath(tc.init)):
             raise SystemExit(f'--out {tc.out} is the folder of --init {tc.init}; '
