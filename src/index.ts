@@ -218,13 +218,13 @@ export {
   isLoopback,
   type ServerOptions,
 } from './serve/createServer.js';
-export { CorrectionStore, type Correction } from './serve/corrections.js';
+export { CorrectionStore, type Correction } from './watch/corrections.js';
 export {
   detectSeason,
   type DetectSeasonOptions,
   type SeasonFileOutcome,
   type SeasonProgress,
-} from './serve/detectSeason.js';
+} from './watch/detectSeason.js';
 export {
   readLibrary,
   type EpisodeStatus,

@@ -8,9 +8,22 @@ import { IntrodetectError, InvalidArgumentError } from '../errors.js';
 import type { ModelChoice } from '../fusion/modelChoice.js';
 import type { Interval } from '../labels/types.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+import {
+  applyCorrection,
+  correctionsPathOf,
+  CorrectionStore,
+  uncorrected,
+  type LabelSplit,
+} from '../watch/corrections.js';
+import {
+  detectSeason,
+  type SeasonFileOutcome,
+  type SeasonProgress,
+} from '../watch/detectSeason.js';
+import { rewriteCorrected } from '../watch/episodeOutput.js';
 import { statePathOf } from '../watch/folderWatcher.js';
-import { CorrectionStore } from './corrections.js';
-import { detectSeason, type SeasonFileOutcome, type SeasonProgress } from './detectSeason.js';
+import { DEFAULT_OUTPUT, type OutputSettings } from '../watch/outputSettings.js';
+import { StateStore } from '../watch/stateStore.js';
 import { JobQueueFullError, JobRunner } from './jobRunner.js';
 import {
   readDetection,
@@ -47,6 +60,13 @@ export interface ServerOptions extends LocateFfmpegOptions, ModelChoice {
    * page's media elements). Required by the CLI when listening beyond loopback.
    */
   token?: string;
+  /**
+   * What season jobs and corrections write per episode (result formats, sidecars, EDL
+   * actions). Default: what the watcher recorded in its state file, else json results only.
+   */
+  output?: OutputSettings;
+  /** The split a correction saved without one is exported in (default `train`). */
+  labelSplit?: LabelSplit;
   /** Waiting detection jobs accepted (default 16). */
   maxQueuedJobs?: number;
   /** Fastify's logger (default off). */
@@ -110,7 +130,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   const store: LibraryStore = { root, statePath };
   const stateDir = dirname(statePath);
-  const corrections = new CorrectionStore(join(stateDir, '.introdetect-corrections.json'));
+  const corrections = new CorrectionStore(correctionsPathOf(statePath), {
+    ...(options.labelSplit !== undefined ? { defaultSplit: options.labelSplit } : {}),
+  });
+  /** What the library writes per episode, read when needed (a watcher may record it later). */
+  const outputSettings = async (): Promise<OutputSettings> =>
+    options.output ?? (await StateStore.open(statePath, root)).output ?? DEFAULT_OUTPUT;
   const previews = new Previews(join(stateDir, '.introdetect-serve-cache'), options);
   const jobs = new JobRunner<SeasonProgress, SeasonFileOutcome[]>({
     ...(options.maxQueuedJobs !== undefined ? { maxQueued: options.maxQueuedJobs } : {}),
@@ -231,11 +256,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       const path = await resolveInLibrary(root, key);
       const summary = await readEpisode(store, key, path);
       if (!summary) throw new InvalidArgumentError(`"${key}" is not a file.`);
-      const [detection, correction, playable] = await Promise.all([
+      const [written, correction, playable] = await Promise.all([
         summary.resultPath ? readDetection(summary.resultPath) : Promise.resolve(null),
         corrections.get(key),
         previews.playable(path),
       ]);
+      // The result file holds the correction once one was saved; the model's own intervals
+      // are kept in it (`corrected.detected`) and shown as `detection`.
+      const detection = written && uncorrected(written);
+      const holds = detection && applyCorrection(detection, correction);
       const segments = correction
         ? {
             intro: plain(correction.intro),
@@ -244,14 +273,21 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
                 ? plain(correction.credits)
                 : plain(detection?.credits),
             source: 'correction',
+            corrected: { intro: true, credits: correction.credits !== undefined },
           }
-        : detection
+        : holds
           ? {
-              intro: plain(detection.intro),
-              credits: plain(detection.credits),
+              intro: plain(holds.intro),
+              credits: plain(holds.credits),
               source: 'detection',
+              corrected: { intro: false, credits: false },
             }
-          : { intro: null, credits: null, source: 'none' };
+          : {
+              intro: null,
+              credits: null,
+              source: 'none',
+              corrected: { intro: false, credits: false },
+            };
       return {
         key,
         name: summary.name,
@@ -283,7 +319,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         throw new InvalidArgumentError(`"${dir}" is not a season folder of the library.`);
       const keys = season.episodes.map((e) => e.key);
       const { job, created } = jobs.submit(dir, (signal, report) =>
-        detectSeason(store, keys, { ...detectOptions, signal, onProgress: report }),
+        detectSeason(store, keys, {
+          ...detectOptions,
+          ...(options.output ? { output: options.output } : {}),
+          signal,
+          onProgress: report,
+        }),
       );
       return reply.code(created ? 202 : 200).send(job);
     },
@@ -318,25 +359,33 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     },
   );
 
-  const saveCorrection = async (body: {
+  type CorrectionRequest = {
     key: string;
     intro: Interval | null;
     credits?: Interval | null;
-  }) => {
+    split?: LabelSplit;
+  };
+  const saveCorrection = async (body: CorrectionRequest) => {
     await resolveInLibrary(root, body.key);
     const correction = await corrections.save(body.key, {
       intro: body.intro,
       ...(body.credits !== undefined ? { credits: body.credits } : {}),
+      ...(body.split !== undefined ? { split: body.split } : {}),
     });
-    return { key: body.key, correction };
+    // From now on the correction is what the library says: its results and sidecars too.
+    const rewritten = await rewriteCorrected(store, body.key, correction, {
+      settings: await outputSettings(),
+      onWarning: options.onWarning,
+    });
+    return { key: body.key, correction, rewritten };
   };
   for (const method of ['PUT', 'POST'] as const) {
-    app.route<{ Body: { key: string; intro: Interval | null; credits?: Interval | null } }>({
+    app.route<{ Body: CorrectionRequest }>({
       method,
       url: '/api/corrections',
       schema: {
         summary:
-          'Save a correction for an episode (intro and credits, or null for none); it overrides the detection and is exported in /labels.json',
+          "Save a correction for an episode (intro and credits, or null for none); it overrides the detection from then on (the episode's result files and sidecars are rewritten with it, and later detections keep it) and is exported in /labels.json",
         body: correctionBody,
         response: { 200: correctionResponse, ...errors },
       },

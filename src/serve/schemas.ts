@@ -23,6 +23,8 @@ const detectedInterval = {
   },
 } as const;
 
+const split = { type: 'string', enum: ['train', 'val', 'test'] } as const;
+
 const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: 'null' }] }) as const;
 
 const track = {
@@ -102,6 +104,10 @@ export const correctionBody = {
     key: { type: 'string', minLength: 1, maxLength: 4096 },
     intro: { ...nullable(interval), description: 'null: the episode has no intro' },
     credits: { ...nullable(interval), description: 'null: no credits; absent: unknown' },
+    split: {
+      ...split,
+      description: "the training split it is exported in (default: the server's, train)",
+    },
   },
 } as const;
 
@@ -111,14 +117,24 @@ const correction = {
   properties: {
     intro: nullable(interval),
     credits: nullable(interval),
+    split,
     savedAt: { type: 'string' },
   },
 } as const;
 
 export const correctionResponse = {
   type: 'object',
-  required: ['key', 'correction'],
-  properties: { key: { type: 'string' }, correction },
+  required: ['key', 'correction', 'rewritten'],
+  properties: {
+    key: { type: 'string' },
+    correction,
+    rewritten: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        "the episode's result files and sidecars rewritten with the correction (none before its first detection)",
+    },
+  },
 } as const;
 
 export const episodeSchema = {
@@ -162,11 +178,17 @@ export const episodeSchema = {
     segments: {
       type: 'object',
       description: 'what holds now: the correction where there is one, else the detection',
-      required: ['intro', 'credits', 'source'],
+      required: ['intro', 'credits', 'source', 'corrected'],
       properties: {
         intro: nullable(interval),
         credits: nullable(interval),
         source: { type: 'string', enum: ['correction', 'detection', 'none'] },
+        corrected: {
+          type: 'object',
+          description: 'which segments a reviewer set (the others are the detection)',
+          required: ['intro', 'credits'],
+          properties: { intro: { type: 'boolean' }, credits: { type: 'boolean' } },
+        },
       },
     },
     playable: {
@@ -263,6 +285,7 @@ export const labelsSchema = {
       credits_end: { type: ['string', 'null'] },
       file: { type: 'string', description: 'relative to the library' },
       series: { type: 'string' },
+      split,
     },
   },
 } as const;

@@ -1,13 +1,14 @@
 import { detectEpisode } from '../fusion/detectEpisode.js';
 import type { EdlActions } from '../fusion/formats/edl.js';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../fusion/formats/index.js';
+import type { OutputFormat } from '../fusion/formats/index.js';
 import type { SidecarKind } from '../fusion/formats/sidecar.js';
 import { modelFor, type ModelChoice } from '../fusion/modelChoice.js';
 import { detectWithPrintStore } from '../series/detectWithPrintStore.js';
 import { PrintStore } from '../series/printStore.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+import type { CorrectionStore } from './corrections.js';
+import { finishEpisode, libraryKey } from './episodeOutput.js';
 import type { Processor } from './processFile.js';
-import { writeSidecars } from './sidecarFiles.js';
 
 export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice {
   /** Results written per file, `<name>.intro<extension>` each (default: json). */
@@ -25,6 +26,16 @@ export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice
    * file is joined with the episodes of its folder processed before it. Absent: each file alone.
    */
   printsDir?: string;
+  /**
+   * Set the chapters of Matroska inputs in place (mkvpropedit); the watcher is told the
+   * file's new signature, so its own edit does not make it look new.
+   */
+  mkvChapters?: boolean;
+  /**
+   * The library's corrections (review page): a corrected file keeps its correction in every
+   * result and sidecar, whatever the detection says. Keys are paths under `root`.
+   */
+  corrections?: { store: CorrectionStore; root: string };
   /** Aborts the model load. */
   signal?: AbortSignal;
 }
@@ -39,30 +50,40 @@ export interface DetectProcessor extends Processor, AsyncDisposable {}
 export async function detectProcessor(
   options: DetectProcessorOptions = {},
 ): Promise<DetectProcessor> {
-  const { formats = ['json'], edlActions, sidecars = [], printsDir, signal, ...choice } = options;
-  const formatOptions = edlActions ? { edlActions } : {};
+  const {
+    formats = ['json'],
+    edlActions,
+    sidecars = [],
+    mkvChapters = false,
+    corrections,
+    printsDir,
+    signal,
+    ...choice
+  } = options;
+  const settings = {
+    formats,
+    sidecars,
+    mkvChapters,
+    ...(edlActions ? { edlActions } : {}),
+  };
   const { model, owned } = await modelFor(choice, signal);
   const store = printsDir === undefined ? undefined : new PrintStore(printsDir);
   const dispose = () => (owned ? model.dispose() : Promise.resolve());
   return {
-    process: async (input, fileSignal) => {
+    process: async (input, fileSignal, _scratch, context) => {
       const detect = { ...choice, model, signal: fileSignal };
       const result = store
         ? await detectWithPrintStore(input, store, detect)
         : await detectEpisode(input, detect);
-      if (sidecars.length > 0 && !fileSignal.aborted) {
-        await writeSidecars(input, result, {
-          kinds: sidecars,
-          ...formatOptions,
-          ...(choice.onWarning ? { onWarning: choice.onWarning } : {}),
-        });
-      }
-      return Object.fromEntries(
-        formats.map((f) => [
-          `intro${OUTPUT_FORMATS[f].extension}`,
-          formatResult(result, f, formatOptions),
-        ]),
-      );
+      const { output } = await finishEpisode(input, result, {
+        settings,
+        corrections: corrections?.store,
+        key: corrections ? libraryKey(corrections.root, input) : undefined,
+        onWarning: choice.onWarning,
+        signal: fileSignal,
+        context,
+      });
+      return output;
     },
     dispose,
     [Symbol.asyncDispose]: dispose,

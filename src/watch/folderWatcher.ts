@@ -12,6 +12,7 @@ import {
 } from './failurePolicy.js';
 import { sameSignature, statSignature, type FileSignature } from './fileSignature.js';
 import { isMediaName, MEDIA_EXTENSIONS } from './mediaFiles.js';
+import type { OutputSettings } from './outputSettings.js';
 import type { ProcessFile } from './processFile.js';
 import { commitStaged, discardStaged, stageResults, uniqueResultBase } from './resultFiles.js';
 import { scanTree, type ScannedFile } from './scanTree.js';
@@ -52,6 +53,11 @@ export interface WatchOptions {
   onEvent?: (event: WatchEvent) => void;
   /** Clock (epoch ms), for tests. */
   now?: () => number;
+  /**
+   * What the processor writes per file (result formats, sidecars…): recorded in the state
+   * file, where the server's season jobs and corrections read them. Absent: left as recorded.
+   */
+  output?: OutputSettings;
 }
 
 export interface RunOptions {
@@ -150,6 +156,10 @@ export class FolderWatcher {
     let store: StateStore | undefined;
     try {
       store = await StateStore.open(statePath, root);
+      if (options.output !== undefined) {
+        store.output = options.output;
+        await store.save();
+      }
       const watcher = new FolderWatcher(options, root, statePath, store, lock);
       await watcher.#recover();
       return watcher;
@@ -388,7 +398,13 @@ export class FolderWatcher {
     const scratch = join(this.#workDir, randomBytes(6).toString('hex'));
     try {
       await mkdir(scratch, { recursive: true });
-      const output = await this.#opts.process(path, signal, scratch);
+      // Its own in-place edit (Matroska chapters) must not make the file look new.
+      let edited: FileSignature | undefined;
+      const output = await this.#opts.process(path, signal, scratch, {
+        inputEdited: (before, after) => {
+          if (sameSignature(before, signature)) edited = after;
+        },
+      });
       if (signal.aborted) throw new AbortedError({ cause: signal.reason });
       const staged = await stageResults(
         output,
@@ -403,13 +419,23 @@ export class FolderWatcher {
         throw new AbortedError({ cause: signal.reason });
       }
       // From here on the results are complete: a crash finishes the renames, never redoes.
-      this.#store.set(key, { ...base, status: 'committing', staged, updatedAt: this.#iso() });
+      const version = edited
+        ? { size: edited.size, mtimeNs: edited.mtimeNs, ino: edited.ino }
+        : signature;
+      this.#store.set(key, {
+        ...base,
+        ...version,
+        status: 'committing',
+        staged,
+        updatedAt: this.#iso(),
+      });
       await this.#store.save();
       await commitStaged(staged);
       const elapsedMs = Math.round(performance.now() - started);
       const results = staged.map((s) => s.to);
       this.#store.set(key, {
         ...base,
+        ...version,
         status: 'done',
         lastError: null,
         errorCode: null,

@@ -1,3 +1,5 @@
+import type { FileSignature } from './fileSignature.js';
+
 /**
  * The contract between the watcher and whatever analyses a file (detection, feature dumps, a
  * fake in tests). The watcher owns scheduling, state and atomic result files; a processor
@@ -17,6 +19,17 @@ export type ResultContent = string | Uint8Array | { readonly path: string };
  */
 export type ProcessOutput = Readonly<Record<string, ResultContent>>;
 
+/** What the watcher offers a processor during one call. */
+export interface ProcessContext {
+  /**
+   * The processor changed the input in place (Matroska chapters set with mkvpropedit):
+   * `before` is the signature of the version it edited, `after` the one it left. When
+   * `before` is the version the watcher picked, the watcher records `after`, so its own edit
+   * does not make the file look new (a change by anyone else still does).
+   */
+  inputEdited(before: FileSignature, after: FileSignature): void;
+}
+
 /**
  * Analyses one settled input. Must stop promptly (and reject) when `signal` aborts.
  * `scratchDir` is an empty folder on the output file system, removed after the call.
@@ -27,6 +40,7 @@ export type ProcessFile = (
   input: string,
   signal: AbortSignal,
   scratchDir: string,
+  context?: ProcessContext,
 ) => Promise<ProcessOutput>;
 
 /** A processor and what it holds (a loaded model), freed by `dispose()`. */

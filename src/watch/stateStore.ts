@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import type { FileSignature } from './fileSignature.js';
+import type { OutputSettings } from './outputSettings.js';
 
 const STATE_FORMAT = 'introdetect-watch-state';
 const STATE_VERSION = 1;
@@ -46,6 +47,8 @@ interface StateFile {
   format: typeof STATE_FORMAT;
   version: typeof STATE_VERSION;
   root: string;
+  /** What the watcher writes per file (absent in files of older versions). */
+  output?: OutputSettings;
   files: Record<string, FileRecord>;
 }
 
@@ -58,14 +61,22 @@ export class StateStore {
   readonly path: string;
   readonly root: string;
   readonly #files: Map<string, FileRecord>;
+  /** What the watcher writes per file, when one recorded it (see `OutputSettings`). */
+  output: OutputSettings | undefined;
   #writing: Promise<void> = Promise.resolve();
   #queued: Promise<void> | undefined;
   #disposed = false;
 
-  private constructor(path: string, root: string, files: Map<string, FileRecord>) {
+  private constructor(
+    path: string,
+    root: string,
+    files: Map<string, FileRecord>,
+    output?: OutputSettings,
+  ) {
     this.path = path;
     this.root = root;
     this.#files = files;
+    this.output = output;
   }
 
   /** Loads `path` (an empty state when it does not exist yet). A damaged file is an error. */
@@ -98,7 +109,7 @@ export class StateStore {
         `${path} has state version ${String(parsed.version)}; this introdetect reads version ${STATE_VERSION}.`,
       );
     }
-    return new StateStore(path, root, new Map(Object.entries(parsed.files)));
+    return new StateStore(path, root, new Map(Object.entries(parsed.files)), parsed.output);
   }
 
   get(key: string): FileRecord | undefined {
@@ -150,6 +161,7 @@ export class StateStore {
       format: STATE_FORMAT,
       version: STATE_VERSION,
       root: this.root,
+      ...(this.output !== undefined ? { output: this.output } : {}),
       files,
     };
     return `${JSON.stringify(state, null, 2)}\n`;

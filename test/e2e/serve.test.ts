@@ -31,7 +31,12 @@ interface Episode {
   playable: boolean;
   detection: DetectionResult | null;
   correction: { intro: Span; credits?: Span } | null;
-  segments: { intro: Span; credits: Span; source: string };
+  segments: {
+    intro: Span;
+    credits: Span;
+    source: string;
+    corrected: { intro: boolean; credits: boolean };
+  };
 }
 
 /** What the test reads of the page's canvas (the tests compile without the DOM types). */
@@ -171,7 +176,10 @@ describe('introdetect serve', () => {
       intro: { start: 7, end: 19 },
       credits: null,
       source: 'correction',
+      corrected: { intro: true, credits: true },
     });
+    // The detection is still shown as the model found it.
+    expect(corrected.body.detection).toEqual(onDisk);
 
     const labels = await fetch(`${base}/labels.json`);
     expect(labels.status).toBe(200);
@@ -184,6 +192,7 @@ describe('introdetect serve', () => {
       credits_end: null,
       file: 'Show/Season 1/e2.mp4',
       series: SEASON,
+      split: 'train',
     });
     // What train reads: the same labels, parsed by its reader.
     const parsed = parseLabelsText(text, 'labels.json');
@@ -192,6 +201,7 @@ describe('introdetect serve', () => {
       intro: { start: 7, end: 19 },
       credits: null,
       series: SEASON,
+      split: 'train',
     });
     expect(byId.get('Show/Season 1/e1')?.intro).toBeNull();
     expect(readFileSync(join(library, '.introdetect-corrections.json'), 'utf8')).toContain(

@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
+import { parseEdlActions, type EdlActions } from '../../fusion/formats/edl.js';
+import { parseOutputFormat } from '../../fusion/formats/index.js';
+import {
+  parseSidecarKinds,
+  SIDECAR_KINDS,
+  type SidecarKind,
+} from '../../fusion/formats/sidecar.js';
 import { parseMode } from '../../fusion/modelConfig.js';
 import { checkBinding, createServer } from '../../serve/createServer.js';
+import { LABEL_SPLITS, parseLabelSplit, type LabelSplit } from '../../watch/corrections.js';
 import { abortOnSignals } from '../abortOnSignals.js';
 import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
 
@@ -12,6 +20,11 @@ interface ServeCliOptions {
   mode?: string;
   models?: string;
   threads: number;
+  format?: string;
+  sidecar: boolean;
+  sidecarFormats?: SidecarKind[];
+  edlAction?: EdlActions;
+  split: LabelSplit;
 }
 
 const port = commanderParser((v: string) => {
@@ -49,8 +62,43 @@ export function registerServe(program: Command): void {
       wholeNumberAtLeast(1),
       2,
     )
+    .option(
+      '--format <list>',
+      'season jobs and corrections: result files per episode, as watch --format (default: what the watcher recorded in its state file, else json)',
+    )
+    .option(
+      '--sidecar',
+      'season jobs and corrections: write <video name>.edl beside each video (default: as the watcher recorded)',
+      false,
+    )
+    .option(
+      '--sidecar-formats <list>',
+      `season jobs and corrections: sidecars, comma-separated: ${Object.keys(SIDECAR_KINDS).join(', ')} (implies --sidecar)`,
+      commanderParser(parseSidecarKinds),
+    )
+    .option(
+      '--edl-action <list>',
+      'season jobs and corrections: EDL action per segment kind, e.g. intro=3,credits=0',
+      commanderParser(parseEdlActions),
+    )
+    .option(
+      '--split <split>',
+      `training split of corrected episodes in /labels.json: ${LABEL_SPLITS.join(' | ')}`,
+      commanderParser(parseLabelSplit),
+      'train',
+    )
     .action(async (library: string, opts: ServeCliOptions, cmd: Command) => {
       checkBinding(opts.host, opts.token);
+      const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : undefined);
+      // Any output option replaces what the watcher recorded, as a whole.
+      const output =
+        opts.format !== undefined || sidecars !== undefined || opts.edlAction !== undefined
+          ? {
+              formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
+              sidecars: sidecars ?? [],
+              ...(opts.edlAction ? { edlActions: opts.edlAction } : {}),
+            }
+          : undefined;
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const server = await createServer({
         root: library,
@@ -60,6 +108,8 @@ export function registerServe(program: Command): void {
         ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
         ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
         intraOpThreads: opts.threads,
+        ...(output ? { output } : {}),
+        labelSplit: opts.split,
         onWarning: (m) => log(`warning: ${m}`),
       });
       using interrupt = abortOnSignals({ onFirst: (name) => log(`${name}: stopping`) });

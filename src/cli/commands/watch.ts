@@ -15,10 +15,13 @@ import {
   SERIES_GROUPINGS,
   type SeriesGrouping,
 } from '../../series/groupEpisodes.js';
+import { correctionsPathOf, CorrectionStore } from '../../watch/corrections.js';
 import { detectProcessor } from '../../watch/detectProcessor.js';
 import { featuresProcessor } from '../../watch/featuresProcessor.js';
 import { FolderWatcher, statePathOf } from '../../watch/folderWatcher.js';
 import { parseExtensions } from '../../watch/mediaFiles.js';
+import { checkMkvToolnix } from '../../watch/mkvChapters.js';
+import type { OutputSettings } from '../../watch/outputSettings.js';
 import type { Processor } from '../../watch/processFile.js';
 import { formatWatchEvent } from '../../watch/watchEvents.js';
 import { abortOnSignals } from '../abortOnSignals.js';
@@ -43,6 +46,7 @@ interface WatchCliOptions {
   sidecar: boolean;
   sidecarFormats?: SidecarKind[];
   edlAction?: EdlActions;
+  mkvChapters: boolean;
   enqueue: boolean;
   redis?: string;
 }
@@ -94,6 +98,11 @@ export function registerWatch(program: Command): void {
       '--edl-action <list>',
       'detect: EDL action per segment kind, e.g. intro=3,credits=0 (default 3, commercial break)',
       cli(parseEdlActions),
+    )
+    .option(
+      '--mkv-chapters',
+      'detect: set the chapters of Matroska files in place with mkvpropedit (mkvtoolnix); the file is not processed again for that edit',
+      false,
     )
     .option(
       '--processor <name>',
@@ -148,20 +157,28 @@ export function registerWatch(program: Command): void {
       const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : []);
       if (
         opts.enqueue &&
-        (opts.processor !== 'detect' || opts.format !== undefined || sidecars.length > 0)
+        (opts.processor !== 'detect' ||
+          opts.format !== undefined ||
+          sidecars.length > 0 ||
+          opts.mkvChapters)
       ) {
         throw new InvalidArgumentError(
-          '--enqueue hands files to the queue: --processor, --format and --sidecar are options of introdetect worker there.',
+          '--enqueue hands files to the queue: --processor, --format, --sidecar and --mkv-chapters are options of introdetect worker there.',
         );
       }
       if (
         opts.processor === 'features' &&
-        (opts.format !== undefined || sidecars.length > 0 || opts.edlAction !== undefined)
+        (opts.format !== undefined ||
+          sidecars.length > 0 ||
+          opts.edlAction !== undefined ||
+          opts.mkvChapters)
       ) {
         throw new InvalidArgumentError(
-          '--format, --sidecar and --edl-action apply to --processor detect; the features processor always writes <name>.features/.',
+          '--format, --sidecar, --edl-action and --mkv-chapters apply to --processor detect; the features processor always writes <name>.features/.',
         );
       }
+      // Missing mkvtoolnix stops here, before any model is loaded or file touched.
+      if (opts.mkvChapters) await checkMkvToolnix();
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       using interrupt = abortOnSignals({
         reason: (name) => new Error(name),
@@ -177,6 +194,15 @@ export function registerWatch(program: Command): void {
         ...(opts.state !== undefined ? { statePath: opts.state } : {}),
       };
       if (opts.enqueue) await checkRedisReachable(redisUrlOf(opts.redis));
+      const output: OutputSettings | undefined =
+        opts.enqueue || opts.processor !== 'detect'
+          ? undefined
+          : {
+              formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
+              sidecars,
+              ...(opts.edlAction ? { edlActions: opts.edlAction } : {}),
+              ...(opts.mkvChapters ? { mkvChapters: true } : {}),
+            };
       let processor: Processor | undefined;
       let watcher: FolderWatcher | undefined;
       try {
@@ -195,9 +221,12 @@ export function registerWatch(program: Command): void {
             ? { process: featuresProcessor(ffmpeg), dispose: () => Promise.resolve() }
             : await detectProcessor({
                 ...ffmpeg,
-                formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
-                sidecars,
-                ...(opts.edlAction ? { edlActions: opts.edlAction } : {}),
+                ...output,
+                // Reviewers' corrections (introdetect serve) win over every detection.
+                corrections: {
+                  store: new CorrectionStore(correctionsPathOf(statePathOf(where))),
+                  root: dir,
+                },
                 ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
                 ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
                 intraOpThreads: opts.threads,
@@ -217,6 +246,7 @@ export function registerWatch(program: Command): void {
             ? { extensions: parseExtensions(opts.extensions) }
             : {}),
           retry: { maxAttempts: opts.retries, baseDelayMs: opts.retryDelay * 1000 },
+          ...(output ? { output } : {}),
           onEvent: (event) => log(formatWatchEvent(event)),
         });
         await watcher.run({ once: opts.once, signal: interrupt.signal });

@@ -1,16 +1,17 @@
 import { dirname, resolve } from 'node:path';
 import type { DetectProgress } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../fusion/formats/index.js';
 import type { ModelChoice } from '../fusion/modelChoice.js';
 import { detectSeries } from '../series/detectSeries.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
-import { classifyFailure, describeError } from '../watch/failurePolicy.js';
-import { statSignature } from '../watch/fileSignature.js';
-import { commitStaged, stageResults, uniqueResultBase } from '../watch/resultFiles.js';
-import { acquireStateLock } from '../watch/stateLock.js';
-import { StateStore, type FileRecord } from '../watch/stateStore.js';
-import type { LibraryStore } from './libraryIndex.js';
+import { correctionsPathOf, CorrectionStore } from './corrections.js';
+import { finishEpisode, type LibraryLocation } from './episodeOutput.js';
+import { classifyFailure, describeError } from './failurePolicy.js';
+import { sameSignature, statSignature, type FileSignature } from './fileSignature.js';
+import { DEFAULT_OUTPUT, type OutputSettings } from './outputSettings.js';
+import { commitStaged, stageResults, uniqueResultBase } from './resultFiles.js';
+import { acquireStateLock } from './stateLock.js';
+import { StateStore, type FileRecord } from './stateStore.js';
 
 export interface SeasonProgress {
   filesDone: number;
@@ -20,6 +21,12 @@ export interface SeasonProgress {
 }
 
 export interface DetectSeasonOptions extends LocateFfmpegOptions, ModelChoice {
+  /**
+   * What to write per episode; default: what the watcher recorded in the state file (its
+   * `--format`, `--sidecar-formats`, `--edl-action`, `--mkv-chapters`), else json results
+   * only. Given, it is recorded there in turn.
+   */
+  output?: OutputSettings;
   signal?: AbortSignal;
   onProgress?: (progress: SeasonProgress) => void;
 }
@@ -30,76 +37,83 @@ export interface SeasonFileOutcome {
   error: string | null;
 }
 
-/** `…/ep1.intro.json` → the result base `…/ep1` and the formats the watcher wrote there. */
-function previousResults(record: FileRecord | undefined): {
-  base: string | undefined;
-  formats: OutputFormat[];
-} {
+/** `…/ep1.intro.json` → the result base `…/ep1` the watcher wrote this file's results under. */
+function previousBase(record: FileRecord | undefined): string | undefined {
   const json = record?.results.find((r) => r.endsWith('.intro.json'));
-  if (!record || !json) return { base: undefined, formats: ['json'] };
-  const base = json.slice(0, -'.intro.json'.length);
-  const formats = (Object.keys(OUTPUT_FORMATS) as OutputFormat[]).filter((f) =>
-    record.results.includes(`${base}.intro${OUTPUT_FORMATS[f].extension}`),
-  );
-  return { base, formats };
+  return json?.slice(0, -'.intro.json'.length);
 }
 
 /**
  * Detects (or re-detects) the episodes `keys` of one season with the series step
- * (`detectSeries`) and records them as `watch` does: results staged and renamed into place
- * (`<name>.intro.json`, plus the other formats the watcher wrote for that file), and the
- * watcher's state file updated under its lock, so a watcher started later treats them as
- * done and the API reads them from the same place. Results go next to each file, or where
- * the state file lives when that is outside the library (`watch --out`).
+ * (`detectSeries`) and records them as `watch` does, through the same writer
+ * (`finishEpisode`): a corrected episode keeps its correction, sidecars are written as the
+ * library's settings say, results are staged and renamed into place (`<name>.intro.json`…),
+ * and the watcher's state file is updated under its lock, so a watcher started later treats
+ * them as done and the API reads them from the same place. Results go next to each file, or
+ * where the state file lives when that is outside the library (`watch --out`).
  */
 export async function detectSeason(
-  store: LibraryStore,
+  library: LibraryLocation,
   keys: readonly string[],
   options: DetectSeasonOptions = {},
 ): Promise<SeasonFileOutcome[]> {
-  const { onProgress, signal, ...choice } = options;
-  const root = resolve(store.root);
-  const stateDir = dirname(resolve(store.statePath));
+  const { onProgress, signal, output, ...choice } = options;
+  const root = resolve(library.root);
+  const stateDir = dirname(resolve(library.statePath));
   const layout = { root, outDir: stateDir === root ? undefined : stateDir };
-  const lock = await acquireStateLock(store.statePath);
+  const corrections = new CorrectionStore(correctionsPathOf(resolve(library.statePath)));
+  const lock = await acquireStateLock(library.statePath);
   const outcomes: SeasonFileOutcome[] = [];
   try {
-    const state = await StateStore.open(store.statePath, root);
+    const state = await StateStore.open(library.statePath, root);
+    if (output !== undefined) state.output = output;
+    const settings = output ?? state.output ?? DEFAULT_OUTPUT;
     try {
       const files = keys.map((k) => resolve(root, k));
+      // The versions detected: a file changed meanwhile is recorded as that older version,
+      // so the watcher picks the new one up.
+      const versions = await Promise.all(files.map((f) => statSignature(f)));
       const progress: SeasonProgress = { filesDone: 0, filesTotal: keys.length, current: null };
       onProgress?.(progress);
       const record = async (index: number, result: DetectionResult | undefined, err?: unknown) => {
         const key = keys[index]!;
-        const signature = await statSignature(files[index]!);
-        const before = state.get(key);
+        const file = files[index]!;
+        let signature: FileSignature | undefined = versions[index];
         const now = new Date().toISOString();
         const common = {
-          size: signature?.size ?? '0',
-          mtimeNs: signature?.mtimeNs ?? '0',
-          ino: signature?.ino ?? '0',
           attempts: 1,
           staged: [],
           updatedAt: now,
         };
+        const version = (s: FileSignature | undefined) => ({
+          size: s?.size ?? '0',
+          mtimeNs: s?.mtimeNs ?? '0',
+          ino: s?.ino ?? '0',
+        });
         if (result) {
-          const previous = previousResults(before);
+          const { output: contents } = await finishEpisode(file, result, {
+            settings,
+            corrections,
+            key,
+            onWarning: choice.onWarning,
+            signal,
+            context: {
+              inputEdited: (before, after) => {
+                if (signature && sameSignature(before, signature)) signature = after;
+              },
+            },
+          });
           const base =
-            previous.base ??
+            previousBase(state.get(key)) ??
             uniqueResultBase(
               layout,
               key,
               [...state.entries()].map(([k]) => k),
             );
-          const output = Object.fromEntries(
-            previous.formats.map((f) => [
-              `intro${OUTPUT_FORMATS[f].extension}`,
-              formatResult(result, f),
-            ]),
-          );
-          const staged = await stageResults(output, base);
+          const staged = await stageResults(contents, base);
           const committing: FileRecord = {
             ...common,
+            ...version(signature),
             status: 'committing',
             lastError: null,
             errorCode: null,
@@ -123,6 +137,7 @@ export async function detectSeason(
           const { message, code } = describeError(err);
           state.set(key, {
             ...common,
+            ...version(signature),
             status: 'failed',
             lastError: message,
             errorCode: code,

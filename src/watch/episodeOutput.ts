@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
+import type { DetectionResult } from '../fusion/detectionResult.js';
+import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../fusion/formats/index.js';
+import { writeFileAtomic } from '../util/atomicFile.js';
+import {
+  applyCorrection,
+  type Correction,
+  type CorrectionStore,
+  type ReviewedResult,
+} from './corrections.js';
+import { sameSignature, statSignature } from './fileSignature.js';
+import { setMkvChapters } from './mkvChapters.js';
+import type { OutputSettings } from './outputSettings.js';
+import type { ProcessContext, ProcessOutput } from './processFile.js';
+import { writeSidecars } from './sidecarFiles.js';
+import { StateStore } from './stateStore.js';
+
+/** `<root>/Show/S1/ep1.mkv` → `Show/S1/ep1.mkv`: a file's key in the state and corrections. */
+export function libraryKey(root: string, file: string): string {
+  return relative(resolve(root), resolve(file)).split(sep).join('/');
+}
+
+export interface FinishEpisodeOptions {
+  settings: OutputSettings;
+  /** The library's corrections: a corrected episode keeps its correction (it wins). */
+  corrections?: CorrectionStore | undefined;
+  /** The episode's key (path under the library), under which its correction is kept. */
+  key?: string | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /** Told when the video is edited in place (Matroska chapters): its new signature. */
+  context?: ProcessContext | undefined;
+}
+
+/**
+ * The one writer of an episode's detection, shared by `watch` and the server's season jobs:
+ * applies the episode's correction (read now, so a correction saved while it was detected
+ * still wins), writes the sidecars beside the video and, when asked, its Matroska chapters in
+ * place, and returns the result files' contents for the caller to stage and commit
+ * atomically (`<name>.intro.json`, … per `settings.formats`).
+ */
+export async function finishEpisode(
+  video: string,
+  detected: DetectionResult,
+  options: FinishEpisodeOptions,
+): Promise<{ result: ReviewedResult; output: ProcessOutput }> {
+  const { settings, corrections, key, onWarning, signal, context } = options;
+  const correction = corrections && key !== undefined ? await corrections.get(key) : undefined;
+  const result = applyCorrection(detected, correction);
+  const formatOptions = settings.edlActions ? { edlActions: settings.edlActions } : {};
+  if (settings.sidecars.length > 0 && !signal?.aborted) {
+    await writeSidecars(video, result, {
+      kinds: settings.sidecars,
+      ...formatOptions,
+      ...(onWarning ? { onWarning } : {}),
+    });
+  }
+  if (settings.mkvChapters && !signal?.aborted) {
+    const before = await statSignature(video);
+    const done = await setMkvChapters(video, result, signal ? { signal } : {});
+    const after = await statSignature(video);
+    if (done === 'written' && before && after && !sameSignature(before, after)) {
+      context?.inputEdited(before, after);
+    } else if (done === 'foreign') {
+      onWarning?.(`${video}: kept its chapters: introdetect did not write them`);
+    } else if (done === 'not-matroska') {
+      onWarning?.(`${video}: not a Matroska file, so --mkv-chapters leaves it alone`);
+    }
+  }
+  const output = Object.fromEntries(
+    settings.formats.map((f) => [
+      `intro${OUTPUT_FORMATS[f].extension}`,
+      formatResult(result, f, formatOptions),
+    ]),
+  );
+  return { result, output };
+}
+
+/** The format of a result file the watcher wrote (`…/ep1.intro.edl` → edl), if any. */
+function formatOfResult(path: string): OutputFormat | undefined {
+  return (Object.keys(OUTPUT_FORMATS) as OutputFormat[]).find((f) =>
+    path.endsWith(`.intro${OUTPUT_FORMATS[f].extension}`),
+  );
+}
+
+/** Where a library's store is: its folder and the watcher's state file. */
+export interface LibraryLocation {
+  root: string;
+  statePath: string;
+}
+
+/**
+ * Writes a correction into what was already written for an episode: each of its result
+ * files (those the state file lists for it) is rewritten atomically from its JSON result
+ * with the correction applied, and its sidecars (`settings.sidecars`) beside the video; a
+ * sidecar introdetect did not write is kept. Matroska chapters are not touched here (that
+ * would change the watched file; the next detection writes them). An episode with no result
+ * yet gets nothing: its detection applies the correction when it comes.
+ * Returns the files written.
+ */
+export async function rewriteCorrected(
+  library: LibraryLocation,
+  key: string,
+  correction: Correction,
+  options: { settings: OutputSettings; onWarning?: ((message: string) => void) | undefined },
+): Promise<string[]> {
+  const state = await StateStore.open(library.statePath, library.root);
+  const record = state.get(key);
+  if (record?.status !== 'done') return [];
+  const json = record.results.find((r) => formatOfResult(r) === 'json');
+  if (!json) return [];
+  let previous: ReviewedResult;
+  try {
+    previous = JSON.parse(await readFile(json, 'utf8')) as ReviewedResult;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const result = applyCorrection(previous, correction);
+  const { settings, onWarning } = options;
+  const formatOptions = settings.edlActions ? { edlActions: settings.edlActions } : {};
+  const written: string[] = [];
+  for (const path of record.results) {
+    const format = formatOfResult(path);
+    if (!format) continue;
+    await writeFileAtomic(path, formatResult(result, format, formatOptions));
+    written.push(path);
+  }
+  if (settings.sidecars.length > 0) {
+    const video = resolve(library.root, ...key.split('/'));
+    const sidecars = await writeSidecars(video, result, {
+      kinds: settings.sidecars,
+      ...formatOptions,
+      ...(onWarning ? { onWarning } : {}),
+    });
+    written.push(...sidecars.written);
+  }
+  return written;
+}
