@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FfmpegFailedError, ModelNotFoundError, NotMediaError } from '../../src/errors.js';
 import { FolderWatcher, type WatchOptions } from '../../src/watch/folderWatcher.js';
+import { statSignature } from '../../src/watch/fileSignature.js';
 import type { ProcessFile } from '../../src/watch/processFile.js';
 import type { WatchEvent } from '../../src/watch/watchEvents.js';
 
@@ -175,6 +176,45 @@ describe('FolderWatcher', () => {
     await once();
     expect(calls).toHaveLength(2);
     expect(readFileSync(join(root, 'in/ep.intro.json'), 'utf8')).toBe('{"bytes":9}');
+  });
+
+  it('a processor that edits its input in place is not called again for its own edit', async () => {
+    const p = put('ep.mkv', 'v1');
+    /** Appends a "chapter" to the file it processes, as mkvpropedit edits a Matroska file. */
+    const editing: ProcessFile = async (input, _signal, _scratch, context) => {
+      calls.push(input);
+      const before = await statSignature(input);
+      appendFileSync(input, '+chapters');
+      context?.inputEdited(before!, (await statSignature(input))!);
+      return { 'intro.json': '{}' };
+    };
+    await once({ process: editing });
+    await once({ process: editing });
+    expect(calls).toHaveLength(1);
+    expect(readFileSync(p, 'utf8')).toBe('v1+chapters');
+    // A change by someone else is a new version.
+    appendFileSync(p, '!');
+    await once({ process: editing });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a file changed by someone else while it was processed is processed again, edit or not', async () => {
+    const p = put('ep.mkv', 'v1');
+    const racing: ProcessFile = async (input, _signal, _scratch, context) => {
+      calls.push(input);
+      if (calls.length === 1) appendFileSync(input, ' replaced meanwhile');
+      const before = await statSignature(input);
+      appendFileSync(input, '+chapters');
+      context?.inputEdited(before!, (await statSignature(input))!);
+      return { 'intro.json': '{}' };
+    };
+    await once({ process: racing });
+    // The edit was of a version the watcher did not pick: the new version is processed.
+    await once({ process: racing });
+    expect(calls).toHaveLength(2);
+    await once({ process: racing });
+    expect(calls).toHaveLength(2);
+    expect(readFileSync(p, 'utf8')).toBe('v1 replaced meanwhile+chapters+chapters');
   });
 
   it('on stop, aborts the file in flight: back to pending, attempt not counted, redone next time', async () => {
