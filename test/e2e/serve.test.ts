@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { parseLabelsText } from '../../src/labels/readLabels.js';
 import { createServer } from '../../src/serve/createServer.js';
 import { concatClip, scratch, type ClipPart } from '../helpers/clips.js';
+import { launchChromium } from '../helpers/server.js';
 
 // A tiny season of two episodes sharing a 12-s intro at different places, and the random
 // fixture model (it says nothing true about intros; the repeated stretch comes from the real
@@ -263,24 +262,9 @@ describe('introdetect serve', () => {
 
   it('the review page shows the season and saves a correction from the keyboard', async () => {
     const errors: string[] = [];
-    const profile = mkdtempSync(join(tmpdir(), 'introdetect-chromium-'));
-    // A fresh profile folder (playwright passes it as --user-data-dir).
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
-      const page = await browser.newPage();
+      const page = await browser.context.newPage();
       page.on('pageerror', (err) => errors.push(err.message));
       await page.goto(`${base}/`);
       const cards = page.locator('section.episode');
@@ -311,7 +295,6 @@ describe('introdetect serve', () => {
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
-      rmSync(profile, { recursive: true, force: true });
     }
     const episode = await get<Episode>(`/api/episode?key=${key('e1.mp4')}`);
     expect(episode.body.correction!.intro).toEqual({ start: 4, end: 16 });
