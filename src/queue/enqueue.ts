@@ -1,10 +1,11 @@
-import { FlowProducer, Queue, type ConnectionOptions, type FlowJob } from 'bullmq';
+import { FlowProducer, Queue, type ConnectionOptions, type FlowJob, type KeepJobs } from 'bullmq';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { InputNotFoundError } from '../errors.js';
 import { statSignature, type FileSignature } from '../watch/fileSignature.js';
 import { isMediaName, MEDIA_EXTENSIONS } from '../watch/mediaFiles.js';
 import { scanTree } from '../watch/scanTree.js';
+import { DONE_VERSIONS, doneAmong } from './doneVersions.js';
 import {
   EPISODE_JOB,
   episodeJobId,
@@ -77,14 +78,29 @@ export interface EnqueueOptions {
   attempts?: number;
   /** Wait before the first retry, ms; doubles each time (default 30 s). */
   backoffMs?: number;
+  /** Finished jobs kept in Redis (default `KEEP_COMPLETED`); the done file versions are kept apart. */
+  keepCompleted?: KeepJobs;
+  /** Failed jobs (the dead letters) kept in Redis (default `KEEP_FAILED`). */
+  keepFailed?: KeepJobs;
 }
+
+const DAY_S = 24 * 3600;
+/**
+ * Completed jobs kept: the last 1,000 (enough for `queue status`'s throughput over the last
+ * 500 episodes), none older than 7 days. Removed as later jobs finish, so Redis holds a bounded
+ * number of jobs however large the library; what is done stays known by file version
+ * (`doneVersions.ts`), so adding the library again still adds nothing.
+ */
+export const KEEP_COMPLETED = { count: 1000, age: 7 * DAY_S } satisfies KeepJobs;
+/** Failed jobs kept, for `queue status` and `queue retry-failed`: the last 10,000, 30 days. */
+export const KEEP_FAILED = { count: 10_000, age: 30 * DAY_S } satisfies KeepJobs;
 
 export interface EnqueueSummary {
   /** Seasons that got a flow (with at least one new episode). */
   seasons: number;
   /** Episode jobs added. */
   added: number;
-  /** Episodes left alone: a job for this version of the file is already in the queue. */
+  /** Episodes left alone: this version of the file is done, or has a job in the queue. */
   skipped: number;
 }
 
@@ -124,9 +140,22 @@ export class Enqueuer {
 
   /** See `enqueueSeasons`. */
   async add(seasons: readonly SeasonPlan[]): Promise<EnqueueSummary> {
-    const { outDir, attempts = 3, backoffMs = 30_000 } = this.#options;
+    const {
+      outDir,
+      attempts = 3,
+      backoffMs = 30_000,
+      keepCompleted = KEEP_COMPLETED,
+      keepFailed = KEEP_FAILED,
+    } = this.#options;
     const queue = this.#queue;
     const flows = this.#flows;
+    const client = await queue.getBackend().client;
+    const retention = {
+      attempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+      removeOnComplete: keepCompleted,
+      removeOnFail: keepFailed,
+    };
     const summary: EnqueueSummary = { seasons: 0, added: 0, skipped: 0 };
     for (const season of seasons) {
       const layout = {
@@ -135,9 +164,17 @@ export class Enqueuer {
       };
       const keys = [...season.episodes.map((e) => e.key), ...(season.others ?? [])];
       const children: FlowJob[] = [];
-      for (const episode of season.episodes) {
-        const jobId = episodeJobId(episode.file, episode);
-        if (await queue.getJob(jobId)) {
+      const jobIds = season.episodes.map((e) => episodeJobId(e.file, e));
+      const done = await doneAmong(
+        client,
+        queue.toKey(DONE_VERSIONS),
+        season.episodes.map((e) => e.file),
+        jobIds,
+      );
+      for (const [i, episode] of season.episodes.entries()) {
+        const jobId = jobIds[i]!;
+        // Done (its job may be removed since), or in the queue in any state.
+        if (done[i] || (await queue.getJob(jobId))) {
           summary.skipped++;
           continue;
         }
@@ -154,12 +191,7 @@ export class Enqueuer {
           name: EPISODE_JOB,
           queueName: QUEUE_NAME,
           data,
-          opts: {
-            jobId,
-            attempts,
-            backoff: { type: 'exponential', delay: backoffMs },
-            ignoreDependencyOnFailure: true,
-          },
+          opts: { jobId, ...retention, ignoreDependencyOnFailure: true },
         });
       }
       if (children.length === 0) continue;
@@ -173,8 +205,7 @@ export class Enqueuer {
             season.dir,
             children.map((c) => c.opts!.jobId!),
           ),
-          attempts,
-          backoff: { type: 'exponential', delay: backoffMs },
+          ...retention,
         },
         children,
       });

@@ -4,6 +4,7 @@ import type { OutputFormat } from '../fusion/formats/index.js';
 import type { SidecarKind } from '../fusion/formats/sidecar.js';
 import { modelFor, type ModelChoice } from '../fusion/modelChoice.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+import { DONE_VERSIONS, markDone } from './doneVersions.js';
 import {
   EPISODE_JOB,
   QUEUE_NAME,
@@ -11,6 +12,7 @@ import {
   type EpisodeJobData,
   type EpisodeJobResult,
   type SeasonJobData,
+  type SeasonJobResult,
 } from './jobs.js';
 import { jobFailure, runEpisodeJob, runSeasonJob, type JobContext } from './runJobs.js';
 
@@ -32,6 +34,12 @@ export interface QueueWorkerOptions extends LocateFfmpegOptions, ModelChoice {
   lockDurationMs?: number;
   /** How often this worker checks for stalled jobs, ms (default: lockDurationMs). */
   stalledIntervalMs?: number;
+  /**
+   * Times a job may stall (its worker died mid-job) and go back to the queue; once more and it
+   * fails (default 2): a file that kills its workers (out of memory, say) cannot take them
+   * all down in turn forever.
+   */
+  maxStalledCount?: number;
   /** One line per job event (started, completed, failed, stalled). */
   onEvent?: (line: string) => void;
   /** Aborts the model load. */
@@ -40,8 +48,8 @@ export interface QueueWorkerOptions extends LocateFfmpegOptions, ModelChoice {
 
 /**
  * A BullMQ worker of introdetect's queue with one model loaded for all its jobs. Stalled jobs
- * (their worker died: the lock was not renewed) go back to the queue, up to twice per job
- * before it fails. `close()` lets the jobs in flight finish; `close(true)` leaves them to
+ * (their worker died: the lock was not renewed) go back to the queue, up to `maxStalledCount`
+ * times per job before it fails. `close()` lets the jobs in flight finish; `close(true)` leaves them to
  * the stalled check of the other workers.
  */
 export class QueueWorker implements AsyncDisposable {
@@ -63,6 +71,7 @@ export class QueueWorker implements AsyncDisposable {
       edlActions,
       lockDurationMs = 30_000,
       stalledIntervalMs = lockDurationMs,
+      maxStalledCount = 2,
       onEvent,
       signal,
       ...choice
@@ -76,21 +85,60 @@ export class QueueWorker implements AsyncDisposable {
       edlActions,
       onWarning: choice.onWarning,
     };
+    // The jobs in this worker's hands, by id → their lock token; and those whose lock it lost.
+    const inHand = new Map<string, string | undefined>();
+    const lost = new Set<string>();
     const worker = new Worker(
       QUEUE_NAME,
-      async (job: Job, _token?: string, jobSignal?: AbortSignal) => {
-        onEvent?.(`started ${job.name} ${job.id ?? '?'} ${describe(job)}`);
+      async (job: Job, token?: string, jobSignal?: AbortSignal) => {
+        const id = job.id ?? '?';
+        inHand.set(id, token);
+        onEvent?.(`started ${job.name} ${id} ${describe(job)}`);
+        // A lease: before writing, the lock is renewed, or the job is given up (another
+        // worker may have it since this one stalled past the lock's duration).
+        const run = {
+          signal: jobSignal,
+          beforeWrite: async () => {
+            if (lost.has(id) || !token || (await job.extendLock(token, lockDurationMs)) !== 1) {
+              lost.add(id);
+              throw new LockLostError(id);
+            }
+          },
+        };
         try {
           if (job.name === EPISODE_JOB) {
-            return await runEpisodeJob(job.data as EpisodeJobData, context, jobSignal);
+            const data = job.data as EpisodeJobData;
+            const result = await runEpisodeJob(data, context, run);
+            // Its results are written: this version is done, even once the job is removed.
+            await markDone(
+              await worker.getBackend().client,
+              worker.toKey(DONE_VERSIONS),
+              data.file,
+              job.id!,
+            );
+            return result;
           }
           if (job.name === SEASON_JOB) {
             const values = await job.getChildrenValues<EpisodeJobResult>();
-            return await runSeasonJob(job.data as SeasonJobData, Object.values(values), context);
+            return await runSeasonJob(
+              job.data as SeasonJobData,
+              Object.values(values),
+              context,
+              run,
+            );
           }
           throw new Error(`unknown job kind "${job.name}"`);
         } catch (err) {
+          if (lost.has(id)) {
+            onEvent?.(
+              `abandoned ${job.name} ${id} ${describe(job)}: its lock ran out (this worker stalled longer than the lock duration), so another worker has it; nothing written since`,
+            );
+            throw err instanceof LockLostError ? err : new LockLostError(id);
+          }
           throw jobFailure(err);
+        } finally {
+          inHand.delete(id);
+          lost.delete(id);
         }
       },
       {
@@ -98,18 +146,30 @@ export class QueueWorker implements AsyncDisposable {
         concurrency,
         lockDuration: lockDurationMs,
         stalledInterval: stalledIntervalMs,
-        maxStalledCount: 2,
+        maxStalledCount,
         autorun: false,
       },
     );
-    worker.on('completed', (job) =>
-      onEvent?.(`completed ${job.name} ${job.id ?? '?'} ${describe(job)}`),
+    worker.on('completed', (job, value) =>
+      onEvent?.(
+        `completed ${job.name} ${job.id ?? '?'} ${describe(job)}${
+          job.name === SEASON_JOB ? `: joined ${(value as SeasonJobResult).joined}` : ''
+        }`,
+      ),
     );
     worker.on('failed', (job, err) =>
       onEvent?.(
         `failed ${job?.name ?? ''} ${job?.id ?? '?'} ${job ? describe(job) : ''}: ${err.message}`,
       ),
     );
+    // A lock not renewed in time: stop the job at once (its ffmpeg killed), write nothing.
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const jobId of jobIds) {
+        if (!inHand.has(jobId)) continue;
+        lost.add(jobId);
+        worker.cancelJob(jobId, 'its lock ran out');
+      }
+    });
     worker.on('stalled', (jobId) => onEvent?.(`stalled ${jobId}: back to the queue`));
     worker.on('error', (err) => onEvent?.(`error: ${err.message}`));
     const dispose = () => (owned ? model.dispose() : Promise.resolve());
@@ -135,4 +195,12 @@ export class QueueWorker implements AsyncDisposable {
 function describe(job: Job): string {
   const data = job.data as Partial<EpisodeJobData & SeasonJobData>;
   return data.file ?? data.dir ?? '';
+}
+
+/** The job's lock ran out while this worker had it: another worker may be running it now. */
+class LockLostError extends Error {
+  constructor(jobId: string) {
+    super(`lost the lock of job ${jobId}`);
+    this.name = 'LockLostError';
+  }
 }

@@ -24,6 +24,17 @@ import type {
   SeasonJobResult,
 } from './jobs.js';
 
+/** What one run of a job may be given. */
+export interface JobRun {
+  /** Aborts the detection (and writes nothing). */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Called before anything is written; throws when the job is no longer this worker's (its
+   * lock ran out and another worker may have it), so that a stale worker writes nothing.
+   */
+  readonly beforeWrite?: (() => Promise<void>) | undefined;
+}
+
 /** What a worker runs every job with. */
 export interface JobContext {
   /** Detection options with the loaded model. */
@@ -90,7 +101,7 @@ async function writeResults(
 export async function runEpisodeJob(
   data: EpisodeJobData,
   context: JobContext,
-  signal?: AbortSignal,
+  { signal, beforeWrite }: JobRun = {},
 ): Promise<EpisodeJobResult> {
   const started = Date.now();
   const layout = layoutOf(data, context);
@@ -101,6 +112,7 @@ export async function runEpisodeJob(
     ...context.detect,
     ...(signal ? { signal } : {}),
   });
+  await beforeWrite?.();
   const alone = alonePath(store.dir, data.file);
   await mkdir(dirname(alone), { recursive: true });
   await writeFileAtomic(alone, JSON.stringify(episode.result));
@@ -112,6 +124,7 @@ export async function runEpisodeJob(
     config,
   );
   await store.put(episode);
+  await beforeWrite?.();
   const results = await writeResults(data.file, data.key, data.siblings, layout, result, context);
   return { file: data.file, key: data.key, results, elapsedMs: Date.now() - started };
 }
@@ -125,6 +138,7 @@ export async function runSeasonJob(
   data: SeasonJobData,
   children: readonly EpisodeJobResult[],
   context: JobContext,
+  { beforeWrite }: JobRun = {},
 ): Promise<SeasonJobResult> {
   const layout = layoutOf(data, context);
   const store = new PrintStore(printsDirOf(layout));
@@ -146,6 +160,7 @@ export async function runSeasonJob(
       config,
     );
     const siblings = data.episodes.filter((k) => k !== child.key);
+    await beforeWrite?.();
     results.push(...(await writeResults(child.file, child.key, siblings, layout, result, context)));
     joined++;
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkRedisReachable, redisConnection, redisUrlOf } from '../../queue/connection.js';
-import { enqueueSeasons, planSeasons } from '../../queue/enqueue.js';
+import { enqueueSeasons, KEEP_COMPLETED, KEEP_FAILED, planSeasons } from '../../queue/enqueue.js';
 import {
   drainQueue,
   formatQueueStatus,
@@ -50,6 +50,18 @@ export function registerQueue(program: Command): void {
       seconds,
       30,
     )
+    .option(
+      '--keep-completed <n>',
+      `finished jobs kept in Redis, the most recent (at most ${KEEP_COMPLETED.age / 86_400} days); the done file versions are kept apart, so adding again still skips them`,
+      wholeNumberAtLeast(0),
+      KEEP_COMPLETED.count,
+    )
+    .option(
+      '--keep-failed <n>',
+      `failed jobs kept in Redis, the most recent (at most ${KEEP_FAILED.age / 86_400} days); one removed is tried again when its file is added again`,
+      wholeNumberAtLeast(0),
+      KEEP_FAILED.count,
+    )
     .option('--extensions <list>', 'video extensions to pick up in folders (default: as watch)')
     .action(
       async (
@@ -59,6 +71,8 @@ export function registerQueue(program: Command): void {
           out?: string;
           attempts: number;
           retryDelay: number;
+          keepCompleted: number;
+          keepFailed: number;
           extensions?: string;
         },
       ) => {
@@ -71,6 +85,8 @@ export function registerQueue(program: Command): void {
           ...(opts.out !== undefined ? { outDir: opts.out } : {}),
           attempts: opts.attempts,
           backoffMs: opts.retryDelay * 1000,
+          keepCompleted: { ...KEEP_COMPLETED, count: opts.keepCompleted },
+          keepFailed: { ...KEEP_FAILED, count: opts.keepFailed },
         });
         process.stdout.write(
           `added ${summary.added} episode(s) in ${summary.seasons} season(s); ${summary.skipped} already queued or done\n`,

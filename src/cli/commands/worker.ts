@@ -25,6 +25,8 @@ interface WorkerCliOptions {
   edlAction?: EdlActions;
   threads: number;
   lockDuration: number;
+  stalledInterval?: number;
+  maxStalled: number;
 }
 
 const positiveSeconds = commanderParser((v: string) => {
@@ -76,6 +78,17 @@ export function registerWorker(program: Command): void {
       positiveSeconds,
       30,
     )
+    .option(
+      '--stalled-interval <seconds>',
+      'how often this worker looks for such jobs (default: the lock duration)',
+      positiveSeconds,
+    )
+    .option(
+      '--max-stalled <n>',
+      'times a job may lose its worker (killed mid-job) and go back to the queue before it fails',
+      wholeNumberAtLeast(0),
+      2,
+    )
     .action(async (opts: WorkerCliOptions, cmd: Command) => {
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       using interrupt = abortOnSignals({
@@ -101,6 +114,10 @@ export function registerWorker(program: Command): void {
           ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
           intraOpThreads: opts.threads,
           lockDurationMs: opts.lockDuration * 1000,
+          ...(opts.stalledInterval !== undefined
+            ? { stalledIntervalMs: opts.stalledInterval * 1000 }
+            : {}),
+          maxStalledCount: opts.maxStalled,
           onWarning: (m) => log(`warning: ${m}`),
           onEvent: log,
           signal: interrupt.signal,
