@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
@@ -212,5 +212,75 @@ describe('corrections override the detection from then on', () => {
     expect(mark).toMatchObject({ intro: true, credits: false });
     expect(resultOf('ep2.intro.json').credits).toEqual(mark.detected.credits);
     expect(edl(at('ep2.edl'))[0]).toBe('2.000\t8.500\t3');
+  });
+});
+
+describe('introdetect serve with output options (the CLI, a real child process)', () => {
+  const other = tmp.path('other');
+  let child: ResultPromise | undefined;
+  afterAll(() => {
+    child?.kill('SIGTERM');
+  });
+
+  it('--sidecar-formats and --split: a season job writes those sidecars, a correction rewrites them', async () => {
+    clip(join(other, 'Show/S1/a.mkv'), 440);
+    child = execa(
+      'node',
+      [
+        ...[CLI, 'serve', other, '--port', '0', '--models', MODELS],
+        ...['--sidecar-formats', 'vtt', '--split', 'test'],
+      ],
+      { reject: false, buffer: false },
+    );
+    child.catch(() => undefined);
+    const url = await new Promise<string>((done, fail) => {
+      let log = '';
+      const timer = setTimeout(() => fail(new Error(`no address in: ${log}`)), 60_000);
+      child!.stderr!.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        const m = /serving .* at (http:\/\/127\.0\.0\.1:\d+)\//.exec(log);
+        if (m) {
+          clearTimeout(timer);
+          done(m[1]!);
+        }
+      });
+    });
+    const call = async <T>(method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      expect(res.status, `${method} ${path}`).toBeLessThan(300);
+      return (await res.json()) as T;
+    };
+    let job = await call<Job>('POST', '/api/seasons/detect', { dir: 'Show/S1' });
+    const deadline = Date.now() + 120_000;
+    while ((job.state === 'queued' || job.state === 'running') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      job = await call<Job>('GET', `/api/jobs/${job.id}`);
+    }
+    expect(job.state).toBe('done');
+    const vtt = join(other, 'Show/S1/a.chapters.vtt');
+    expect(readFileSync(vtt, 'utf8')).toMatch(/^WEBVTT\n\nNOTE written by introdetect/);
+    // No EDL: the server's options replace the default (json results, no sidecars).
+    expect(() => statSync(join(other, 'Show/S1/a.edl'))).toThrow();
+    const state = JSON.parse(readFileSync(join(other, '.introdetect-watch.json'), 'utf8')) as {
+      output: unknown;
+    };
+    expect(state.output).toEqual({ formats: ['json'], sidecars: ['vtt'] });
+
+    const saved = await call<{ rewritten: string[] }>('PUT', '/api/corrections', {
+      key: 'Show/S1/a.mkv',
+      intro: { start: 5, end: 12 },
+      credits: { start: 17, end: 20 },
+    });
+    expect([...saved.rewritten].sort()).toEqual([join(other, 'Show/S1/a.intro.json'), vtt].sort());
+    const cues = readFileSync(vtt, 'utf8');
+    expect(cues).toContain('00:00:05.000 --> 00:00:12.000\nIntro');
+    expect(cues).toContain('00:00:17.000 --> 00:00:20.000\nCredits');
+    const labels = await call<Record<string, { split: string }>>('GET', '/labels.json');
+    expect(labels['Show/S1/a']?.split).toBe('test');
   });
 });
