@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { computeMetrics, type EvalMetrics } from '../eval/metrics.js';
 import type { EpisodePrediction } from '../eval/predictionTypes.js';
 import { mediaPathOf } from '../features/featurizeLabelled.js';
+import { DEFAULT_PASSES, type Passes } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { EpisodeModel } from '../fusion/episodeModel.js';
 import { defaultModelDir, MODES, type Mode } from '../fusion/modelConfig.js';
@@ -58,6 +59,11 @@ export interface CompareOptions extends LocateFfmpegOptions {
   provider?: Provider;
   /** Default `folder`. */
   series?: CompareGrouping;
+  /**
+   * Decoding passes to run each mode with (default: detect's, 2). Two values, `[1, 2]`, run
+   * each mode both ways on the same episodes: columns `<mode> 1-pass` and `<mode> 2-pass`.
+   */
+  passes?: readonly Passes[];
   onEvent?: (event: CompareEvent) => void;
   /** Receives the models' warnings (default: process.emitWarning). */
   onWarning?: (message: string) => void;
@@ -87,16 +93,25 @@ export async function compareModes(
   episodes: readonly EpisodeLabel[],
   options: CompareOptions,
 ): Promise<ModeRun[]> {
-  const { modes = [...MODES].reverse(), ...rest } = options;
+  const { modes = [...MODES].reverse(), passes = [DEFAULT_PASSES], ...rest } = options;
   const runs: ModeRun[] = [];
-  for (const mode of modes) runs.push(...(await runMode(mode, episodes, rest)));
+  for (const mode of modes) {
+    for (const p of passes) {
+      const named = await runMode(mode, episodes, { ...rest, passes: p });
+      runs.push(
+        ...(passes.length > 1
+          ? named.map((r) => ({ ...r, label: `${r.label} ${p}-pass` }))
+          : named),
+      );
+    }
+  }
   return runs;
 }
 
 async function runMode(
   mode: Mode,
   episodes: readonly EpisodeLabel[],
-  options: Omit<CompareOptions, 'modes'>,
+  options: Omit<CompareOptions, 'modes' | 'passes'> & { passes: Passes },
 ): Promise<ModeRun[]> {
   const {
     mediaDir,

@@ -1,12 +1,15 @@
 import { basename, extname } from 'node:path';
 import { InvalidArgumentError, NoAudioStreamError } from '../errors.js';
 import type { SecondSample } from '../features/joinSeconds.js';
-import { probe } from '../streams/probe.js';
+import { probe, type MediaInfo } from '../streams/probe.js';
 import { decide } from './decide.js';
 import type { TargetDecision } from './decisionConfig.js';
 import type { DetectionResult } from './detectionResult.js';
 import { embedSpan, type EmbedTimings } from './embedSpan.js';
-import type { Matrix } from './episodeModel.js';
+import { exactFrames } from './exactFrames.js';
+import { exactWindows, subtractWindows, unionWindows, wellInside } from './exactWindows.js';
+import { checkKeyframes } from '../streams/keyframeCheck.js';
+import type { EpisodeModel, Matrix } from './episodeModel.js';
 import { modelFor, type ModelChoice } from './modelChoice.js';
 import type { Interval } from './pickInterval.js';
 import { ffmpegOptionsOf, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
@@ -31,7 +34,46 @@ export interface DetectTimings extends EmbedTimings {
   totalMs: number;
   /** The spans decoded, [from, to) in seconds of the file. */
   spans: Span[];
+  /** Passes run: 2, or 1 when asked for or when a second would not pay (`fallback`). */
+  passes: Passes;
+  /** Why two passes fell back to one (intra-only video, keyframes that cannot be skipped…). */
+  fallback?: string;
+  /** Stretches the exact pass decoded frame by frame (two passes only). */
+  exact: Span[];
 }
+
+/**
+ * 2 (the default): a cheap first pass over the searched spans — all the audio, and the video's
+ * keyframes only, each held until the next — then an exact pass that decodes every 1-fps frame
+ * only around the boundaries the first pass found, and decides again. 1: every frame of the
+ * spans, as `stream` must.
+ */
+export type Passes = 1 | 2;
+export const DEFAULT_PASSES: Passes = 2;
+
+/** `1` or `2` from a command line (throws InvalidArgumentError otherwise). */
+export function parsePasses(value: string): Passes {
+  const n = Number(value.trim());
+  if (n !== 1 && n !== 2) {
+    throw new InvalidArgumentError(`--passes takes 1 or 2 (got "${value}").`);
+  }
+  return n;
+}
+
+/**
+ * Two passes fall back to one when the keyframes-only decode delivers more than this share of
+ * the frames: intra-only video, GOPs of a few frames, or a demuxer and decoder that cannot skip
+ * non-key frames (VP9 or AV1 in Matroska). Then the first pass would cost nearly a full decode.
+ */
+export const MAX_KEYFRAME_SHARE = 0.1;
+/** Seconds decoded exactly either side of a first-pass boundary. */
+export const EXACT_RADIUS = 6;
+/** Exact windows at most this far apart are decoded as one (a seek starts at a keyframe). */
+const EXACT_MERGE_GAP = 8;
+/** A boundary this close to the edge of what is already exact gets another exact round. */
+const EXACT_MARGIN = 3;
+/** At most this many exact rounds (a boundary that moves is looked at once more). */
+const EXACT_ROUNDS = 2;
 
 export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   /** Fraction of the file searched for the intro, from the start (default: model.json, 0.5). */
@@ -44,10 +86,13 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   skipLoopFilter?: boolean;
   /** Extra ffmpeg input options for the decoder, placed before `-i`. */
   inputOptions?: readonly string[];
+  /** 2 (default) or 1: see Passes. */
+  passes?: Passes;
   onProgress?: (progress: DetectProgress) => void;
   /**
    * Called with every decoded second (`second` in seconds of the file; a second decoded for
-   * two spans comes once per span). `detectSeries` fingerprints the seconds with it.
+   * two spans comes once per span). `detectSeries` fingerprints the seconds with it. With two
+   * passes these are the first pass's seconds (held keyframes, exact sound).
    */
   onSample?: (sample: SecondSample, second: number) => void;
   /** Called once, after a successful detection, with where its time went. */
@@ -94,53 +139,88 @@ export async function detectEpisode(
     const creditsSpan = checkFraction(options.creditsSpan ?? decision.credits.span, 'credits span');
     const { intro, credits, spans } = detectSpans(duration, introSpan, creditsSpan);
     const total = spans.reduce((n, s) => n + (s.to - s.from), 0);
+    const decodeOptions = {
+      ...ffmpeg,
+      info,
+      ...(options.skipLoopFilter !== undefined ? { skipLoopFilter: options.skipLoopFilter } : {}),
+      ...(options.inputOptions ? { inputOptions: options.inputOptions } : {}),
+    };
+    const inference = { ...(signal ? { signal } : {}), ...(timings ? { timings } : {}) };
+    const { passes, fallback } = await choosePasses(input, options.passes ?? DEFAULT_PASSES, {
+      ...ffmpeg,
+      info,
+      ...(signal ? { signal } : {}),
+    });
     let before = 0;
 
-    const probsOf = async (span: Span): Promise<Matrix> => {
-      if (span.to <= span.from) return { data: new Float32Array(0), rows: 0, cols: 2 };
+    // First pass (the only one with passes = 1): every second of each span.
+    const results: SpanResult[] = [];
+    for (const span of spans) {
       const emb = await embedSpan(input, model, {
         from: span.from,
         to: span.to,
         audio: mode === 'fused',
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        decode: {
-          ...ffmpeg,
-          info,
-          ...(options.skipLoopFilter !== undefined
-            ? { skipLoopFilter: options.skipLoopFilter }
-            : {}),
-          ...(options.inputOptions ? { inputOptions: options.inputOptions } : {}),
-        },
+        decode: { ...decodeOptions, keyframesOnly: passes === 2 },
         ...(options.onProgress
           ? { onSeconds: (s: number) => options.onProgress?.({ seconds: before + s, total }) }
           : {}),
         ...(options.onSample ? { onSample: options.onSample } : {}),
-        ...(timings ? { timings } : {}),
-        ...(signal ? { signal } : {}),
+        ...inference,
       });
       before += emb.rows;
-      if (emb.rows === 0) return { data: new Float32Array(0), rows: 0, cols: 2 };
-      return model.sequence(emb, {
-        ...(signal ? { signal } : {}),
-        ...(timings ? { timings } : {}),
-      });
-    };
-
-    const results = [];
-    for (const span of spans) results.push({ span, probs: await probsOf(span) });
-    const introTrack = track(results, intro, 0);
-    const creditsTrack = track(results, credits, 1);
+      results.push({ span, emb, probs: await sequenceOf(model, emb, inference) });
+    }
     const tDecide = performance.now();
-    const found = {
-      intro: locate(introTrack, decision.intro),
-      credits: locate(creditsTrack, decision.credits),
-    };
+    const decideAll = () => ({
+      intro: locate(track(results, intro, 0), decision.intro),
+      credits: locate(track(results, credits, 1), decision.credits),
+    });
+    let found = decideAll();
+    let clusteringMs = performance.now() - tDecide;
+
+    // Exact pass: every frame around the boundaries found, then decide again.
+    const exact: Span[] = [];
+    for (let round = 0; passes === 2 && round < EXACT_ROUNDS; round++) {
+      const boundaries = boundariesOf(found, duration).filter(
+        (b) => !wellInside(b, exact, EXACT_MARGIN),
+      );
+      const windows = subtractWindows(
+        exactWindows(boundaries, spans, { radius: EXACT_RADIUS, mergeGap: EXACT_MERGE_GAP }),
+        exact,
+      );
+      if (windows.length === 0) break;
+      const touched = new Set<SpanResult>();
+      for (const w of windows) {
+        const r = results.find((x) => x.span.from <= w.from && x.span.to >= w.to);
+        if (!r || r.emb.rows === 0) continue;
+        const frames = await exactFrames(input, w, {
+          ...decodeOptions,
+          frameSize: model.config.frameSize,
+          ...(signal ? { signal } : {}),
+        });
+        if (frames.length === 0) continue;
+        const vision = await model.embedVision(frames, inference);
+        spliceColumns(r.emb, vision, w.from - r.span.from);
+        touched.add(r);
+      }
+      exact.push(...windows);
+      for (const r of touched) r.probs = await sequenceOf(model, r.emb, inference);
+      const t = performance.now();
+      found = decideAll();
+      clusteringMs += performance.now() - t;
+    }
     if (timings) {
-      timings.clusteringMs = performance.now() - tDecide;
+      timings.clusteringMs = clusteringMs;
       timings.spans = spans;
+      timings.passes = passes;
+      if (fallback) timings.fallback = fallback;
+      timings.exact = unionWindows(exact);
       timings.totalMs = performance.now() - t0;
       options.onTimings?.(timings);
     }
+    const introTrack = track(results, intro, 0);
+    const creditsTrack = track(results, credits, 1);
     return {
       id: basename(input, extname(input)),
       file: input,
@@ -182,7 +262,71 @@ export function detectSpans(
 
 function noTimings(): DetectTimings {
   const ms = { loadMs: 0, melMs: 0, frameTensorMs: 0, visionEncoderMs: 0, audioEncoderMs: 0 };
-  return { ...ms, sequenceMs: 0, clusteringMs: 0, totalMs: 0, spans: [] };
+  return { ...ms, sequenceMs: 0, clusteringMs: 0, totalMs: 0, spans: [], passes: 1, exact: [] };
+}
+
+/** One decoded span: its per-second embeddings and the sequence model's probabilities. */
+interface SpanResult {
+  span: Span;
+  emb: Matrix;
+  probs: Matrix;
+}
+
+const NO_PROBS: Matrix = { data: new Float32Array(0), rows: 0, cols: 2 };
+
+function sequenceOf(
+  model: EpisodeModel,
+  emb: Matrix,
+  options: Parameters<EpisodeModel['sequence']>[1],
+): Promise<Matrix> {
+  return emb.rows === 0 ? Promise.resolve(NO_PROBS) : model.sequence(emb, options);
+}
+
+/**
+ * The passes to run: two when asked for and the video's keyframes can be decoded alone at a
+ * fraction of the cost of every frame (measured on its first 30 s, see checkKeyframes).
+ */
+async function choosePasses(
+  input: string,
+  requested: Passes,
+  options: LocateFfmpegOptions & { info: MediaInfo; signal?: AbortSignal },
+): Promise<{ passes: Passes; fallback?: string }> {
+  if (requested !== 1 && requested !== 2) {
+    throw new InvalidArgumentError(`passes must be 1 or 2 (got ${String(requested)}).`);
+  }
+  if (requested === 1) return { passes: 1 };
+  const check = await checkKeyframes(input, options.info, options);
+  if (!check) return { passes: 1, fallback: 'the keyframes-only check decoded nothing' };
+  if (check.share > MAX_KEYFRAME_SHARE) {
+    const pct = Math.round(check.share * 100);
+    return {
+      passes: 1,
+      fallback: `decoding keyframes only still delivers ${pct} % of the frames (${check.keyframes} of ${check.frames} in the first ${Math.round(check.seconds)} s): intra-only or very short GOPs, or a format whose non-key frames cannot be skipped`,
+    };
+  }
+  return { passes: 2 };
+}
+
+/** Where the decided intervals start and end, inside the file (not at its very start or end). */
+function boundariesOf(
+  found: { intro: Interval | null; credits: Interval | null },
+  duration: number,
+): number[] {
+  const out: number[] = [];
+  for (const hit of [found.intro, found.credits]) {
+    if (!hit) continue;
+    for (const b of [hit.start, hit.end]) if (b > 0 && b < Math.floor(duration)) out.push(b);
+  }
+  return out;
+}
+
+/** Overwrites rows [row, row + part.rows) of `into`'s first part.cols columns with `part`. */
+function spliceColumns(into: Matrix, part: Matrix, row: number): void {
+  for (let i = 0; i < part.rows; i++) {
+    const r = row + i;
+    if (r < 0 || r >= into.rows) continue;
+    into.data.set(part.data.subarray(i * part.cols, (i + 1) * part.cols), r * into.cols);
+  }
 }
 
 function checkFraction(v: number, what: string): number {

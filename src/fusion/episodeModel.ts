@@ -144,16 +144,7 @@ export class EpisodeModel {
   /** Per-second embeddings [n, D] (D = Dv, or Dv + Da for fused: vision first). */
   async embed(batch: EmbedBatch, options: InferenceCallOptions = {}): Promise<Matrix> {
     const n = batch.frames.length;
-    const plane = this.config.frameSize * this.config.frameSize * 3;
-    const frames = new Uint8Array(n * plane);
-    batch.frames.forEach((f, i) => {
-      if (f.length !== plane) {
-        throw new InvalidArgumentError(
-          `frame ${i} has ${f.length} bytes; the model takes ${this.config.frameSize}×${this.config.frameSize} RGB (${plane}).`,
-        );
-      }
-      frames.set(f, i * plane);
-    });
+    const frames = this.#packFrames(batch.frames);
     let mels: Float32Array | null = null;
     if (this.config.mode === 'fused') {
       const size = MEL.windowFrames * MEL.bands;
@@ -171,6 +162,19 @@ export class EpisodeModel {
     const transfer: ArrayBuffer[] = [frames.buffer];
     if (mels) transfer.push(mels.buffer as ArrayBuffer);
     return this.#request((id) => ({ id, op: 'embed', n, frames, mels }), transfer, options);
+  }
+
+  /**
+   * The vision encoder alone: [n, Dv], the first Dv columns `embed` would give for these
+   * frames. The exact pass of `detectEpisode` replaces a first pass's columns with them.
+   */
+  embedVision(frames: readonly Uint8Array[], options: InferenceCallOptions = {}): Promise<Matrix> {
+    const packed = this.#packFrames(frames);
+    return this.#request(
+      (id) => ({ id, op: 'vision', n: frames.length, frames: packed }),
+      [packed.buffer],
+      options,
+    );
   }
 
   /** The sequence model over [t, d] embeddings → per-second probabilities [t, 2] (intro, credits). */
@@ -196,6 +200,21 @@ export class EpisodeModel {
       await Promise.race([released, new Promise((r) => setTimeout(r, 2000).unref())]);
     }
     await this.#worker.terminate();
+  }
+
+  /** RGB24 frames, checked, back to back in one transferable buffer. */
+  #packFrames(list: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+    const plane = this.config.frameSize * this.config.frameSize * 3;
+    const frames = new Uint8Array(list.length * plane);
+    list.forEach((f, i) => {
+      if (f.length !== plane) {
+        throw new InvalidArgumentError(
+          `frame ${i} has ${f.length} bytes; the model takes ${this.config.frameSize}×${this.config.frameSize} RGB (${plane}).`,
+        );
+      }
+      frames.set(f, i * plane);
+    });
+    return frames;
   }
 
   #request(

@@ -70,22 +70,38 @@ function concatRows(
   return out;
 }
 
+/** n RGB24 frames back to back → the vision encoder's [n, Dv] output. */
+async function runVision(s: Sessions, packed: Uint8Array, n: number) {
+  const size = init.frameSize;
+  const plane = size * size * 3;
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) frames.push(packed.subarray(i * plane, (i + 1) * plane));
+  const t0 = performance.now();
+  const tensor = frameTensor(frames, size);
+  const t1 = performance.now();
+  const v = await s.vision.run({ data: tensor, dims: [n, 3, size, size] });
+  const ms: Partial<InferenceTimings> = {
+    frameTensorMs: t1 - t0,
+    visionEncoderMs: performance.now() - t1,
+  };
+  return { v, ms };
+}
+
 async function handle(s: Sessions, req: WorkerRequest): Promise<void> {
   switch (req.op) {
+    case 'vision': {
+      const { v, ms } = await runVision(s, req.frames, req.n);
+      post({ type: 'result', id: req.id, data: v.data, dims: v.dims, ms }, [
+        v.data.buffer as ArrayBuffer,
+      ]);
+      return;
+    }
     case 'embed': {
-      const size = init.frameSize;
-      const plane = size * size * 3;
-      const frames: Uint8Array[] = [];
-      for (let i = 0; i < req.n; i++) frames.push(req.frames.subarray(i * plane, (i + 1) * plane));
-      const t0 = performance.now();
-      const tensor = frameTensor(frames, size);
-      const t1 = performance.now();
-      const v = await s.vision.run({ data: tensor, dims: [req.n, 3, size, size] });
+      const { v, ms } = await runVision(s, req.frames, req.n);
       const t2 = performance.now();
       const dv = v.dims[1] ?? 0;
       let data = v.data;
       let d = dv;
-      const ms: Partial<InferenceTimings> = { frameTensorMs: t1 - t0, visionEncoderMs: t2 - t1 };
       if (s.audio) {
         if (!req.mels) throw new Error('fused model: the batch has no mel windows');
         const a = await s.audio.run({

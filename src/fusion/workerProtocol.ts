@@ -20,6 +20,13 @@ export type WorkerRequest =
       /** fused: n mel windows back to back (500 × 64 floats each). */
       mels: Float32Array | null;
     }
+  | {
+      id: number;
+      /** The vision encoder alone: [n, Dv] (a fused model's first Dv embedding columns). */
+      op: 'vision';
+      n: number;
+      frames: Uint8Array;
+    }
   | { id: number; op: 'sequence'; t: number; d: number; embeddings: Float32Array }
   | { id: number; op: 'dispose' };
 

@@ -8,7 +8,7 @@ import {
   NoVideoStreamError,
 } from '../errors.js';
 import { audioStartDelay, decodeArgs, DEFAULT_SKIP_LOOP_FILTER, PCM_FD } from './decodeArgs.js';
-import { classifyDecodeEnd } from './decodeEnd.js';
+import { classifyDecodeEnd, heldFramesTarget, type DecodeTally } from './decodeEnd.js';
 import type { Demand } from './demand.js';
 import { spawnFfmpeg } from './ffmpegProcess.js';
 import { locateFfmpeg, type LocateFfmpegOptions } from './locateFfmpeg.js';
@@ -32,6 +32,12 @@ export interface DecodeOptions extends LocateFfmpegOptions {
    * average, and skipping it saves a fifth of H.264's decode time (`npm run bench`).
    */
   skipLoopFilter?: boolean;
+  /**
+   * Decode only the video's keyframes (default false): the frame of each second is then the
+   * last keyframe at or before it, held until the next one. Several times cheaper than
+   * decoding every frame; `detectEpisode`'s first pass reads the whole span this way.
+   */
+  keyframesOnly?: boolean;
   /** Decode audio (default true). Without an audio stream this fails with NO_AUDIO_STREAM. */
   audio?: boolean;
   /** Start of the span to decode, in seconds of the input (seeks; default 0). */
@@ -146,6 +152,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         readTimeoutMs: options.readTimeoutMs ?? 30_000,
         audioDelay: audioStartDelay(info, from),
         skipLoopFilter: options.skipLoopFilter ?? DEFAULT_SKIP_LOOP_FILTER,
+        keyframesOnly: options.keyframesOnly ?? false,
         ...(options.inputOptions ? { inputOptions: options.inputOptions } : {}),
       });
       const child = spawnFfmpeg(ffmpeg, args, {
@@ -157,6 +164,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
 
       let frames = 0;
       let samples = 0;
+      let lastFrame: Uint8Array | undefined;
       const video = child.pipes.get(1);
       const pcm = child.pipes.get(PCM_FD);
       const readers = [video, pcm].filter((s): s is Readable => s !== undefined);
@@ -173,6 +181,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         video.on('data', (chunk: Buffer) => {
           records.push(chunk, (rgb) => {
             if (closed) return;
+            lastFrame = rgb;
             subscriber.next({ kind: 'frame', t: frames++, rgb });
           });
           pauseIfSaturated();
@@ -194,7 +203,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
       const exit = await child.exited;
       await Promise.all(ended);
       if (closed) return;
-      const end = classifyDecodeEnd(exit, {
+      const tally = (): DecodeTally => ({
         input,
         info,
         from,
@@ -205,6 +214,13 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         samples,
         signal: options.signal,
       });
+      if (options.keyframesOnly && lastFrame && exit.exitCode === 0 && !exit.killed) {
+        // Past the last keyframe the picture is still that keyframe's.
+        const target = heldFramesTarget(tally());
+        while (frames < target && !closed)
+          subscriber.next({ kind: 'frame', t: frames++, rgb: lastFrame });
+      }
+      const end = classifyDecodeEnd(exit, tally());
       if (end.delivered) {
         const { seconds } = end;
         subscriber.next({ kind: 'end', seconds, framesDecoded: frames, samplesDecoded: samples });

@@ -11,6 +11,9 @@ export const PCM_FD = 3;
  */
 export const DEFAULT_SKIP_LOOP_FILTER = true;
 
+/** ffmpeg input options that decode only the video's keyframes. */
+export const KEYFRAMES_ONLY: readonly string[] = ['-discard:v', 'nokey', '-skip_frame', 'nokey'];
+
 /** What decodeArgs needs to know; decode fills in every default. */
 export interface DecodeArgsOptions {
   /** Side of the square RGB24 frames, in pixels. */
@@ -27,6 +30,8 @@ export interface DecodeArgsOptions {
   audioDelay?: number;
   /** `-skip_loop_filter all` (video only). */
   skipLoopFilter?: boolean;
+  /** Decode only the video's keyframes (see DecodeOptions.keyframesOnly). */
+  keyframesOnly?: boolean;
   /** Extra ffmpeg input options, placed before `-i`. */
   inputOptions?: readonly string[];
 }
@@ -51,6 +56,9 @@ export function decodeArgs(input: string, opts: DecodeArgsOptions): string[] {
   if (opts.from > 0) args.push('-ss', opts.from.toFixed(3));
   if (opts.to !== undefined) args.push('-t', (opts.to - opts.from).toFixed(3));
   if (opts.skipLoopFilter && opts.video) args.push('-skip_loop_filter', 'all');
+  // Both: the demuxer drops non-key packets where it can (MP4, Matroska; any codec), and the
+  // decoder skips non-key frames where the demuxer cannot (MPEG-TS; H.264, HEVC).
+  if (opts.keyframesOnly && opts.video) args.push(...KEYFRAMES_ONLY);
   if (opts.inputOptions) args.push(...opts.inputOptions);
   args.push('-i', input === '-' ? 'pipe:0' : input);
   if (opts.video) {

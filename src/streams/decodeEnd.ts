@@ -44,6 +44,21 @@ export type DecodeOutcome =
   | { delivered: true; seconds: number; error: IntrodetectError | undefined };
 
 /**
+ * The whole seconds a keyframes-only decode should deliver: its frames stop at the last
+ * keyframe, and the picture on screen after it is that keyframe's until the span ends. The
+ * span's end is where the audio ends (with audio), else the span's or the input's end.
+ */
+export function heldFramesTarget(run: DecodeTally): number {
+  const expected =
+    run.info?.duration !== undefined
+      ? Math.floor(Math.max(0, Math.min(run.to ?? Infinity, run.info.duration) - run.from) + 1e-3)
+      : undefined;
+  const byAudio = run.audio ? Math.ceil(run.samples / SAMPLE_RATE - 0.05) : undefined;
+  const target = Math.min(byAudio ?? Infinity, expected ?? Infinity);
+  return Number.isFinite(target) ? Math.max(target, run.frames) : run.frames;
+}
+
+/**
  * Turns ffmpeg's exit, its stderr and what was decoded into the decode's end: the number of
  * whole seconds, and the typed error a user can act on (aborted, no such stream, not media,
  * truncated, dropped, failed).

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type DecodeArgsOptions, decodeArgs } from '../../src/streams/decodeArgs.js';
+import { heldFramesTarget, type DecodeTally } from '../../src/streams/decodeEnd.js';
+import { lastFrameCount } from '../../src/streams/keyframeCheck.js';
+import type { MediaInfo } from '../../src/streams/probe.js';
 
 const base: DecodeArgsOptions = {
   frameSize: 64,
@@ -62,11 +65,57 @@ describe('decodeArgs', () => {
     );
   });
 
+  it('decodes keyframes only when asked: the demuxer drops non-key video packets, the decoder skips non-key frames', () => {
+    const args = decodeArgs('in.mp4', { ...base, keyframesOnly: true });
+    const i = args.indexOf('-i');
+    expect(args.slice(0, i).join(' ')).toContain('-discard:v nokey -skip_frame nokey');
+    expect(decodeArgs('in.mp4', base)).not.toContain('-skip_frame');
+    expect(decodeArgs('in.mp4', { ...base, video: false, keyframesOnly: true })).not.toContain(
+      '-skip_frame',
+    );
+  });
+
   it('maps only what is asked for, and requires it (a missing stream fails, never maps nothing)', () => {
     const maps = (args: string[]) => args.filter((_, i) => args[i - 1] === '-map');
     expect(maps(decodeArgs('in.mkv', base))).toEqual(['0:v:0', '0:a:0']);
     expect(maps(decodeArgs('in.mkv', { ...base, video: false }))).toEqual(['0:a:0']);
     expect(decodeArgs('in.mkv', { ...base, audio: false })).not.toContain('pipe:3');
     expect(decodeArgs('-', base)).toContain('pipe:0');
+  });
+});
+
+describe('keyframes-only decodes', () => {
+  const info = { duration: 100.5 } as MediaInfo;
+  const tally = (over: Partial<DecodeTally>): DecodeTally => ({
+    input: 'in.mp4',
+    info,
+    from: 0,
+    to: undefined,
+    video: true,
+    audio: true,
+    frames: 90,
+    samples: 100 * 16_000,
+    ...over,
+  });
+
+  it('hold the last keyframe until the audio ends, or the span or file does', () => {
+    expect(heldFramesTarget(tally({}))).toBe(100);
+    expect(heldFramesTarget(tally({ audio: false, samples: 0 }))).toBe(100);
+    expect(heldFramesTarget(tally({ from: 40, to: 70, frames: 25, samples: 30 * 16_000 }))).toBe(
+      30,
+    );
+    expect(
+      heldFramesTarget(tally({ audio: false, samples: 0, frames: 25, from: 40, to: 70 })),
+    ).toBe(30);
+  });
+
+  it('never deliver fewer frames than decoded, and add none when the length is unknown', () => {
+    expect(heldFramesTarget(tally({ frames: 101 }))).toBe(101);
+    expect(heldFramesTarget(tally({ info: undefined, audio: false, samples: 0 }))).toBe(90);
+  });
+
+  it("count the frames from ffmpeg's last -progress block", () => {
+    expect(lastFrameCount('frame=1\nfps=0.0\nprogress=continue\nframe=6\nprogress=end\n')).toBe(6);
+    expect(lastFrameCount('progress=end\n')).toBeUndefined();
   });
 });

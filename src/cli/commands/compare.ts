@@ -10,6 +10,7 @@ import {
 } from '../../compare/compareModes.js';
 import { formatComparison } from '../../compare/formatComparison.js';
 import { defaultMediaDir } from '../../features/featurizeLabelled.js';
+import { DEFAULT_PASSES, parsePasses, type Passes } from '../../fusion/detectEpisode.js';
 import { MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { readLabels } from '../../labels/readLabels.js';
 import { selectSplit } from '../../labels/selectSplit.js';
@@ -28,6 +29,7 @@ interface CompareCliOptions {
   limit?: string;
   modes: Mode[];
   series: CompareGrouping;
+  passes: Passes[];
 }
 
 export function registerCompare(program: Command): void {
@@ -51,6 +53,12 @@ export function registerCompare(program: Command): void {
       'which modes to run, comma-separated',
       (v: string) => [...new Set(v.split(',').map((m) => parseMode(m.trim())))],
       [...MODES].reverse(),
+    )
+    .option(
+      '--passes <list>',
+      'decoding passes, comma-separated: 2 (keyframes first, then every frame near the boundaries), 1 (every frame), or 1,2: both side by side on the same episodes',
+      (v: string) => [...new Set(v.split(',').map(parsePasses))],
+      [DEFAULT_PASSES],
     )
     .option('--json <file>', "write both modes' full metrics as JSON")
     .option(
@@ -78,6 +86,7 @@ export function registerCompare(program: Command): void {
           ...(opts.fusedModels !== undefined ? { fused: opts.fusedModels } : {}),
         },
         series: opts.series,
+        passes: opts.passes,
         onEvent: (event) => process.stderr.write(`${formatCompareEvent(event)}\n`),
         onWarning: (w) => process.stderr.write(`${w}\n`),
         signal: interrupt.signal,

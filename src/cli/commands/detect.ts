@@ -3,7 +3,12 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
-import type { DetectProgress } from '../../fusion/detectEpisode.js';
+import {
+  DEFAULT_PASSES,
+  parsePasses,
+  type DetectProgress,
+  type Passes,
+} from '../../fusion/detectEpisode.js';
 import type { DetectionResult } from '../../fusion/detectionResult.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
 import { parseEdlActions, type EdlActions } from '../../fusion/formats/edl.js';
@@ -45,6 +50,7 @@ interface DetectCliOptions {
   outDir?: string;
   threads: number;
   series: SeriesGrouping;
+  passes: Passes;
   sidecar: boolean;
   sidecarFormats?: SidecarKind[];
   edlAction?: EdlActions;
@@ -121,6 +127,12 @@ export function registerDetect(program: Command): void {
       false,
     )
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
+    .option(
+      '--passes <n>',
+      '2: a cheap first pass (all the sound, only the keyframes of the picture), then every frame around the boundaries it finds; falls back to 1 by itself where keyframes cannot be decoded alone cheaply. 1: every frame of the searched spans',
+      cli(parsePasses),
+      DEFAULT_PASSES,
+    )
     .option(
       '--series <grouping>',
       `${SERIES_GROUPINGS.join(' | ')}: files in one folder are episodes of one series and help each other (an intro found in pieces is joined where the same pictures and sound recur in the others), or each file alone`,
@@ -218,6 +230,7 @@ export function registerDetect(program: Command): void {
           const outcomes = await detectSeries(group, {
             ...decodeOptionsFrom(cmd),
             model,
+            passes: opts.passes,
             ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),
             ...(opts.creditsSpan !== undefined ? { creditsSpan: opts.creditsSpan } : {}),
             signal: interrupt.signal,
