@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { DetectOptions } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import type { EdlActions } from '../fusion/formats/edl.js';
@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../util/atomicFile.js';
 import { classifyFailure, describeError } from '../watch/failurePolicy.js';
 import { statePathOf } from '../watch/folderWatcher.js';
 import { commitStaged, stageResults, uniqueResultBase } from '../watch/resultFiles.js';
-import { writeSidecars } from '../watch/sidecarFiles.js';
+import { sidecarPath, writeSidecars } from '../watch/sidecarFiles.js';
 import type {
   EpisodeJobData,
   EpisodeJobResult,
@@ -63,6 +63,40 @@ function printsDirOf(layout: { root: string; outDir?: string | undefined }): str
 /** Where an episode's result detected alone waits for its season's join. */
 function alonePath(printsDir: string, file: string): string {
   return join(printsDir, 'alone', `${createHash('sha1').update(file).digest('hex')}.json`);
+}
+
+/**
+ * Removes what a worker killed while writing `paths` left beside them: the hidden temporary
+ * copies (`.name.<tag>.staged`, `.name.<hex>.tmp`) that it would have renamed into place.
+ * Only this job writes these paths now (it holds the job's lock), so none is in use.
+ */
+async function removeLeftovers(paths: readonly string[]): Promise<void> {
+  const byDir = new Map<string, string[]>();
+  for (const path of paths) {
+    byDir.set(dirname(path), [...(byDir.get(dirname(path)) ?? []), `.${basename(path)}.`]);
+  }
+  for (const [dir, prefixes] of byDir) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const stale = names.filter(
+      (n) => /\.(staged|tmp)$/.test(n) && prefixes.some((p) => n.startsWith(p)),
+    );
+    await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
+  }
+}
+
+/** The paths an episode's results and sidecars are written to. */
+function resultPaths(
+  file: string,
+  key: string,
+  siblings: readonly string[],
+  layout: { root: string; outDir?: string | undefined },
+  context: JobContext,
+): string[] {
+  const base = uniqueResultBase(layout, key, siblings);
+  return [
+    ...context.formats.map((f) => `${base}.intro${OUTPUT_FORMATS[f].extension}`),
+    ...context.sidecars.map((kind) => sidecarPath(file, kind)),
+  ];
 }
 
 /** Writes one episode's results (formats, atomically, in the watch layout) and its sidecars. */
@@ -114,6 +148,11 @@ export async function runEpisodeJob(
   });
   await beforeWrite?.();
   const alone = alonePath(store.dir, data.file);
+  // A run of this job killed mid-write (kill -9, power cut) left its temporary files behind.
+  await removeLeftovers([
+    alone,
+    ...resultPaths(data.file, data.key, data.siblings, layout, context),
+  ]);
   await mkdir(dirname(alone), { recursive: true });
   await writeFileAtomic(alone, JSON.stringify(episode.result));
   const partners = await store.neighbours(data.file, resolveJoin({}, config).reach);
