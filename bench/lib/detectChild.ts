@@ -12,7 +12,7 @@ import type { ChildReport } from './detectInChild.js';
 import type { Setup } from './setups.js';
 
 async function child(mode: Mode, file: string, setup: Setup): Promise<void> {
-  const { inputOptions, threads, skipLoopFilter } = setup;
+  const { inputOptions, threads, skipLoopFilter, passes } = setup;
   const t0 = performance.now();
   const model = await EpisodeModel.load(defaultModelDir(mode), { mode, intraOpThreads: threads });
   const loadMs = performance.now() - t0;
@@ -21,6 +21,7 @@ async function child(mode: Mode, file: string, setup: Setup): Promise<void> {
   const r = await detectEpisode(file, {
     model,
     skipLoopFilter,
+    passes,
     ...(inputOptions.length ? { inputOptions } : {}),
     onTimings: (t) => (timings = t),
   });

@@ -9,9 +9,14 @@ import type { MediaInfo } from '../../src/streams/probe.js';
 import { decodeStream } from './decodeStream.js';
 import { detectInChild, type ChildReport, type DetectRun } from './detectInChild.js';
 import type { BenchEpisode } from './episodes.js';
-import { ffmpegDetectArgs, ffmpegNull } from './ffmpegBaselines.js';
+import {
+  ffmpegAudioOnly,
+  ffmpegDetectArgs,
+  ffmpegKeyframes,
+  ffmpegNull,
+} from './ffmpegBaselines.js';
 import { fpcalc } from './fpcalc.js';
-import { decoderArgs, DEFAULT_SETUP, VARIANTS, type Setup } from './setups.js';
+import { decoderArgs, DEFAULT_SETUP, ONE_PASS, VARIANTS, type Setup } from './setups.js';
 import { bestRun, overSpans, type Run } from './timed.js';
 
 export interface ModeResult {
@@ -20,8 +25,14 @@ export interface ModeResult {
   /** ffmpeg -f null with detect's decoder options (DEFAULT_SETUP). */
   nullDetect: Run;
   ffmpegFilters: Run;
+  /** ffmpeg -f null, keyframes only (video), and audio only (fused), over the same spans. */
+  keyframes: Run;
+  audioOnly: Run | null;
   decodeStreamS: number;
+  /** detect as it runs by default (two passes where they pay). */
   detect: DetectRun;
+  /** detect with every frame decoded (`--passes 1`). */
+  detect1: DetectRun;
 }
 
 /** One round of one mode's measurements on an episode's spans. */
@@ -37,25 +48,46 @@ async function measureMode(
     ffmpegNull(ep.file, s, audio, decoderArgs(DEFAULT_SETUP)),
   );
   const filters = await overSpans(spans, (s) => ffmpegDetectArgs(ep.file, s, audio, DEFAULT_SETUP));
+  const keyframes = await overSpans(spans, (s) => ffmpegKeyframes(ep.file, s));
+  const audioOnly = audio ? await overSpans(spans, (s) => ffmpegAudioOnly(ep.file, s)) : null;
   const decodeStreamS = (await decodeStream(ep.file, spans, audio, info, DEFAULT_SETUP)).seconds;
+  const detect1 = await detectInChild(mode, ep.file, ONE_PASS);
   const detect = await detectInChild(mode, ep.file, DEFAULT_SETUP);
-  return { mode, ffmpegNull: null_, nullDetect, ffmpegFilters: filters, decodeStreamS, detect };
+  return {
+    mode,
+    ffmpegNull: null_,
+    nullDetect,
+    ffmpegFilters: filters,
+    keyframes,
+    audioOnly,
+    decodeStreamS,
+    detect,
+    detect1,
+  };
+}
+
+/** The faster of two detect runs, with the larger peak RSS of each process. */
+function bestDetect(a: DetectRun, b: DetectRun): DetectRun {
+  const fast = a.wallMs <= b.wallMs ? a : b;
+  return {
+    ...fast,
+    nodeMiB: Math.max(a.nodeMiB, b.nodeMiB),
+    ffmpegMiB: Math.max(a.ffmpegMiB, b.ffmpegMiB),
+  };
 }
 
 /** Best of two measurements: each time the shorter, each peak RSS the larger. */
 function best(a: ModeResult, b: ModeResult): ModeResult {
-  const detect = a.detect.wallMs <= b.detect.wallMs ? a.detect : b.detect;
   return {
     mode: a.mode,
     ffmpegNull: bestRun(a.ffmpegNull, b.ffmpegNull),
     nullDetect: bestRun(a.nullDetect, b.nullDetect),
     ffmpegFilters: bestRun(a.ffmpegFilters, b.ffmpegFilters),
+    keyframes: bestRun(a.keyframes, b.keyframes),
+    audioOnly: a.audioOnly && b.audioOnly ? bestRun(a.audioOnly, b.audioOnly) : a.audioOnly,
     decodeStreamS: Math.min(a.decodeStreamS, b.decodeStreamS),
-    detect: {
-      ...detect,
-      nodeMiB: Math.max(a.detect.nodeMiB, b.detect.nodeMiB),
-      ffmpegMiB: Math.max(a.detect.ffmpegMiB, b.detect.ffmpegMiB),
-    },
+    detect: bestDetect(a.detect, b.detect),
+    detect1: bestDetect(a.detect1, b.detect1),
   };
 }
 

@@ -1,4 +1,5 @@
 /** How the detect bench runs detect: the default setup and the variants compared with it. */
+import { DEFAULT_PASSES, type Passes } from '../../src/fusion/detectEpisode.js';
 import { DEFAULT_SKIP_LOOP_FILTER } from '../../src/streams/decodeArgs.js';
 
 /** detect's default ONNX Runtime intra-op threads. */
@@ -13,6 +14,8 @@ export interface Setup {
   skipLoopFilter: boolean;
   inputOptions: string[];
   threads: number;
+  /** detect's decoding passes (see Passes). */
+  passes: Passes;
 }
 
 export const DEFAULT_SETUP: Setup = {
@@ -20,7 +23,11 @@ export const DEFAULT_SETUP: Setup = {
   skipLoopFilter: DEFAULT_SKIP_LOOP_FILTER,
   inputOptions: [],
   threads: THREADS,
+  passes: DEFAULT_PASSES,
 };
+
+/** The default setup with every frame decoded (`--passes 1`). */
+export const ONE_PASS: Setup = { ...DEFAULT_SETUP, name: 'one pass', passes: 1 };
 
 /** ffmpeg input options of a setup, as detect's decoder passes them. */
 export const decoderArgs = (s: Setup): string[] => [
