@@ -1,111 +1,43 @@
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { Queue } from 'bullmq';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../../scripts/lib/redisServer.js';
 import { redisConnection } from '../../src/queue/connection.js';
 import { QUEUE_NAME } from '../../src/queue/jobs.js';
-import { queueStatus, type QueueStatus } from '../../src/queue/queueStatus.js';
-import { concatClip, scratch, type ClipPart } from '../helpers/clips.js';
+import type { QueueStatus } from '../../src/queue/queueStatus.js';
 import { seededBytes } from '../helpers/badMedia.js';
-import { startRedis, type RedisServer } from '../../scripts/lib/redisServer.js';
+import { concatClip, scratch, type ClipPart } from '../helpers/clips.js';
+import {
+  CLI,
+  cliOn,
+  killWorker,
+  leftovers,
+  settled,
+  startWorker as startWorkerOn,
+  statusOf,
+  until as untilOn,
+  type WorkerProcess,
+} from '../helpers/queueWorkers.js';
 
 // The built CLI against a real Redis (Debian's redis-server, AOF on, its own port and folder):
 // `queue add` a generated season, real `worker` processes (killed with -9 and SIGTERM on the
 // way), results checked on disk in the layout of `watch`.
-const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
-const FUSED = 'test/fixtures/models/tiny-fused';
 const tmp = scratch('introdetect-queue-');
 const INTRO: ClipPart = ['testsrc2', "aevalsrc='0.3*sin(2*PI*(200+30*t)*t)'", 12];
 
 let redis: RedisServer;
-const cli = (...args: string[]) =>
-  execa('node', [CLI, ...args, '--redis', redis.url], { reject: false, all: true });
+const cli = (...args: string[]) => cliOn(redis.url, ...args);
 /** `queue add` with a short retry delay (a transient failure is retried within the test). */
 const add = (...paths: string[]) => cli('queue', 'add', ...paths, '--retry-delay', '0.5');
-
-interface WorkerProcess {
-  child: ResultPromise<{ reject: false; all: true }>;
-  log: () => string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-}
-
-function startWorker(...extra: string[]): WorkerProcess {
-  const child = execa(
-    'node',
-    [
-      CLI,
-      'worker',
-      '--redis',
-      redis.url,
-      '--models',
-      FUSED,
-      '--threads',
-      '1',
-      '--lock-duration',
-      '1',
-      ...extra,
-    ],
-    { reject: false, all: true },
-  );
-  let text = '';
-  child.all.on('data', (d: Buffer) => (text += d.toString()));
-  return {
-    child,
-    log: () => text,
-    waitFor: async (pattern, timeoutMs = 60_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(text)) {
-        if (Date.now() > deadline)
-          throw new Error(`worker never logged ${String(pattern)}:\n${text}`);
-        if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${text}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
-}
-
-async function stopWorker(w: WorkerProcess): Promise<void> {
-  if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-  await w.child;
-}
-
-const status = () => queueStatus(redisConnection(redis.url));
-
-/** Polls the queue until `done` holds (or fails with the last status). */
-async function until(done: (s: QueueStatus) => boolean, timeoutMs = 60_000): Promise<QueueStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await status();
-    if (done(s)) return s;
-    if (Date.now() > deadline)
-      throw new Error(`queue never got there: ${JSON.stringify(s, null, 1)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const settled = (s: QueueStatus) =>
-  s.counts.waiting +
-    s.counts.active +
-    s.counts.delayed +
-    s.counts['waiting-children'] +
-    s.counts.prioritized ===
-  0;
-
-/** Files under `dir` (recursively) that are staged or temporary leftovers. */
-function leftovers(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) =>
-    /\.(staged|tmp)$/.test(p),
-  );
-}
+/** A worker whose killed jobs are back in the queue within about 2 s. */
+const startWorker = (...extra: string[]) =>
+  startWorkerOn(redis.url, '--lock-duration', '1', ...extra);
+const stopWorker = killWorker;
+const status = () => statusOf(redis.url);
+const until = (done: (s: QueueStatus) => boolean, timeoutMs = 60_000) =>
+  untilOn(redis.url, done, timeoutMs);
 
 function episode(path: string, seed: number, before: number): string {
   return concatClip(path, [
