@@ -49,8 +49,10 @@ export interface QueueWorkerOptions extends LocateFfmpegOptions, ModelChoice {
 /**
  * A BullMQ worker of introdetect's queue with one model loaded for all its jobs. Stalled jobs
  * (their worker died: the lock was not renewed) go back to the queue, up to `maxStalledCount`
- * times per job before it fails. `close()` lets the jobs in flight finish; `close(true)` leaves them to
- * the stalled check of the other workers.
+ * times per job before it fails. A job whose lock this worker failed to renew in time (it
+ * stalled: another worker may have the job now) is stopped, and writes nothing more.
+ * `close()` lets the jobs in flight finish; `close(true)` leaves them to the stalled check of
+ * the other workers.
  */
 export class QueueWorker implements AsyncDisposable {
   readonly #worker: Worker;
@@ -85,14 +87,14 @@ export class QueueWorker implements AsyncDisposable {
       edlActions,
       onWarning: choice.onWarning,
     };
-    // The jobs in this worker's hands, by id → their lock token; and those whose lock it lost.
-    const inHand = new Map<string, string | undefined>();
+    // The jobs in this worker's hands, and those of them whose lock it lost.
+    const inHand = new Set<string>();
     const lost = new Set<string>();
     const worker = new Worker(
       QUEUE_NAME,
       async (job: Job, token?: string, jobSignal?: AbortSignal) => {
         const id = job.id ?? '?';
-        inHand.set(id, token);
+        inHand.add(id);
         onEvent?.(`started ${job.name} ${id} ${describe(job)}`);
         // A lease: before writing, the lock is renewed, or the job is given up (another
         // worker may have it since this one stalled past the lock's duration).
@@ -131,7 +133,7 @@ export class QueueWorker implements AsyncDisposable {
         } catch (err) {
           if (lost.has(id)) {
             onEvent?.(
-              `abandoned ${job.name} ${id} ${describe(job)}: its lock ran out (this worker stalled longer than the lock duration), so another worker has it; nothing written since`,
+              `abandoned ${job.name} ${id} ${describe(job)}: its lock ran out (this worker stalled longer than the lock duration), so another worker has it; this one writes nothing more`,
             );
             throw err instanceof LockLostError ? err : new LockLostError(id);
           }
