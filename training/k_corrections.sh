@@ -78,4 +78,30 @@ for k in 0 1 2; do
       > "$OUT/k$k/summary-$run.txt"
   done
 done
-echo "k-corrections done: $OUT/k{0,1,2}/summary-{fused-alone,fused}.txt"
+# mean over series of each series' held-out figures (OUT/k<k>/<series>.json) -> OUT/table.md
+$PY - "$OUT" <<'EOF' | tee "$OUT/table.md"
+import json, os, sys
+out = sys.argv[1]
+series = open(os.path.join(out, 'series.txt')).read().split()
+pct = lambda v: '–' if v is None else f'{100 * v:.1f}'  # noqa: E731
+def row(m):
+    i, c = m['intro'], m['credits']
+    return [i['perSecond']['f1'], i['within1s']['share'], i['presence']['precision'],
+            i['presence']['recall'], c['perSecond']['f1'], c['within1s']['share']]
+head = ('intro F1', 'intro ±1 s', 'presence P', 'presence R', 'credits F1', 'credits ±1 s')
+for run in ('fused-alone', 'fused'):
+    print(f'\n{run} (mean over {len(series)} series; per series: ' + ' / '.join(head[:2]) + ')\n')
+    print('| k | ' + ' | '.join(head) + ' | per series |')
+    print('|---' * (len(head) + 2) + '|')
+    for k in (0, 1, 2):
+        rows, per = [], []
+        for s in series:
+            r = [x for x in json.load(open(os.path.join(out, f'k{k}', f'{s}.json')))
+                 if x['label'] == run][0]
+            rows.append(row(r['metrics']))
+            per.append(f'{s} {pct(rows[-1][0])}/{pct(rows[-1][1])}')
+        mean = [None if any(r[j] is None for r in rows) else sum(r[j] for r in rows) / len(rows)
+                for j in range(len(head))]
+        print(f'| {k} | ' + ' | '.join(pct(v) for v in mean) + ' | ' + ', '.join(per) + ' |')
+EOF
+echo "k-corrections done: $OUT/table.md, $OUT/k{0,1,2}/summary-{fused-alone,fused}.txt"
