@@ -72,6 +72,8 @@ export const EXACT_RADIUS = 6;
 const EXACT_MERGE_GAP = 8;
 /** A boundary this close to the edge of what is already exact gets another exact round. */
 const EXACT_MARGIN = 3;
+/** At most this many seconds at the end of the file that the first pass saw as one held frame are decoded exactly. */
+const BLIND_END_MAX = 20;
 /** At most this many exact rounds (a boundary that moves is looked at once more). */
 const EXACT_ROUNDS = 2;
 
@@ -155,7 +157,14 @@ export async function detectEpisode(
 
     // First pass (the only one with passes = 1): every second of each span.
     const results: SpanResult[] = [];
+    let lastChange = -1; // the last second of the last span whose frame differs from the one before
     for (const span of spans) {
+      let previous: Uint8Array | undefined;
+      const watchHeld = (sample: SecondSample, second: number) => {
+        if (!previous || !sameBytes(previous, sample.frame)) lastChange = second;
+        previous = sample.frame;
+        options.onSample?.(sample, second);
+      };
       const emb = await embedSpan(input, model, {
         from: span.from,
         to: span.to,
@@ -165,7 +174,7 @@ export async function detectEpisode(
         ...(options.onProgress
           ? { onSeconds: (s: number) => options.onProgress?.({ seconds: before + s, total }) }
           : {}),
-        ...(options.onSample ? { onSample: options.onSample } : {}),
+        ...(passes === 2 || options.onSample ? { onSample: watchHeld } : {}),
         ...inference,
       });
       before += emb.rows;
@@ -181,12 +190,16 @@ export async function detectEpisode(
 
     // Exact pass: every frame around the boundaries found, then decide again.
     const exact: Span[] = [];
+    const blindEnd = passes === 2 ? blindEndOf(spans, lastChange) : undefined;
     for (let round = 0; passes === 2 && round < EXACT_ROUNDS; round++) {
       const boundaries = boundariesOf(found, duration).filter(
         (b) => !wellInside(b, exact, EXACT_MARGIN),
       );
       const windows = subtractWindows(
-        exactWindows(boundaries, spans, { radius: EXACT_RADIUS, mergeGap: EXACT_MERGE_GAP }),
+        unionWindows([
+          ...exactWindows(boundaries, spans, { radius: EXACT_RADIUS, mergeGap: EXACT_MERGE_GAP }),
+          ...(round === 0 && blindEnd ? [blindEnd] : []),
+        ]),
         exact,
       );
       if (windows.length === 0) break;
@@ -305,6 +318,23 @@ async function choosePasses(
     };
   }
   return { passes: 2 };
+}
+
+/**
+ * The end of the file as far back as its picture was held in the first pass (the seconds after
+ * the last keyframe repeat it), at most BLIND_END_MAX seconds: a first pass cannot see a
+ * credits roll shorter than the GOP there, and credits end the file. Undefined when the last
+ * frames changed to the end, or the last span does not reach the end.
+ */
+function blindEndOf(spans: readonly Span[], lastChange: number): Span | undefined {
+  const last = spans.at(-1);
+  if (!last || lastChange < last.from) return undefined;
+  const from = Math.max(lastChange, last.to - BLIND_END_MAX);
+  return last.to - from >= 2 ? { from, to: last.to } : undefined;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 /** Where the decided intervals start and end, inside the file (not at its very start or end). */
