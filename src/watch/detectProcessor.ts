@@ -1,4 +1,4 @@
-import { detectEpisode } from '../fusion/detectEpisode.js';
+import { detectEpisode, type Passes } from '../fusion/detectEpisode.js';
 import type { EdlActions } from '../fusion/formats/edl.js';
 import type { OutputFormat } from '../fusion/formats/index.js';
 import type { SidecarKind } from '../fusion/formats/sidecar.js';
@@ -36,6 +36,8 @@ export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice
    * result and sidecar, whatever the detection says. Keys are paths under `root`.
    */
   corrections?: { store: CorrectionStore; root: string };
+  /** Decoding passes per file (default 2; see Passes). */
+  passes?: Passes;
   /** Aborts the model load. */
   signal?: AbortSignal;
 }

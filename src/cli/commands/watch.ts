@@ -7,6 +7,7 @@ import {
   SIDECAR_KINDS,
   type SidecarKind,
 } from '../../fusion/formats/sidecar.js';
+import { DEFAULT_PASSES, parsePasses, type Passes } from '../../fusion/detectEpisode.js';
 import { parseMode } from '../../fusion/modelConfig.js';
 import { checkRedisReachable, redisConnection, redisUrlOf } from '../../queue/connection.js';
 import { enqueueProcessor } from '../../queue/enqueueProcessor.js';
@@ -36,6 +37,7 @@ interface WatchCliOptions {
   mode?: string;
   models?: string;
   threads: number;
+  passes: Passes;
   settle: number;
   poll: number;
   retries: number;
@@ -113,6 +115,12 @@ export function registerWatch(program: Command): void {
     .option('--mode <mode>', 'detect: fused | vision (default: the model folder’s)')
     .option('--models <dir>', 'detect: model folder (default: models/<mode>/ in the package)')
     .option('--threads <n>', 'detect: ONNX Runtime threads per operator', wholeNumber, 2)
+    .option(
+      '--passes <n>',
+      'detect: 2 (keyframes first, then every frame near the boundaries; falls back to 1 where that would not pay) or 1 (every frame)',
+      commanderParser(parsePasses),
+      DEFAULT_PASSES,
+    )
     .option(
       '--settle <seconds>',
       'a file must keep its size and mtime this long before it is touched',
@@ -230,6 +238,7 @@ export function registerWatch(program: Command): void {
                 ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
                 ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
                 intraOpThreads: opts.threads,
+                passes: opts.passes,
                 ...(opts.series === 'folder'
                   ? { printsDir: `${statePathOf(where).replace(/\.json$/, '')}.series` }
                   : {}),
