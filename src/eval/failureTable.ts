@@ -89,6 +89,10 @@ function explain(
     const touching = before.at(-1);
     if (touching && touching.end === Math.floor(label.start))
       notes.push(`and on ${touching.end - touching.start} s just before it`);
+    const end = Math.ceil(label.end);
+    const after = runsAbove(track, threshold, end, end + 30)[0];
+    if (after && after.start === end)
+      notes.push(`and on ${after.end - after.start} s just after it`);
     return notes.join(' ');
   }
   return '';

@@ -43,6 +43,7 @@ describe('the per-episode failure table', () => {
     label('missed', [20, 25], [180, 200]),
     label('pieces', [10, 50], [170, 200]),
     label('none', null, [180, 200]),
+    label('late', [10, 30], [180, 200]),
   ];
   const preds = [
     pred('right', [10, 40], [180, 200], [[10, 40]]),
@@ -58,6 +59,8 @@ describe('the per-episode failure table', () => {
       ],
     ),
     pred('none', [60, 70], [180, 200], [[60, 70]]),
+    // ends 6 s late: p stays above threshold for 6 s after the label's end
+    pred('late', [10, 36], [180, 200], [[10, 36]]),
   ];
   const failures = findFailures(computeMetrics(labels, preds).perEpisode, preds, 1);
 
@@ -67,6 +70,7 @@ describe('the per-episode failure table', () => {
       ['pieces', 'intro', 'starts 20 s late'],
       ['pieces', 'credits', 'starts 20 s late'],
       ['none', 'intro', 'false'],
+      ['late', 'intro', 'ends 6 s late'],
     ]);
   });
 
@@ -76,6 +80,7 @@ describe('the per-episode failure table', () => {
     expect(why['pieces/intro']).toBe('p above 0.40 on 32 of its 40 s in 2 pieces');
     expect(why['none/intro']).toBe('p above 0.40 at 60–70 s (max 0.90)');
     expect(why['pieces/credits']).toBe('no probabilities in the prediction');
+    expect(why['late/intro']).toBe('p above 0.40 on 20 of its 20 s and on 6 s just after it');
   });
 
   it('prints a Markdown table, or says there is nothing to list', () => {
