@@ -125,6 +125,17 @@ describe('two-pass detect', () => {
     expect(two.result.credits).toEqual(one.result.credits);
   }, 120_000);
 
+  it('vision mode keeps one pass (without sound, keyframes alone miss intros) and says so', async () => {
+    let timings: DetectTimings | undefined;
+    await detectEpisode(files.longGop!, {
+      mode: 'vision',
+      introSpan: INTRO_SPAN,
+      onTimings: (t) => (timings = t),
+    });
+    expect(timings?.passes).toBe(1);
+    expect(timings?.fallback).toMatch(/^vision mode/);
+  }, 120_000);
+
   it('detect --passes rejects anything but 1 or 2', async () => {
     const run = await execa(
       'node',
