@@ -83,10 +83,12 @@ export {
 export type { EpisodePrediction } from './eval/predictionTypes.js';
 
 export {
+  DEFAULT_PASSES,
   detectEpisode,
   type DetectOptions,
   type DetectProgress,
   type DetectTimings,
+  type Passes,
 } from './fusion/detectEpisode.js';
 export { EpisodeModel, type EpisodeModelOptions } from './fusion/episodeModel.js';
 export type { ModelChoice } from './fusion/modelChoice.js';
