@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   exactWindows,
   subtractWindows,
+  type ExactWindowOptions,
   unionWindows,
   wellInside,
   type Window,
@@ -27,6 +28,16 @@ const windowsArb = fc.array(
     .map(([from, len]) => ({ from, to: from + len })),
   { maxLength: 8 },
 );
+const boundariesArb = fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 6 });
+/** Checks `check` on random spans, boundaries and options, and the windows made of them. */
+const forAllPlans = (
+  check: (out: Window[], spans: Window[], boundaries: number[], opts: ExactWindowOptions) => void,
+) =>
+  fc.assert(
+    fc.property(spansArb, boundariesArb, optionsArb, (spans, boundaries, opts) =>
+      check(exactWindows(boundaries, spans, opts), spans, boundaries, opts),
+    ),
+  );
 const covers = (ws: readonly Window[], t: number) => ws.some((w) => t >= w.from && t < w.to);
 /** The seconds where coverage can change: every window edge and its neighbours. */
 const edges = (...lists: Window[][]) =>
@@ -34,67 +45,41 @@ const edges = (...lists: Window[][]) =>
 
 describe('exactWindows: where the exact pass decodes', () => {
   it('covers radius seconds either side of every boundary, cut to the span that holds it', () => {
-    fc.assert(
-      fc.property(
-        spansArb,
-        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 6 }),
-        optionsArb,
-        (spans, boundaries, opts) => {
-          const out = exactWindows(boundaries, spans, opts);
-          for (const b of boundaries) {
-            const span = spans.find((s) => b >= s.from && b <= s.to);
-            if (!span) continue;
-            for (let t = b - opts.radius; t < b + opts.radius; t++) {
-              if (t >= span.from && t < span.to) expect(covers(out, t)).toBe(true);
-            }
-          }
-        },
-      ),
-    );
+    forAllPlans((out, spans, boundaries, opts) => {
+      for (const b of boundaries) {
+        const span = spans.find((s) => b >= s.from && b <= s.to);
+        if (!span) continue;
+        for (let t = b - opts.radius; t < b + opts.radius; t++) {
+          if (t >= span.from && t < span.to) expect(covers(out, t)).toBe(true);
+        }
+      }
+    });
   });
 
   it('stays inside the spans, sorted, never overlapping, with gaps wider than mergeGap within a span', () => {
-    fc.assert(
-      fc.property(
-        spansArb,
-        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 6 }),
-        optionsArb,
-        (spans, boundaries, opts) => {
-          const out = exactWindows(boundaries, spans, opts);
-          for (const w of out) {
-            expect(w.to).toBeGreaterThan(w.from);
-            expect(spans.some((s) => w.from >= s.from && w.to <= s.to)).toBe(true);
-          }
-          for (let i = 1; i < out.length; i++) {
-            const [a, b] = [out[i - 1]!, out[i]!];
-            expect(b.from).toBeGreaterThanOrEqual(a.to);
-            const sameSpan = spans.some(
-              (s) => a.from >= s.from && a.to <= s.to && b.from >= s.from && b.to <= s.to,
-            );
-            if (sameSpan) expect(b.from - a.to).toBeGreaterThan(opts.mergeGap);
-          }
-        },
-      ),
-    );
+    forAllPlans((out, spans, boundaries, opts) => {
+      for (const w of out) {
+        expect(w.to).toBeGreaterThan(w.from);
+        expect(spans.some((s) => w.from >= s.from && w.to <= s.to)).toBe(true);
+      }
+      for (let i = 1; i < out.length; i++) {
+        const [a, b] = [out[i - 1]!, out[i]!];
+        expect(b.from).toBeGreaterThanOrEqual(a.to);
+        const sameSpan = spans.some(
+          (s) => a.from >= s.from && a.to <= s.to && b.from >= s.from && b.to <= s.to,
+        );
+        if (sameSpan) expect(b.from - a.to).toBeGreaterThan(opts.mergeGap);
+      }
+    });
   });
 
   it('decodes no more than the boundaries need plus the merged gaps', () => {
-    fc.assert(
-      fc.property(
-        spansArb,
-        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 6 }),
-        optionsArb,
-        (spans, boundaries, opts) => {
-          const out = exactWindows(boundaries, spans, opts);
-          const inSpans = boundaries.filter((b) => spans.some((s) => b >= s.from && b <= s.to));
-          const total = out.reduce((n, w) => n + w.to - w.from, 0);
-          expect(total).toBeLessThanOrEqual(
-            new Set(inSpans).size * (2 * opts.radius + opts.mergeGap),
-          );
-          if (inSpans.length === 0) expect(out).toEqual([]);
-        },
-      ),
-    );
+    forAllPlans((out, spans, boundaries, opts) => {
+      const inSpans = boundaries.filter((b) => spans.some((s) => b >= s.from && b <= s.to));
+      const total = out.reduce((n, w) => n + w.to - w.from, 0);
+      expect(total).toBeLessThanOrEqual(new Set(inSpans).size * (2 * opts.radius + opts.mergeGap));
+      if (inSpans.length === 0) expect(out).toEqual([]);
+    });
   });
 
   it('ignores boundaries outside every span', () => {
