@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import type { PrintedEpisode } from './seriesJoiner.js';
@@ -49,12 +49,23 @@ export class PrintStore {
     return out;
   }
 
-  /** Keeps `episode` (replacing an earlier copy of the same file). */
+  /**
+   * Keeps `episode` (replacing an earlier copy of the same file). The hidden temporary copies
+   * of this file's prints that a writer killed mid-write left (`.<name>.prints.<hex>.tmp`,
+   * never renamed into place) are removed first: one file is put by one writer at a time
+   * (`watch` processes a file once at a time, a queue worker holds its job's lock), so none of
+   * them is in use.
+   */
   async put(episode: PrintedEpisode): Promise<void> {
     const { result } = episode;
     const folder = this.folderOf(result.file);
+    const name = `${basename(result.file)}${SUFFIX}`;
     await mkdir(folder, { recursive: true });
-    await writeFileAtomic(join(folder, `${basename(result.file)}${SUFFIX}`), encode(episode));
+    const stale = (await readdir(folder)).filter(
+      (n) => n.startsWith(`.${name}.`) && /^[0-9a-f]+\.tmp$/.test(n.slice(name.length + 2)),
+    );
+    await Promise.all(stale.map((n) => rm(join(folder, n), { force: true })));
+    await writeFileAtomic(join(folder, name), encode(episode));
   }
 
   private folderOf(file: string): string {
