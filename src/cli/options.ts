@@ -1,6 +1,13 @@
 import { InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import type { Passes } from '../fusion/detectEpisode.js';
+import type { EdlActions } from '../fusion/formats/edl.js';
+import { parseOutputFormat } from '../fusion/formats/index.js';
+import type { SidecarKind } from '../fusion/formats/sidecar.js';
+import type { ModelChoice } from '../fusion/modelChoice.js';
+import { parseMode } from '../fusion/modelConfig.js';
 import { parseTimecode } from '../labels/timecode.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+import type { OutputSettings } from '../watch/outputSettings.js';
 
 /** Commander parser for "90", "90.5" or "0:01:30". */
 export function parseSeconds(value: string): number {
@@ -37,3 +44,57 @@ export const wholeNumberAtLeast = (min: number) =>
     if (!Number.isInteger(n) || n < min) throw new Error(`"${v}" is not a whole number >= ${min}.`);
     return n;
   });
+
+/** The detection and output flags that `watch` and `worker` share, as commander parses them. */
+export interface DetectionFlags {
+  mode?: string | undefined;
+  models?: string | undefined;
+  threads: number;
+  passes: Passes;
+  format?: string | undefined;
+  sidecar: boolean;
+  sidecarFormats?: SidecarKind[] | undefined;
+  edlAction?: EdlActions | undefined;
+  mkvChapters?: boolean | undefined;
+}
+
+/** What those flags ask for: the model and its run, and what to write per episode. */
+export interface DetectionOptions {
+  readonly detect: ModelChoice & { intraOpThreads: number; passes: Passes };
+  /**
+   * Result files, sidecars, EDL actions, Matroska chapters; undefined when none of
+   * `--format`, `--sidecar`, `--sidecar-formats`, `--edl-action`, `--mkv-chapters` was given
+   * (each command then has its own default). Given, they make one whole setting: what was not
+   * given is the default (json results, no sidecar, EDL action 3, no chapters).
+   */
+  readonly output: OutputSettings | undefined;
+}
+
+/**
+ * The one place the detection flags become options: `--mode`, `--models`, `--threads`,
+ * `--passes`, and the output flags (`--sidecar` alone means the edl sidecar).
+ */
+export function detectionOptionsFrom(flags: DetectionFlags): DetectionOptions {
+  const sidecars = flags.sidecarFormats ?? (flags.sidecar ? ['edl' as const] : undefined);
+  const given =
+    flags.format !== undefined ||
+    sidecars !== undefined ||
+    flags.edlAction !== undefined ||
+    flags.mkvChapters === true;
+  return {
+    detect: {
+      ...(flags.mode !== undefined ? { mode: parseMode(flags.mode) } : {}),
+      ...(flags.models !== undefined ? { modelDir: flags.models } : {}),
+      intraOpThreads: flags.threads,
+      passes: flags.passes,
+    },
+    output: given
+      ? {
+          formats: (flags.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
+          sidecars: sidecars ?? [],
+          ...(flags.edlAction ? { edlActions: flags.edlAction } : {}),
+          ...(flags.mkvChapters ? { mkvChapters: true } : {}),
+        }
+      : undefined,
+  };
+}

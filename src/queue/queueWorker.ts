@@ -1,9 +1,8 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { EdlActions } from '../fusion/formats/edl.js';
-import type { OutputFormat } from '../fusion/formats/index.js';
-import type { SidecarKind } from '../fusion/formats/sidecar.js';
+import type { Passes } from '../fusion/detectEpisode.js';
 import { modelFor, type ModelChoice } from '../fusion/modelChoice.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
+import type { OutputSettings } from '../watch/outputSettings.js';
 import { DONE_VERSIONS, markDone } from './doneVersions.js';
 import {
   EPISODE_JOB,
@@ -22,11 +21,15 @@ export interface QueueWorkerOptions extends LocateFfmpegOptions, ModelChoice {
   concurrency?: number;
   /** Results under this folder, mirroring each job's root (over the folder given at `queue add`). */
   outDir?: string;
-  /** Result files per episode (default json). */
-  formats?: readonly OutputFormat[];
-  /** Sidecars beside each video (default none). */
-  sidecars?: readonly SidecarKind[];
-  edlActions?: EdlActions;
+  /**
+   * What to write per episode (result files, sidecars, EDL actions), for every job; default:
+   * what the watcher recorded in each library's state file (`watch --format`…), else json
+   * results only. Matroska chapters are never set by a worker. Reviewers' corrections
+   * (`introdetect serve`) win over every detection either way.
+   */
+  output?: OutputSettings;
+  /** Decoding passes per file (default 2; see Passes). */
+  passes?: Passes;
   /**
    * How long a job's lock lasts without renewal, ms (default 30 s): a worker killed mid-job
    * gives its jobs back to the queue about this long after it died.
@@ -68,9 +71,7 @@ export class QueueWorker implements AsyncDisposable {
       connection,
       concurrency = 1,
       outDir,
-      formats = ['json'],
-      sidecars = [],
-      edlActions,
+      output,
       lockDurationMs = 30_000,
       stalledIntervalMs = lockDurationMs,
       maxStalledCount = 2,
@@ -82,9 +83,7 @@ export class QueueWorker implements AsyncDisposable {
     const context: JobContext = {
       detect: { ...choice, model },
       outDir,
-      formats,
-      sidecars,
-      edlActions,
+      output,
       onWarning: choice.onWarning,
     };
     // The jobs in this worker's hands, and those of them whose lock it lost.

@@ -4,18 +4,25 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DetectOptions } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
-import type { EdlActions } from '../fusion/formats/edl.js';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../fusion/formats/index.js';
-import type { SidecarKind } from '../fusion/formats/sidecar.js';
+import { OUTPUT_FORMATS } from '../fusion/formats/index.js';
 import { detectPrinted } from '../series/detectPrinted.js';
 import { PrintStore } from '../series/printStore.js';
 import { seriesConfigOf } from '../series/seriesConfig.js';
 import { refineWith, resolveJoin } from '../series/seriesJoiner.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
+import { correctionsPathOf, CorrectionStore } from '../watch/corrections.js';
+import { finishEpisode } from '../watch/episodeOutput.js';
 import { classifyFailure, describeError } from '../watch/failurePolicy.js';
 import { statePathOf } from '../watch/folderWatcher.js';
-import { commitStaged, stageResults, uniqueResultBase } from '../watch/resultFiles.js';
-import { sidecarPath, writeSidecars } from '../watch/sidecarFiles.js';
+import { DEFAULT_OUTPUT, type OutputSettings } from '../watch/outputSettings.js';
+import {
+  commitStaged,
+  discardStaged,
+  stageResults,
+  uniqueResultBase,
+} from '../watch/resultFiles.js';
+import { sidecarPath } from '../watch/sidecarFiles.js';
+import { StateStore } from '../watch/stateStore.js';
 import type {
   EpisodeJobData,
   EpisodeJobResult,
@@ -41,23 +48,52 @@ export interface JobContext {
   readonly detect: DetectOptions & { model: NonNullable<DetectOptions['model']> };
   /** The worker's `--out`: over the job's own. */
   readonly outDir?: string | undefined;
-  readonly formats: readonly OutputFormat[];
-  readonly sidecars: readonly SidecarKind[];
-  readonly edlActions?: EdlActions | undefined;
+  /**
+   * What every job writes per episode, over what the library's watcher recorded in its state
+   * file; absent: the library's settings (`watch --format`, `--sidecar-formats`,
+   * `--edl-action`), else json results only.
+   */
+  readonly output?: OutputSettings | undefined;
   readonly onWarning?: ((message: string) => void) | undefined;
 }
 
-function layoutOf(data: JobLayout, context: JobContext) {
+type Layout = { root: string; outDir?: string | undefined };
+
+function layoutOf(data: JobLayout, context: JobContext): Layout {
   return { root: data.root, outDir: context.outDir ?? data.outDir };
 }
 
-/** The print store `watch` keeps beside its state file (`<out or root>/.introdetect-watch.series`). */
-function printsDirOf(layout: { root: string; outDir?: string | undefined }): string {
-  const where = {
+/** The state file `watch` keeps for this layout (`<out or root>/.introdetect-watch.json`). */
+function statePathOfLayout(layout: Layout): string {
+  return statePathOf({
     root: layout.root,
     ...(layout.outDir !== undefined ? { outDir: layout.outDir } : {}),
+  });
+}
+
+/** The print store `watch` keeps beside its state file (`<out or root>/.introdetect-watch.series`). */
+function printsDirOf(layout: Layout): string {
+  return `${statePathOfLayout(layout).replace(/\.json$/, '')}.series`;
+}
+
+/**
+ * How a job writes its library's episodes, as `watch` and `serve` do: the settings (the
+ * worker's, else those the watcher recorded in the library's state file, read afresh for each
+ * job, else json only) and the reviewers' corrections kept beside that state file. Matroska
+ * chapters are left to `watch`: editing a video makes it a new version, which the queue would
+ * then detect again.
+ */
+async function libraryOutput(
+  layout: Layout,
+  context: JobContext,
+): Promise<{ settings: OutputSettings; corrections: CorrectionStore }> {
+  const statePath = statePathOfLayout(layout);
+  const recorded = context.output ?? (await StateStore.open(statePath, layout.root)).output;
+  const { formats, sidecars, edlActions } = recorded ?? DEFAULT_OUTPUT;
+  return {
+    settings: { formats, sidecars, ...(edlActions ? { edlActions } : {}) },
+    corrections: new CorrectionStore(correctionsPathOf(statePath)),
   };
-  return `${statePathOf(where).replace(/\.json$/, '')}.series`;
 }
 
 /** Where an episode's result detected alone waits for its season's join. */
@@ -89,41 +125,56 @@ function resultPaths(
   file: string,
   key: string,
   siblings: readonly string[],
-  layout: { root: string; outDir?: string | undefined },
-  context: JobContext,
+  layout: Layout,
+  settings: OutputSettings,
 ): string[] {
   const base = uniqueResultBase(layout, key, siblings);
   return [
-    ...context.formats.map((f) => `${base}.intro${OUTPUT_FORMATS[f].extension}`),
-    ...context.sidecars.map((kind) => sidecarPath(file, kind)),
+    ...settings.formats.map((f) => `${base}.intro${OUTPUT_FORMATS[f].extension}`),
+    ...settings.sidecars.map((kind) => sidecarPath(file, kind)),
   ];
 }
 
-/** Writes one episode's results (formats, atomically, in the watch layout) and its sidecars. */
-async function writeResults(
+/** What writing one episode takes: where, how, and the job's fence. */
+interface EpisodeWrite {
+  readonly layout: Layout;
+  readonly settings: OutputSettings;
+  readonly corrections: CorrectionStore;
+  readonly context: JobContext;
+  readonly run: JobRun;
+}
+
+/**
+ * Writes one episode's detection through the writer `watch` and `serve` share
+ * (`finishEpisode`): its correction, if a reviewer saved one, wins; sidecars beside the video;
+ * result files staged under hidden names, then renamed into place (the watch layout). Fenced:
+ * the job's lock is renewed before the sidecars are written and again before the renames, and
+ * a job that lost it writes nothing more (its staged copies are removed).
+ */
+async function writeEpisode(
   file: string,
   key: string,
   siblings: readonly string[],
-  layout: { root: string; outDir?: string | undefined },
-  result: DetectionResult,
-  context: JobContext,
+  detected: DetectionResult,
+  { layout, settings, corrections, context, run }: EpisodeWrite,
 ): Promise<string[]> {
-  const formatOptions = context.edlActions ? { edlActions: context.edlActions } : {};
-  const output = Object.fromEntries(
-    context.formats.map((f) => [
-      `intro${OUTPUT_FORMATS[f].extension}`,
-      formatResult(result, f, formatOptions),
-    ]),
-  );
+  await run.beforeWrite?.();
+  const { output } = await finishEpisode(file, detected, {
+    settings,
+    corrections,
+    key,
+    onWarning: context.onWarning,
+    signal: run.signal,
+  });
   const staged = await stageResults(output, uniqueResultBase(layout, key, siblings));
-  await commitStaged(staged);
-  if (context.sidecars.length > 0) {
-    await writeSidecars(file, result, {
-      kinds: context.sidecars,
-      ...formatOptions,
-      ...(context.onWarning ? { onWarning: context.onWarning } : {}),
-    });
+  try {
+    run.signal?.throwIfAborted();
+    await run.beforeWrite?.();
+  } catch (err) {
+    await discardStaged(staged);
+    throw err;
   }
+  await commitStaged(staged);
   return staged.map((s) => s.to);
 }
 
@@ -135,10 +186,12 @@ async function writeResults(
 export async function runEpisodeJob(
   data: EpisodeJobData,
   context: JobContext,
-  { signal, beforeWrite }: JobRun = {},
+  run: JobRun = {},
 ): Promise<EpisodeJobResult> {
+  const { signal, beforeWrite } = run;
   const started = Date.now();
   const layout = layoutOf(data, context);
+  const { settings, corrections } = await libraryOutput(layout, context);
   const store = new PrintStore(printsDirOf(layout));
   const { model } = context.detect;
   const config = seriesConfigOf(model.config);
@@ -151,7 +204,7 @@ export async function runEpisodeJob(
   // A run of this job killed mid-write (kill -9, power cut) left its temporary files behind.
   await removeLeftovers([
     alone,
-    ...resultPaths(data.file, data.key, data.siblings, layout, context),
+    ...resultPaths(data.file, data.key, data.siblings, layout, settings),
   ]);
   await mkdir(dirname(alone), { recursive: true });
   await writeFileAtomic(alone, JSON.stringify(episode.result));
@@ -163,8 +216,13 @@ export async function runEpisodeJob(
     config,
   );
   await store.put(episode);
-  await beforeWrite?.();
-  const results = await writeResults(data.file, data.key, data.siblings, layout, result, context);
+  const results = await writeEpisode(data.file, data.key, data.siblings, result, {
+    layout,
+    settings,
+    corrections,
+    context,
+    run,
+  });
   return { file: data.file, key: data.key, results, elapsedMs: Date.now() - started };
 }
 
@@ -177,9 +235,10 @@ export async function runSeasonJob(
   data: SeasonJobData,
   children: readonly EpisodeJobResult[],
   context: JobContext,
-  { beforeWrite }: JobRun = {},
+  run: JobRun = {},
 ): Promise<SeasonJobResult> {
   const layout = layoutOf(data, context);
+  const write = { layout, ...(await libraryOutput(layout, context)), context, run };
   const store = new PrintStore(printsDirOf(layout));
   const config = seriesConfigOf(context.detect.model.config);
   const { reach } = resolveJoin({}, config);
@@ -199,8 +258,7 @@ export async function runSeasonJob(
       config,
     );
     const siblings = data.episodes.filter((k) => k !== child.key);
-    await beforeWrite?.();
-    results.push(...(await writeResults(child.file, child.key, siblings, layout, result, context)));
+    results.push(...(await writeEpisode(child.file, child.key, siblings, result, write)));
     joined++;
   }
   return { dir: data.dir, joined, results };

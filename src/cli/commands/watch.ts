@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
 import { IntrodetectError, InvalidArgumentError } from '../../errors.js';
-import { parseEdlActions, type EdlActions } from '../../fusion/formats/edl.js';
-import { parseOutputFormat } from '../../fusion/formats/index.js';
-import {
-  parseSidecarKinds,
-  SIDECAR_KINDS,
-  type SidecarKind,
-} from '../../fusion/formats/sidecar.js';
-import { DEFAULT_PASSES, parsePasses, type Passes } from '../../fusion/detectEpisode.js';
-import { parseMode } from '../../fusion/modelConfig.js';
+import { parseEdlActions } from '../../fusion/formats/edl.js';
+import { parseSidecarKinds, SIDECAR_KINDS } from '../../fusion/formats/sidecar.js';
+import { DEFAULT_PASSES, parsePasses } from '../../fusion/detectEpisode.js';
 import { checkRedisReachable, redisConnection, redisUrlOf } from '../../queue/connection.js';
 import { enqueueProcessor } from '../../queue/enqueueProcessor.js';
 import {
@@ -22,22 +16,23 @@ import { featuresProcessor } from '../../watch/featuresProcessor.js';
 import { FolderWatcher, statePathOf } from '../../watch/folderWatcher.js';
 import { parseExtensions } from '../../watch/mediaFiles.js';
 import { checkMkvToolnix } from '../../watch/mkvChapters.js';
-import type { OutputSettings } from '../../watch/outputSettings.js';
+import { DEFAULT_OUTPUT, type OutputSettings } from '../../watch/outputSettings.js';
 import type { Processor } from '../../watch/processFile.js';
 import { formatWatchEvent } from '../../watch/watchEvents.js';
 import { abortOnSignals } from '../abortOnSignals.js';
-import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
+import {
+  commanderParser,
+  decodeOptionsFrom,
+  detectionOptionsFrom,
+  wholeNumberAtLeast,
+  type DetectionFlags,
+} from '../options.js';
 
-interface WatchCliOptions {
+interface WatchCliOptions extends DetectionFlags {
   out?: string;
   state?: string;
   concurrency: number;
-  format?: string;
   processor: 'detect' | 'features';
-  mode?: string;
-  models?: string;
-  threads: number;
-  passes: Passes;
   settle: number;
   poll: number;
   retries: number;
@@ -45,9 +40,6 @@ interface WatchCliOptions {
   extensions?: string;
   once: boolean;
   series: SeriesGrouping;
-  sidecar: boolean;
-  sidecarFormats?: SidecarKind[];
-  edlAction?: EdlActions;
   mkvChapters: boolean;
   enqueue: boolean;
   redis?: string;
@@ -162,7 +154,8 @@ export function registerWatch(program: Command): void {
     )
     .option('--redis <url>', '--enqueue: Redis server (default $INTRODETECT_REDIS)')
     .action(async (dir: string, opts: WatchCliOptions, cmd: Command) => {
-      const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : []);
+      const detection = detectionOptionsFrom(opts);
+      const sidecars = detection.output?.sidecars ?? [];
       if (
         opts.enqueue &&
         (opts.processor !== 'detect' ||
@@ -205,12 +198,7 @@ export function registerWatch(program: Command): void {
       const output: OutputSettings | undefined =
         opts.enqueue || opts.processor !== 'detect'
           ? undefined
-          : {
-              formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
-              sidecars,
-              ...(opts.edlAction ? { edlActions: opts.edlAction } : {}),
-              ...(opts.mkvChapters ? { mkvChapters: true } : {}),
-            };
+          : (detection.output ?? DEFAULT_OUTPUT);
       let processor: Processor | undefined;
       let watcher: FolderWatcher | undefined;
       try {
@@ -235,10 +223,7 @@ export function registerWatch(program: Command): void {
                   store: new CorrectionStore(correctionsPathOf(statePathOf(where))),
                   root: dir,
                 },
-                ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
-                ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
-                intraOpThreads: opts.threads,
-                passes: opts.passes,
+                ...detection.detect,
                 ...(opts.series === 'folder'
                   ? { printsDir: `${statePathOf(where).replace(/\.json$/, '')}.series` }
                   : {}),

@@ -1,29 +1,23 @@
 import type { Command } from 'commander';
 import { IntrodetectError } from '../../errors.js';
-import { parseEdlActions, type EdlActions } from '../../fusion/formats/edl.js';
-import { parseOutputFormat } from '../../fusion/formats/index.js';
-import {
-  parseSidecarKinds,
-  SIDECAR_KINDS,
-  type SidecarKind,
-} from '../../fusion/formats/sidecar.js';
-import { parseMode } from '../../fusion/modelConfig.js';
+import { DEFAULT_PASSES, parsePasses } from '../../fusion/detectEpisode.js';
+import { parseEdlActions } from '../../fusion/formats/edl.js';
+import { parseSidecarKinds, SIDECAR_KINDS } from '../../fusion/formats/sidecar.js';
 import { checkRedisReachable, redisConnection, redisUrlOf } from '../../queue/connection.js';
 import { QueueWorker } from '../../queue/queueWorker.js';
 import { abortOnSignals } from '../abortOnSignals.js';
-import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
+import {
+  commanderParser,
+  decodeOptionsFrom,
+  detectionOptionsFrom,
+  wholeNumberAtLeast,
+  type DetectionFlags,
+} from '../options.js';
 
-interface WorkerCliOptions {
+interface WorkerCliOptions extends DetectionFlags {
   redis?: string;
   concurrency: number;
-  models?: string;
-  mode?: string;
   out?: string;
-  format?: string;
-  sidecar: boolean;
-  sidecarFormats?: SidecarKind[];
-  edlAction?: EdlActions;
-  threads: number;
   lockDuration: number;
   stalledInterval?: number;
   maxStalled: number;
@@ -54,7 +48,7 @@ export function registerWorker(program: Command): void {
     )
     .option(
       '--format <list>',
-      'results to write, comma-separated: json, edl, chapters, vtt, jellyfin (default json)',
+      'results to write, comma-separated: json, edl, chapters, vtt, jellyfin (default: what watch recorded in the library’s state file, else json; any output option replaces that as a whole)',
     )
     .option(
       '--sidecar',
@@ -72,6 +66,12 @@ export function registerWorker(program: Command): void {
       commanderParser(parseEdlActions),
     )
     .option('--threads <n>', 'ONNX Runtime threads per operator', wholeNumberAtLeast(1), 2)
+    .option(
+      '--passes <n>',
+      '2 (keyframes first, then every frame near the boundaries; falls back to 1 where that would not pay) or 1 (every frame)',
+      commanderParser(parsePasses),
+      DEFAULT_PASSES,
+    )
     .option(
       '--lock-duration <seconds>',
       'a job whose worker stops renewing its lock this long (killed, machine lost) goes back to the queue',
@@ -97,7 +97,7 @@ export function registerWorker(program: Command): void {
         onSecond: (name) =>
           log(`${name} again: exiting now (the jobs in flight go back to the queue)`),
       });
-      const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : []);
+      const { detect, output } = detectionOptionsFrom(opts);
       const redisUrl = redisUrlOf(opts.redis);
       await checkRedisReachable(redisUrl);
       let worker: QueueWorker;
@@ -107,12 +107,8 @@ export function registerWorker(program: Command): void {
           connection: redisConnection(redisUrl),
           concurrency: opts.concurrency,
           ...(opts.out !== undefined ? { outDir: opts.out } : {}),
-          formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
-          sidecars,
-          ...(opts.edlAction ? { edlActions: opts.edlAction } : {}),
-          ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
-          ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
-          intraOpThreads: opts.threads,
+          ...(output ? { output } : {}),
+          ...detect,
           lockDurationMs: opts.lockDuration * 1000,
           ...(opts.stalledInterval !== undefined
             ? { stalledIntervalMs: opts.stalledInterval * 1000 }
