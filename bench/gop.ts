@@ -53,7 +53,7 @@ const VARIANTS: Array<{ name: string; file: string; args: string[] }> = [
 ];
 
 const argv = process.argv.slice(2);
-const source = argv[0] ?? (await benchEpisodes())[0]!;
+const source = argv[0] ?? (await benchEpisodes({ hevc: false }))[0]!;
 const src = typeof source === 'string' ? { name: source, file: source } : source;
 const dir = join(CACHE, 'gop');
 mkdirSync(dir, { recursive: true });

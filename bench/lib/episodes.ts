@@ -86,7 +86,7 @@ function hhmmss(v: string | null | undefined): number | null {
   return v.split(':').reduce((s, p) => s * 60 + Number(p), 0);
 }
 
-async function corpusEpisodes(): Promise<BenchEpisode[]> {
+async function corpusEpisodes(withHevc: boolean): Promise<BenchEpisode[]> {
   const out = join(CACHE, 'corpus');
   const built = join(out, 's01', 's01e01.mp4');
   if (!existsSync(built)) {
@@ -114,11 +114,10 @@ async function corpusEpisodes(): Promise<BenchEpisode[]> {
   const h264 = join(CACHE, 'corpus-720p-h264.mp4');
   // The corpus episode is already the 720p H.264 input; a link keeps the name stable.
   if (!existsSync(h264)) linkOrCopy(built, h264);
+  const first = { name: '720p H.264', file: h264, labels: episodeLabels };
+  if (!withHevc) return [first];
   const hevc = hevc1080(h264, join(CACHE, 'corpus-1080p-hevc.mp4'));
-  return [
-    { name: '720p H.264', file: h264, labels: episodeLabels },
-    { name: '1080p HEVC', file: hevc, labels: episodeLabels },
-  ];
+  return [first, { name: '1080p HEVC', file: hevc, labels: episodeLabels }];
 }
 
 /** lavfi testsrc2 1280×720 25 fps + a beeping sine, H.264 + AAC, `seconds` long, to `tmp`. */
@@ -140,13 +139,11 @@ export function synthetic720p(): string {
 }
 
 /** bench:decode's generator at both sizes (same file names, so existing ones are reused). */
-function syntheticEpisodes(): BenchEpisode[] {
-  const h264 = synthetic720p();
-  const hevc = hevc1080(h264, join(CACHE, 'episode-20min-1080p-hevc.mp4'));
-  return [
-    { name: '720p H.264 (testsrc2)', file: h264 },
-    { name: '1080p HEVC (testsrc2)', file: hevc },
-  ];
+function syntheticEpisodes(withHevc: boolean): BenchEpisode[] {
+  const first = { name: '720p H.264 (testsrc2)', file: synthetic720p() };
+  if (!withHevc) return [first];
+  const hevc = hevc1080(first.file, join(CACHE, 'episode-20min-1080p-hevc.mp4'));
+  return [first, { name: '1080p HEVC (testsrc2)', file: hevc }];
 }
 
 /** A 150-s 720p H.264 test pattern, for a smoke run of a bench (its figures mean little). */
@@ -157,9 +154,12 @@ export function smokeEpisode(): BenchEpisode {
   return { name: '720p H.264 (testsrc2, smoke)', file };
 }
 
-/** Makes (or finds) the bench episodes. */
-export async function benchEpisodes(): Promise<BenchEpisode[]> {
-  if (existsSync(join(MEDIA, 'video'))) return corpusEpisodes();
+/**
+ * Makes (or finds) the bench episodes; `{ hevc: false }`: only the 720p H.264 one (the 1080p
+ * HEVC encode is the slow one).
+ */
+export async function benchEpisodes({ hevc = true } = {}): Promise<BenchEpisode[]> {
+  if (existsSync(join(MEDIA, 'video'))) return corpusEpisodes(hevc);
   process.stderr.write(`bench: no media pool at ${MEDIA}; using lavfi test patterns.\n`);
-  return syntheticEpisodes();
+  return syntheticEpisodes(hevc);
 }
