@@ -26,7 +26,7 @@ import { benchEpisodes, CACHE } from './lib/episodes.js';
 import { QUIET } from './lib/ffmpegArgs.js';
 import { ffmpegKeyframes, ffmpegNull } from './lib/ffmpegBaselines.js';
 import { f1, f2, table } from './lib/format.js';
-import { DEFAULT_SETUP, ONE_PASS } from './lib/setups.js';
+import { ONE_PASS, TWO_PASSES } from './lib/setups.js';
 import { overSpans } from './lib/timed.js';
 
 const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p'];
@@ -89,7 +89,7 @@ for (const v of VARIANTS) {
   const plain = await overSpans(spans, (s) => ffmpegNull(file, s, true, []));
   const keys = await overSpans(spans, (s) => ffmpegKeyframes(file, s));
   const one = await detectInChild('fused', file, ONE_PASS);
-  const two = await detectInChild('fused', file, DEFAULT_SETUP);
+  const two = await detectInChild('fused', file, TWO_PASSES);
   const t = two.timings;
   const exact = t.exact.reduce((n, w) => n + w.to - w.from, 0);
   rows.push([

@@ -16,7 +16,14 @@ import {
   ffmpegNull,
 } from './ffmpegBaselines.js';
 import { fpcalc } from './fpcalc.js';
-import { decoderArgs, DEFAULT_SETUP, ONE_PASS, VARIANTS, type Setup } from './setups.js';
+import {
+  decoderArgs,
+  DEFAULT_SETUP,
+  ONE_PASS,
+  TWO_PASSES,
+  VARIANTS,
+  type Setup,
+} from './setups.js';
 import { bestRun, overSpans, type Run } from './timed.js';
 
 export interface ModeResult {
@@ -52,7 +59,7 @@ async function measureMode(
   const audioOnly = audio ? await overSpans(spans, (s) => ffmpegAudioOnly(ep.file, s)) : null;
   const decodeStreamS = (await decodeStream(ep.file, spans, audio, info, DEFAULT_SETUP)).seconds;
   const detect1 = await detectInChild(mode, ep.file, ONE_PASS);
-  const detect = await detectInChild(mode, ep.file, DEFAULT_SETUP);
+  const detect = await detectInChild(mode, ep.file, TWO_PASSES);
   return {
     mode,
     ffmpegNull: null_,

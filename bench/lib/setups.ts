@@ -28,6 +28,8 @@ export const DEFAULT_SETUP: Setup = {
 
 /** The default setup with every frame decoded (`--passes 1`). */
 export const ONE_PASS: Setup = { ...DEFAULT_SETUP, name: 'one pass', passes: 1 };
+/** The default setup with two passes (`--passes 2`). */
+export const TWO_PASSES: Setup = { ...DEFAULT_SETUP, name: 'two passes', passes: 2 };
 
 /** ffmpeg input options of a setup, as detect's decoder passes them. */
 export const decoderArgs = (s: Setup): string[] => [

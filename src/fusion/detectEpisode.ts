@@ -44,14 +44,18 @@ export interface DetectTimings extends EmbedTimings {
 }
 
 /**
- * 2 (the default): a cheap first pass over the searched spans — all the audio, and the video's
- * keyframes only, each held until the next — then an exact pass that decodes every 1-fps frame
- * only around the boundaries the first pass found, and decides again. Fused mode only: vision
- * mode, intra-only video and formats that cannot skip non-key frames fall back to one pass.
- * 1: every frame of the spans, as `stream` must.
+ * 1 (the default): every 1-fps frame of the searched spans, as `stream` must. 2: a cheap first
+ * pass over the spans — all the audio, and the video's keyframes only, each held until the
+ * next — then an exact pass that decodes every 1-fps frame only around the boundaries the first
+ * pass found, and decides again. Fused mode only: vision mode, intra-only video and formats
+ * that cannot skip non-key frames fall back to one pass.
+ *
+ * Two passes are not the default yet: the series step compares the first pass's pictures, and
+ * held keyframes of two episodes rarely line up where their GOPs differ (repeated stretches are
+ * then missed), and on eval-v1 the ±1-s shares fell by one episode each (README, Speed).
  */
 export type Passes = 1 | 2;
-export const DEFAULT_PASSES: Passes = 2;
+export const DEFAULT_PASSES: Passes = 1;
 
 /** `1` or `2` from a command line (throws InvalidArgumentError otherwise). */
 export function parsePasses(value: string): Passes {
@@ -163,6 +167,15 @@ export async function detectEpisode(
     const results: SpanResult[] = [];
     let lastChange = -1; // the last second of the last span whose frame differs from the one before
     for (const span of spans) {
+      if (span.to <= span.from) {
+        // A clip under a second: nothing to decode (as before two passes).
+        results.push({
+          span,
+          emb: { data: new Float32Array(0), rows: 0, cols: 0 },
+          probs: NO_PROBS,
+        });
+        continue;
+      }
       let previous: Uint8Array | undefined;
       const watchHeld = (sample: SecondSample, second: number) => {
         if (!previous || !sameBytes(previous, sample.frame)) lastChange = second;

@@ -1,8 +1,12 @@
 import { execa } from 'execa';
 import { AbortedError } from '../errors.js';
 import { KEYFRAMES_ONLY } from './decodeArgs.js';
+import { isRemote } from './inputErrors.js';
 import { locateFfmpeg, type LocateFfmpegOptions } from './locateFfmpeg.js';
 import type { MediaInfo } from './probe.js';
+
+/** The check gives up (and two passes fall back to one) after this long, or a stalled input. */
+const CHECK_TIMEOUT_MS = 30_000;
 
 /** What decoding a stretch of the video with keyframes only delivered. */
 export interface KeyframeCheck {
@@ -46,6 +50,7 @@ export async function checkKeyframes(
     '-loglevel',
     'error',
     '-nostats',
+    ...(isRemote(input) ? ['-rw_timeout', String(CHECK_TIMEOUT_MS * 1000)] : []),
     ...KEYFRAMES_ONLY,
     '-t',
     seconds.toFixed(3),
@@ -61,6 +66,7 @@ export async function checkKeyframes(
   ];
   const result = await execa(ffmpeg, args, {
     reject: false,
+    timeout: CHECK_TIMEOUT_MS,
     ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
   if (options.signal?.aborted) throw new AbortedError({ cause: options.signal.reason });

@@ -13,7 +13,7 @@ import { readLabels } from '../../src/labels/readLabels.js';
 import type { EpisodeLabel } from '../../src/labels/types.js';
 import { SHARED_MEDIA } from '../helpers/sharedMedia.js';
 
-// Two-pass detect (the default) against one pass, on one corpus episode re-encoded with the
+// Two-pass detect (`--passes 2`) against one pass (the default), on one corpus episode re-encoded with the
 // keyframe spacings a user's files have. Two passes decode all the sound and only the
 // picture's keyframes, then every frame around the boundaries found; they must land where one
 // pass lands, and must fall back to one pass where keyframes cannot be decoded alone cheaply.
@@ -129,6 +129,7 @@ describe('two-pass detect', () => {
     let timings: DetectTimings | undefined;
     await detectEpisode(files.longGop!, {
       mode: 'vision',
+      passes: 2,
       introSpan: INTRO_SPAN,
       onTimings: (t) => (timings = t),
     });
