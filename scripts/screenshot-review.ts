@@ -11,19 +11,18 @@
  *
  *   npx tsx scripts/screenshot-review.ts [OUT.png]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { createServer } from '../src/serve/createServer.js';
+import { concatClip, type ClipPart } from '../test/helpers/clips.js';
 import { launchChromium } from '../test/helpers/server.js';
 
 const OUT = resolve(process.argv[2] ?? 'docs/review-page.png');
 const SEASON = 'Northbound/Season 1';
 
-/** [lavfi video source, lavfi audio source, seconds] */
-type Part = [string, string, number];
+type Part = ClipPart;
 const INTRO: Part = ['testsrc2', "aevalsrc='0.3*sin(2*PI*(200+30*t)*t)'", 15];
 const CLOSING: Part = ['smptebars', "aevalsrc='0.2*sin(2*PI*660*t)*sin(PI*t)'", 12];
 const EPISODES: Record<string, Part[]> = {
@@ -49,30 +48,8 @@ const EPISODES: Record<string, Part[]> = {
 
 /** Renders the parts one after another into `out` (H.264 + AAC, 320×180, 25 fps). */
 function render(out: string, parts: Part[]): void {
-  const inputs = parts.flatMap(([v, a, d]) => [
-    ...[
-      '-f',
-      'lavfi',
-      '-t',
-      String(d),
-      '-i',
-      `${v}${v.includes('=') ? ':' : '='}size=320x180:rate=25`,
-    ],
-    ...['-f', 'lavfi', '-t', String(d), '-i', a],
-  ]);
-  const scale = parts.map((_, i) => `[${2 * i}:v]format=yuv420p,setsar=1[v${i}];`).join('');
-  const pairs = parts.map((_, i) => `[v${i}][${2 * i + 1}:a]`).join('');
   mkdirSync(dirname(out), { recursive: true });
-  execFileSync(
-    'ffmpeg',
-    [
-      ...['-hide_banner', '-loglevel', 'error', '-y', ...inputs],
-      ...['-filter_complex', `${scale}${pairs}concat=n=${parts.length}:v=1:a=1[v][a]`],
-      ...['-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'veryfast', '-c:a', 'aac'],
-      out,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  concatClip(out, parts, { size: '320x180', preset: 'veryfast' });
 }
 
 interface Job {

@@ -92,8 +92,15 @@ export function testClip(
 /** One part of a `concatClip`: [lavfi video source, lavfi audio source, seconds]. */
 export type ClipPart = [string, string, number];
 
-/** Renders the parts one after another into `out` (H.264 + AAC, 160×90, 25 fps). */
-export function concatClip(out: string, parts: ClipPart[]): string {
+/**
+ * Renders the parts one after another into `out` (H.264 + AAC, 25 fps; 160×90 and x264
+ * ultrafast unless told otherwise).
+ */
+export function concatClip(
+  out: string,
+  parts: ClipPart[],
+  { size = '160x90', preset = 'ultrafast' }: { size?: string; preset?: string } = {},
+): string {
   const inputs = parts.flatMap(([v, a, d]) => [
     ...[
       '-f',
@@ -101,7 +108,7 @@ export function concatClip(out: string, parts: ClipPart[]): string {
       '-t',
       String(d),
       '-i',
-      `${v}${v.includes('=') ? ':' : '='}size=160x90:rate=25`,
+      `${v}${v.includes('=') ? ':' : '='}size=${size}:rate=25`,
     ],
     ...['-f', 'lavfi', '-t', String(d), '-i', a],
   ]);
@@ -111,7 +118,7 @@ export function concatClip(out: string, parts: ClipPart[]): string {
     ...inputs,
     '-filter_complex',
     `${scale}${pairs}concat=n=${parts.length}:v=1:a=1[v][a]`,
-    ...['-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
+    ...['-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', preset, '-c:a', 'aac'],
     out,
   );
   return out;
