@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
 import { CLI, expectNoCrash, expectTypedError, runCli } from '../helpers/detectCli.js';
+import { chaptersOf } from '../helpers/chapters.js';
 
 // Sidecars that players load, through the built CLI (`npm test` builds first), on clips made
 // here. The random-weight fixture model finds *some* intro and credits: these specs check where
@@ -48,20 +49,6 @@ function edlLines(text: string): Array<{ start: number; end: number; action: num
 }
 
 const detectJson = (stdout: string) => JSON.parse(stdout.trim()) as DetectionResult;
-
-interface Chapter {
-  start_time: string;
-  end_time: string;
-  tags?: { title?: string };
-}
-const chaptersOf = (file: string): Chapter[] =>
-  (
-    JSON.parse(
-      execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', file], {
-        encoding: 'utf8',
-      }),
-    ) as { chapters: Chapter[] }
-  ).chapters;
 
 afterAll(() => tmp.cleanup());
 

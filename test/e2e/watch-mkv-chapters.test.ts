@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
 import { CLI } from '../helpers/detectCli.js';
+import { chaptersOf } from '../helpers/chapters.js';
 
 // `watch --mkv-chapters` edits the very file it watches (mkvpropedit, in place): that edit
 // changes the file's size and mtime, which would make it look like a new version and be
@@ -25,20 +26,6 @@ const hasTool = (name: string) => {
   }
 };
 const mkvtoolnix = hasTool('mkvpropedit') && hasTool('mkvextract');
-
-interface Chapter {
-  start_time: string;
-  end_time: string;
-  tags?: { title?: string };
-}
-const chaptersOf = (file: string): Chapter[] =>
-  (
-    JSON.parse(
-      execFileSync('ffprobe', ['-v', 'error', '-show_chapters', '-of', 'json', file], {
-        encoding: 'utf8',
-      }),
-    ) as { chapters: Chapter[] }
-  ).chapters;
 
 async function watchOnce(): Promise<string> {
   const run = await execa(
