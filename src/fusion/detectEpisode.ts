@@ -176,6 +176,7 @@ export async function detectEpisode(
         });
         continue;
       }
+      // Two passes only: where the held keyframe last changed (one pass has no held frames).
       let previous: Uint8Array | undefined;
       const watchHeld = (sample: SecondSample, second: number) => {
         if (!previous || !sameBytes(previous, sample.frame)) lastChange = second;
@@ -191,7 +192,11 @@ export async function detectEpisode(
         ...(options.onProgress
           ? { onSeconds: (s: number) => options.onProgress?.({ seconds: before + s, total }) }
           : {}),
-        ...(passes === 2 || options.onSample ? { onSample: watchHeld } : {}),
+        ...(passes === 2
+          ? { onSample: watchHeld }
+          : options.onSample
+            ? { onSample: options.onSample }
+            : {}),
         ...inference,
       });
       before += emb.rows;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
 import { CLI, expectNoCrash, expectTypedError, runCli } from '../helpers/detectCli.js';
-import { chaptersOf } from '../helpers/chapters.js';
+import { chaptersOf, mkvtoolnixInstalled } from '../helpers/chapters.js';
 
 // Sidecars that players load, through the built CLI (`npm test` builds first), on clips made
 // here. The random-weight fixture model finds *some* intro and credits: these specs check where
@@ -15,15 +14,7 @@ const MODELS = 'test/fixtures/models/tiny-fused';
 const tmp = scratch('introdetect-sidecars-');
 const TIMEOUT = { timeoutMs: 120_000 };
 
-const hasTool = (name: string) => {
-  try {
-    execFileSync(name, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const mkvtoolnix = hasTool('mkvpropedit') && hasTool('mkvextract');
+const mkvtoolnix = mkvtoolnixInstalled();
 
 /** A 20-s clip with picture and sound. */
 function clip(path: string): string {

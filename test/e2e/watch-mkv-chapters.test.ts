@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
 import { CLI } from '../helpers/detectCli.js';
-import { chaptersOf } from '../helpers/chapters.js';
+import { chaptersOf, mkvtoolnixInstalled } from '../helpers/chapters.js';
 
 // `watch --mkv-chapters` edits the very file it watches (mkvpropedit, in place): that edit
 // changes the file's size and mtime, which would make it look like a new version and be
@@ -17,15 +17,7 @@ const tmp = scratch('introdetect-watch-mkv-');
 const lib = tmp.path('library');
 const video = join(lib, 'Show/Season 1/S01E01.mkv');
 
-const hasTool = (name: string) => {
-  try {
-    execFileSync(name, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const mkvtoolnix = hasTool('mkvpropedit') && hasTool('mkvextract');
+const mkvtoolnix = mkvtoolnixInstalled();
 
 async function watchOnce(): Promise<string> {
   const run = await execa(

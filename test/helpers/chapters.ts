@@ -16,3 +16,15 @@ export const chaptersOf = (file: string): Chapter[] =>
       }),
     ) as { chapters: Chapter[] }
   ).chapters;
+
+const hasTool = (name: string) => {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether mkvtoolnix (mkvpropedit and mkvextract) is installed, for the chapter specs. */
+export const mkvtoolnixInstalled = (): boolean => hasTool('mkvpropedit') && hasTool('mkvextract');
