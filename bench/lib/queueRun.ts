@@ -69,30 +69,18 @@ export async function timeQueue(
     for (let i = 0; i < workers; i++) children.push(await startWorker(redis.url, models, out));
     const commandsNow = () =>
       Number(/total_commands_processed:(\d+)/.exec(redisCli(redis.port, 'INFO', 'stats'))![1]);
-    // What one poll of this bench costs Redis (INFO itself counts one), to leave it out.
+    // The poll below, and what it costs Redis (INFO itself counts one), to leave it out.
+    const counts = () =>
+      queue.getJobCounts('waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed');
     const probe = commandsNow();
-    await queue.getJobCounts(
-      'waiting',
-      'active',
-      'delayed',
-      'waiting-children',
-      'completed',
-      'failed',
-    );
+    await counts();
     const perPoll = commandsNow() - probe - 1;
     let polls = 0;
     const commandsBefore = commandsNow();
     const t0 = performance.now();
     execFileSync('node', [CLI, 'queue', 'add', root, '--redis', redis.url], { stdio: 'ignore' });
     for (;;) {
-      const c = await queue.getJobCounts(
-        'waiting',
-        'active',
-        'delayed',
-        'waiting-children',
-        'completed',
-        'failed',
-      );
+      const c = await counts();
       if (c.waiting! + c.active! + c.delayed! + c['waiting-children']! === 0) {
         if (c.failed! > 0) throw new Error(`${c.failed} job(s) failed`);
         break;
