@@ -10,6 +10,8 @@ import { EmbeddingRing } from './embeddingRing.js';
 import { IntervalTracker, type TrackedEdge } from './intervalTracker.js';
 import { reconnectingSamples, type StreamNotice } from './reconnectingSamples.js';
 import type { StreamEvent } from './streamEvent.js';
+import { StreamClock } from './streamClock.js';
+import { toMs } from './timestamps.js';
 import { ffmpegOptionsOf, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 
 /** Defaults of the live detector (documented in the README, `stream`). */
@@ -63,6 +65,8 @@ export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   stdin?: Readable;
   onNotice?: (notice: StreamNotice) => void;
   onDecided?: (d: DecidedSecond) => void;
+  /** Maps stream time to the input's presentation time (default: a fresh one). */
+  clock?: StreamClock;
   signal?: AbortSignal;
 }
 
@@ -129,6 +133,7 @@ export function detectStream(
       let inputDone = false;
       let busy = false;
       const held: StreamEvent[] = [];
+      const clock = options.clock ?? new StreamClock();
 
       const release = (final: boolean) => {
         const bound = final ? Infinity : Math.min(...trackers.map((t) => t.settledBefore));
@@ -141,9 +146,11 @@ export function detectStream(
       };
       const hold = (edges: TrackedEdge[]) => {
         for (const e of edges) {
+          const pts = clock.ptsAt(e.at);
           held.push({
             event: `${e.target}.${e.edge}`,
             streamTime: e.at,
+            ...(pts !== undefined ? { pts: toMs(pts) } : {}),
             wallTime: '',
             confidence: e.confidence,
           });
@@ -226,6 +233,7 @@ export function detectStream(
             demand,
           },
           ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+          clock,
           signal,
         }).subscribe({
           next(sample) {

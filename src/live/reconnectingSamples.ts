@@ -13,6 +13,7 @@ import { isRemote } from '../streams/inputErrors.js';
 import { type MediaInfo, probe } from '../streams/probe.js';
 import { looksLikeHls, playlistHasEnded } from './playlistEnded.js';
 import { ffmpegOptionsOf } from '../streams/locateFfmpeg.js';
+import type { StreamClock } from './streamClock.js';
 
 /** What the reader tells the user about the connection (printed on stderr by the CLI). */
 export type StreamNotice =
@@ -29,6 +30,8 @@ export interface ReconnectOptions {
   /** Passed to each decoder (ffmpeg path, audio on/off, frame size, demand, read timeout). */
   decode?: Omit<DecodeOptions, 'from' | 'to' | 'signal' | 'info'>;
   onNotice?: (notice: StreamNotice) => void;
+  /** Told where each connection starts in the input's presentation time. */
+  clock?: StreamClock;
   signal?: AbortSignal;
 }
 
@@ -133,6 +136,9 @@ export function reconnectingSamples(
         ...(info ? { info } : {}),
         ...(from > 0 ? { from } : {}),
         ...(liveEdge ? { inputOptions: ['-live_start_index', '-1'] } : {}),
+        ...(options.clock
+          ? { onInputStart: (start: number) => options.clock?.connected(origin, start + from) }
+          : {}),
         ...(signal ? { signal } : {}),
       }).subscribe({
         next(sample) {

@@ -10,6 +10,18 @@ export interface StreamEvent {
    * counted across reconnects (not the input's own timestamps). Intervals are [start, end).
    */
   streamTime: number;
+  /**
+   * The input's presentation time of that second (seconds, millisecond precision): its own
+   * timestamps (MPEG-TS PTS / 90 kHz for TS and HLS), continuous across reconnects and the
+   * 33-bit wrap. Absent when ffmpeg reported no start time.
+   */
+  pts?: number;
+  /** HLS with EXT-X-PROGRAM-DATE-TIME: the wall-clock instant of the boundary (ISO 8601, ms). */
+  programDateTime?: string;
+  /** HLS: media sequence number of the segment the boundary falls in. */
+  mediaSequence?: number;
+  /** HLS: absolute URI of that segment. */
+  segmentUri?: string;
   /** When the event was decided (emitted), ISO 8601. */
   wallTime: string;
   /** Mean probability over the interval so far (start) or over the whole interval (end). */
@@ -19,13 +31,27 @@ export interface StreamEvent {
 export type StreamFormat = 'jsonl' | 'text';
 export const STREAM_FORMATS: readonly StreamFormat[] = ['jsonl', 'text'];
 
-/** One line (with its newline) for stdout. */
-export function formatStreamEvent(ev: StreamEvent, format: StreamFormat): string {
+/**
+ * One line (with its newline) for stdout; an event of a named channel (`stream --config`)
+ * carries `channel` first.
+ */
+export function formatStreamEvent(
+  ev: StreamEvent & { channel?: string | undefined },
+  format: StreamFormat,
+): string {
   const confidence = Math.round(ev.confidence * 1000) / 1000;
-  if (format === 'jsonl') return `${JSON.stringify({ ...ev, confidence })}\n`;
+  const { channel, ...rest } = ev;
+  if (format === 'jsonl') {
+    return `${JSON.stringify({ ...(channel !== undefined ? { channel } : {}), ...rest, confidence })}\n`;
+  }
   const [target, edge] = ev.event.split('.') as [string, string];
   const what = `${target === 'intro' ? 'Intro' : 'Credits'} ${edge === 'start' ? 'starts' : 'ends'}`;
-  return `${clock(ev.streamTime)}  ${what.padEnd(14)} (confidence ${confidence.toFixed(2)}, decided ${ev.wallTime})\n`;
+  const where = channel !== undefined ? `[${channel}] ` : '';
+  const media = [
+    ev.pts !== undefined ? `pts ${ev.pts.toFixed(3)}` : undefined,
+    ev.programDateTime,
+  ].filter((x) => x !== undefined);
+  return `${where}${clock(ev.streamTime)}  ${what.padEnd(14)} (${media.length ? `${media.join(', ')}; ` : ''}confidence ${confidence.toFixed(2)}, decided ${ev.wallTime})\n`;
 }
 
 /** Seconds as H:MM:SS. */

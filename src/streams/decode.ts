@@ -54,6 +54,13 @@ export interface DecodeOptions extends LocateFfmpegOptions {
   inputOptions?: readonly string[];
   /** Network inputs: give up when no data arrives for this long (ms, default 30 s). */
   readTimeoutMs?: number;
+  /**
+   * Called once with the input's own start timestamp (seconds; ffmpeg's `start:`), before the
+   * first frame: ffmpeg shifts the input's timestamps by it, so second t of the timeline is
+   * the input's presentation time `start + from + t`. Where ffmpeg does not print one (no
+   * timestamps), it is not called.
+   */
+  onInputStart?: (start: number) => void;
   signal?: AbortSignal;
 }
 
@@ -154,9 +161,22 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         skipLoopFilter: options.skipLoopFilter ?? DEFAULT_SKIP_LOOP_FILTER,
         keyframesOnly: options.keyframesOnly ?? false,
         ...(options.inputOptions ? { inputOptions: options.inputOptions } : {}),
+        infoLog: options.onInputStart !== undefined,
       });
+      const onInputStart = options.onInputStart;
+      let started = false;
       const child = spawnFfmpeg(ffmpeg, args, {
         extraPipes: wantAudio ? [PCM_FD] : [],
+        ...(onInputStart
+          ? {
+              onInfo: (line: string) => {
+                const start = started ? undefined : inputStartOf(line);
+                if (start === undefined || closed) return;
+                started = true;
+                onInputStart(start);
+              },
+            }
+          : {}),
         stdin: stdinInput ? (options.stdin ?? process.stdin) : 'ignore',
         ...(options.signal ? { signal: options.signal } : {}),
       });
@@ -243,4 +263,10 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
       kill?.();
     };
   });
+}
+
+/** The `start:` of ffmpeg's input description line (`Duration: …, start: 1.400000, …`). */
+export function inputStartOf(line: string): number | undefined {
+  const m = /^\s*Duration: [^,]*, start: (-?\d+(?:\.\d+)?)/.exec(line);
+  return m ? Number(m[1]) : undefined;
 }

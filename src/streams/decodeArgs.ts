@@ -34,6 +34,11 @@ export interface DecodeArgsOptions {
   keyframesOnly?: boolean;
   /** Extra ffmpeg input options, placed before `-i`. */
   inputOptions?: readonly string[];
+  /**
+   * Log informational lines too, tagged with their level (`-loglevel level+info`), so the
+   * input's start time can be read from them (see DecodeOptions.onInputStart).
+   */
+  infoLog?: boolean;
 }
 
 /**
@@ -48,7 +53,7 @@ export interface DecodeArgsOptions {
  *   would then pad from zero again, inserting the whole elapsed time as silence.
  */
 export function decodeArgs(input: string, opts: DecodeArgsOptions): string[] {
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'warning'];
+  const args = ['-hide_banner', '-nostats', '-loglevel', opts.infoLog ? 'level+info' : 'warning'];
   if (input !== '-') args.push('-nostdin');
   if (isRemote(input)) {
     args.push('-rw_timeout', String(opts.readTimeoutMs * 1000));

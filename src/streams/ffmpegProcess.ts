@@ -26,19 +26,49 @@ export interface SpawnFfmpegOptions {
   extraPipes?: number[];
   /** What ffmpeg reads on stdin: nothing, or a stream (input `-`). */
   stdin?: Readable | 'ignore';
+  /**
+   * Receives each informational line of stderr. Pass it with `-loglevel level+info`: lines
+   * tagged `[info]` (or quieter) come here and stay out of `stderrTail`, which keeps the
+   * warnings and errors (their `[level]` tag removed), as at `-loglevel warning`.
+   */
+  onInfo?: (line: string) => void;
   signal?: AbortSignal;
 }
 
 const STDERR_TAIL_BYTES = 4096;
 
-/** Keeps the last few kilobytes of a stream's text, so errors can quote ffmpeg. */
-function tailOf(stream: Readable | null | undefined): () => string {
+/** `[context @ 0x…] [level] text` as ffmpeg prints it with `-loglevel level+…`. */
+const LEVEL_TAG = /^((?:\[[^\]]+ @ 0x[0-9a-f]+\] )?)\[(\w+)\] /;
+const QUIET_LEVELS = new Set(['info', 'verbose', 'debug', 'trace']);
+
+/**
+ * Keeps the last few kilobytes of a stream's text, so errors can quote ffmpeg. With `onInfo`,
+ * the text is read line by line and informational lines go to `onInfo` instead.
+ */
+function tailOf(
+  stream: Readable | null | undefined,
+  onInfo: ((line: string) => void) | undefined,
+): () => string {
   let tail = '';
+  let partial = '';
+  const keep = (text: string) => {
+    tail = (tail + text).slice(-STDERR_TAIL_BYTES);
+  };
   stream?.setEncoding('utf8');
   stream?.on('data', (chunk: string) => {
-    tail = (tail + chunk).slice(-STDERR_TAIL_BYTES);
+    if (!onInfo) {
+      keep(chunk);
+      return;
+    }
+    const lines = (partial + chunk).split(/\r?\n|\r/);
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = LEVEL_TAG.exec(line);
+      if (m && QUIET_LEVELS.has(m[2]!)) onInfo(line.slice(m[0].length));
+      else keep(`${m ? m[1]! + line.slice(m[0].length) : line}\n`);
+    }
   });
-  return () => tail.trim();
+  return () => (tail + partial).trim();
 }
 
 /**
@@ -68,7 +98,7 @@ export function spawnFfmpeg(
     encoding: 'buffer',
     ...(options.signal ? { cancelSignal: options.signal } : {}),
   });
-  const stderrTail = tailOf(child.stderr);
+  const stderrTail = tailOf(child.stderr, options.onInfo);
   const childStdin = child.stdin as Writable | null;
   if (feed && childStdin) {
     // ffmpeg may stop reading early (it has seen enough, or was killed): that is not an error.

@@ -117,6 +117,7 @@ async function publishLive(dir: string): Promise<ChildProcess> {
 interface Line {
   event: string;
   streamTime: number;
+  pts: number;
   wallTime: string;
   confidence: number;
 }
@@ -128,7 +129,13 @@ function checkEvents(stdout: string): Line[] {
   const open = new Map<string, boolean>();
   let last = -Infinity;
   for (const ev of events) {
-    expect(Object.keys(ev).sort()).toEqual(['confidence', 'event', 'streamTime', 'wallTime']);
+    expect(Object.keys(ev).sort()).toEqual([
+      'confidence',
+      'event',
+      'pts',
+      'streamTime',
+      'wallTime',
+    ]);
     expect(ev.event).toMatch(/^(intro|credits)\.(start|end)$/);
     expect(Number.isInteger(ev.streamTime)).toBe(true);
     expect(ev.streamTime).toBeGreaterThanOrEqual(last);
