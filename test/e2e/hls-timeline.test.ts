@@ -1,0 +1,374 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { Parser, type ParsedManifest } from 'm3u8-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HlsRepublisher } from '../../src/live/hls/hlsRepublisher.js';
+import { PlaylistTimeline } from '../../src/live/hls/playlistTimeline.js';
+import { PTS_WRAP_SECONDS, unwrapNear } from '../../src/live/timestamps.js';
+import { ffmpeg, scratch } from '../helpers/clips.js';
+
+// A live HLS stream published by ffmpeg (-re, 2-s segments, 6 listed, PROGRAM-DATE-TIME) from
+// a 24-s MPEG-TS clip whose timestamps are kept (-copyts): the segment of a presentation time
+// and its wall-clock instant, checked against ffprobe on the segment files themselves.
+
+const tmp = scratch('introdetect-hls-timeline-');
+afterAll(() => tmp.cleanup());
+
+const CLIP_SECONDS = 24;
+/** One frame at 25 fps: how far a located PROGRAM-DATE-TIME may be off. */
+const FRAME_MS = 40;
+
+/**
+ * A 24-s clip (320×240, so 2-s segments are larger than the 64 KB the timeline reads), 1-s
+ * GOPs, timestamps moved by `offset` seconds.
+ */
+function clip(name: string, offset: number): string {
+  const out = tmp.path(name);
+  ffmpeg(
+    ...['-f', 'lavfi', '-i', `testsrc=size=320x240:rate=25:duration=${CLIP_SECONDS}`],
+    ...['-f', 'lavfi', '-i', `sine=frequency=440:duration=${CLIP_SECONDS}`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac'],
+    ...['-output_ts_offset', String(offset), '-f', 'mpegts', out],
+  );
+  return out;
+}
+
+interface Served {
+  url: (name: string) => string;
+  /** Segment requests: the Range asked for, the status answered, whether the client hung up. */
+  segmentRequests: Array<{ range: string | undefined; status: number; closedByClient: boolean }>;
+  close: () => Promise<void>;
+}
+
+/**
+ * A local HTTP server for one folder. With `honourRange`, `Range: bytes=a-b` gets a 206;
+ * without, a segment gets a 200, its bytes, and then the response stays open (a server that
+ * ignores Range and streams on): only a client that stops after what it needs ends it.
+ */
+async function serve(root: string, honourRange: boolean): Promise<Served> {
+  const segmentRequests: Served['segmentRequests'] = [];
+  const server = createServer((req, res) => {
+    const path = join(root, basename(new URL(req.url ?? '/', 'http://x').pathname));
+    if (!existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (path.endsWith('.m3u8')) {
+      res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' });
+      res.end(readFileSync(path));
+      return;
+    }
+    const size = statSync(path).size;
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const entry = { range: req.headers.range, status: 200, closedByClient: false };
+    segmentRequests.push(entry);
+    res.on('close', () => (entry.closedByClient = !res.writableFinished));
+    if (honourRange && range) {
+      const start = Number(range[1]);
+      const end = Math.min(size - 1, range[2] ? Number(range[2]) : size - 1);
+      entry.status = 206;
+      res.writeHead(206, {
+        'content-type': 'video/mp2t',
+        'content-range': `bytes ${start}-${end}/${size}`,
+        'content-length': end - start + 1,
+      });
+      createReadStream(path, { start, end }).pipe(res);
+    } else {
+      res.writeHead(200, { 'content-type': 'video/mp2t' });
+      createReadStream(path).pipe(res, { end: false });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (name) => `http://127.0.0.1:${port}/${name}`,
+    segmentRequests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** ffmpeg -re publishing `input` as live HLS in `dir`; resolves once 4 segments are listed. */
+async function publish(input: string, dir: string): Promise<ChildProcess> {
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-re', '-i', input, '-c', 'copy'],
+      // Keep the clip's timestamps, even those ffmpeg reads as negative (just below the wrap).
+      ...['-copyts', '-avoid_negative_ts', 'disabled'],
+      ...['-hls_ts_options', 'avoid_negative_ts=disabled', '-f', 'hls', '-hls_time', '2'],
+      ...['-hls_list_size', '6', '-hls_flags', 'program_date_time+delete_segments'],
+      join(dir, 'live.m3u8'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const playlist = join(dir, 'live.m3u8');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (existsSync(playlist) && (readFileSync(playlist, 'utf8').match(/\.ts$/gm) ?? []).length >= 4)
+      return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error('the live HLS publisher wrote no playlist');
+}
+
+/** Parses with m3u8-parser (another parser than the writer's); fails on its warnings. */
+function readBack(text: string): ParsedManifest {
+  const parser = new Parser();
+  const warnings: string[] = [];
+  parser.on('warn', (w) => warnings.push(w.message));
+  parser.push(text);
+  parser.end();
+  expect(warnings).toEqual([]);
+  return parser.manifest;
+}
+
+/** The raw PTS (seconds, 0 ≤ t < the wrap) of a segment file's first video packet. */
+function segmentStart(file: string): number {
+  const out = execFileSync(
+    'ffprobe',
+    [
+      ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts'],
+      ...['-read_intervals', '%+#1', '-of', 'csv=p=0', file],
+    ],
+    { encoding: 'utf8' },
+  );
+  const ticks = Number(/^-?\d+/.exec(out.trim())![0]);
+  return (((ticks % 2 ** 33) + 2 ** 33) % 2 ** 33) / 90_000;
+}
+
+/** The segments of `manifest` with their media sequence numbers and raw start PTS. */
+function listed(manifest: ParsedManifest, dir: string) {
+  return manifest.segments.map((s, i) => ({
+    msn: (manifest.mediaSequence ?? 0) + i,
+    name: s.uri,
+    date: s.programDateTime!,
+    start: segmentStart(join(dir, s.uri)),
+  }));
+}
+
+/** Active timers of this process (what would keep it alive). */
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+let small: string;
+let nearWrap: string;
+beforeAll(() => {
+  small = clip('offset.ts', 1000);
+  // The wrap (2^33 ticks) falls about 3 s into the stream: segments 0–1 before it, 2… after.
+  nearWrap = clip('wrap.ts', PTS_WRAP_SECONDS - 6);
+});
+
+describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
+  it('locates a pts in its segment (msn, absolute URI, PDT + offset) and republishes DATERANGEs', async () => {
+    const dir = tmp.path('live1');
+    const publisher = await publish(small, dir);
+    const server = await serve(dir, true);
+    const baseline = timers();
+    const warnings: string[] = [];
+    const timeline = new PlaylistTimeline(server.url('live.m3u8'), {
+      onWarning: (m) => warnings.push(m),
+    });
+    try {
+      // The segments as listed now (on disk); still listed when the timeline reads the playlist.
+      const segments = listed(readBack(readFileSync(join(dir, 'live.m3u8'), 'utf8')), dir);
+      expect(segments.length).toBeGreaterThanOrEqual(4);
+      expect(segments[0]!.start).toBeGreaterThan(1000); // the clip's timestamps, kept
+      timeline.start();
+
+      // 0.5 s into the second-newest segment (complete, with a next one to end it), asked at
+      // once: locate waits for the first playlist and the segment reads.
+      const known = segments.at(-2)!;
+      const place = await timeline.locate(known.start + 0.5);
+      expect(timeline.hasProgramDateTime).toBe(true);
+      expect(timeline.latest!.url).toBe(server.url('live.m3u8'));
+      expect(place).toBeDefined();
+      expect(place!.mediaSequence).toBe(known.msn);
+      expect(place!.uri).toBe(server.url(known.name));
+      const pdt = Date.parse(place!.programDateTime!);
+      expect(Math.abs(pdt - (known.date + 500))).toBeLessThanOrEqual(FRAME_MS);
+      expect(place!.programDateTime).toBe(new Date(pdt).toISOString());
+      // Just before a segment's start is the segment before it; far outside, nothing.
+      const before = segments.at(-3)!;
+      expect((await timeline.locate(known.start - 0.1))?.mediaSequence).toBe(before.msn);
+      expect(await timeline.locate(known.start + 3600)).toBeUndefined();
+      expect(await timeline.locate(segments[0]!.start - 60)).toBeUndefined();
+
+      // Segment starts were read with Range requests of 64 KB, answered 206.
+      expect(server.segmentRequests.length).toBeGreaterThanOrEqual(segments.length);
+      for (const r of server.segmentRequests)
+        expect(r).toMatchObject({ range: 'bytes=0-65535', status: 206 });
+
+      // The republished playlist: a closed intro and an open credits range, dates from real PDTs.
+      const outDir = tmp.path('republished');
+      const republisher = new HlsRepublisher(timeline, 'chan', { outDir });
+      const introStart = new Date(known.date + 500).toISOString();
+      const introEnd = new Date(segments.at(-1)!.date + 1250).toISOString();
+      const intro = republisher.open('intro', introStart, 0.8);
+      expect(intro.id).toBe(`intro-${known.date + 500}`);
+      republisher.close('intro', introEnd, 0.9);
+      const credits = republisher.open(
+        'credits',
+        new Date(segments.at(-1)!.date).toISOString(),
+        0.6,
+      );
+      await republisher.flush();
+      const written = readFileSync(join(outDir, 'chan.m3u8'), 'utf8');
+      expect(written).toBe(republisher.current());
+      const m = readBack(written);
+      expect(m.dateRanges.map((r) => [r.id, r.class])).toEqual([
+        [intro.id, 'com.introdetect.intro'],
+        [credits.id, 'com.introdetect.credits'],
+      ]);
+      expect(m.dateRanges[0]!.startDate.toISOString()).toBe(introStart);
+      expect(m.dateRanges[0]!.duration).toBeCloseTo(
+        (Date.parse(introEnd) - Date.parse(introStart)) / 1000,
+        3,
+      );
+      expect(m.dateRanges[1]!.duration).toBeUndefined();
+      expect(m.segments.every((s) => s.uri.startsWith(server.url('live')))).toBe(true);
+
+      // Re-rendered on the next playlist refresh: the new segment is listed, the ranges stay.
+      const newest = segments.at(-1)!.msn;
+      await new Promise<void>((resolve) => {
+        const off = timeline.onPlaylist(() => {
+          if (!republisher.current()!.includes(`live${newest + 1}.ts`)) return;
+          off();
+          resolve();
+        });
+      });
+      await republisher.flush();
+      const refreshed = readBack(readFileSync(join(outDir, 'chan.m3u8'), 'utf8'));
+      expect(refreshed.dateRanges.map((r) => r.id)).toEqual([intro.id, credits.id]);
+      republisher.stop();
+      expect(warnings).toEqual([]);
+    } finally {
+      timeline.stop();
+      publisher.kill();
+      await server.close();
+    }
+    // stop() cleared its timers: nothing of the timeline keeps the process alive.
+    expect(timers()).toBeLessThanOrEqual(baseline);
+    await expect(timeline.ready()).resolves.toBeUndefined();
+  });
+
+  it('across the PTS wrap, from a server that ignores Range: reads 64 KB and hangs up', async () => {
+    const dir = tmp.path('live2');
+    const publisher = await publish(nearWrap, dir);
+    const server = await serve(dir, false);
+    const baseline = timers();
+    const warnings: string[] = [];
+    const timeline = new PlaylistTimeline(server.url('live.m3u8'), {
+      onWarning: (m) => warnings.push(m),
+    });
+    try {
+      timeline.start();
+      await timeline.ready();
+      const segments = listed(readBack(timeline.latest!.text), dir);
+      // Raw starts wrap: the first just below 2^33 ticks, later ones small.
+      expect(segments[0]!.start).toBeGreaterThan(PTS_WRAP_SECONDS - 10);
+      expect(segments.at(-1)!.start).toBeLessThan(10);
+      // ffmpeg's continuous timeline: each start unwrapped next to the one before.
+      let previous = segments[0]!.start;
+      const unwrapped = segments.map((s) => (previous = unwrapNear(s.start, previous)));
+      for (const i of [0, segments.length - 2]) {
+        const s = segments[i]!;
+        // The same instant as ffmpeg may number it: continuous past 2^33, or (near the top)
+        // wrapped to negative; both are the same segment.
+        for (const pts of [unwrapped[i]! + 0.5, unwrapped[i]! + 0.5 - PTS_WRAP_SECONDS]) {
+          const place = await timeline.locate(pts);
+          expect(place?.mediaSequence, `pts ${pts}`).toBe(s.msn);
+          expect(
+            Math.abs(Date.parse(place!.programDateTime!) - (s.date + 500)),
+          ).toBeLessThanOrEqual(FRAME_MS);
+        }
+      }
+      expect(warnings).toEqual([]);
+    } finally {
+      timeline.stop();
+      publisher.kill();
+    }
+    // Each segment response was a 200 that never ends: the reads above finished only because
+    // the timeline hung up after 64 KB (a read still in flight was hung up by stop()).
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(server.segmentRequests.length).toBeGreaterThanOrEqual(4);
+      for (const r of server.segmentRequests)
+        expect(r).toMatchObject({ status: 200, closedByClient: true });
+    } finally {
+      await server.close();
+    }
+    expect(timers()).toBeLessThanOrEqual(baseline);
+  });
+
+  it('a master playlist (first variant), unreadable segments estimated with one warning, ENDLIST ends polling', async () => {
+    const dir = tmp.path('vod');
+    mkdirSync(dir, { recursive: true });
+    ffmpeg(
+      ...['-i', small, '-c', 'copy', '-copyts', '-f', 'hls', '-hls_time', '2'],
+      ...['-hls_list_size', '0', '-hls_flags', 'program_date_time', join(dir, 'live.m3u8')],
+    );
+    writeFileSync(
+      join(dir, 'master.m3u8'),
+      '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nlive.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=400000\nother.m3u8\n',
+    );
+    const media = readBack(readFileSync(join(dir, 'live.m3u8'), 'utf8'));
+    const segments = listed(media, dir);
+    expect(media.endList).toBe(true);
+    // Two segments in a row whose bytes are not MPEG-TS (as fMP4 would be to firstPts).
+    for (const s of segments.slice(4, 6))
+      writeFileSync(join(dir, s.name), 'not MPEG-TS'.repeat(100));
+    const server = await serve(dir, true);
+    const baseline = timers();
+    const warnings: string[] = [];
+    const timeline = new PlaylistTimeline(server.url('master.m3u8'), {
+      onWarning: (m) => warnings.push(m),
+    });
+    try {
+      timeline.start();
+      await timeline.ready();
+      expect(timeline.latest!.url).toBe(server.url('live.m3u8'));
+      // Estimated from the last read start + EXTINF durations: still within a frame here.
+      for (const s of [segments[3]!, segments[4]!, segments[5]!, segments[6]!]) {
+        const place = await timeline.locate(s.start + 0.5);
+        expect(place?.mediaSequence).toBe(s.msn);
+        expect(place!.uri).toBe(server.url(s.name));
+        expect(Math.abs(Date.parse(place!.programDateTime!) - (s.date + 500))).toBeLessThanOrEqual(
+          FRAME_MS,
+        );
+      }
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(segments[4]!.name);
+      // The playlist has ended: no poll is scheduled any more, even before stop().
+      expect(timers()).toBeLessThanOrEqual(baseline);
+    } finally {
+      timeline.stop();
+      await server.close();
+    }
+  });
+
+  it('stop() before the first playlist: ready() rejects, no timer left', async () => {
+    const baseline = timers();
+    const timeline = new PlaylistTimeline('http://127.0.0.1:9/never.m3u8', { pollIntervalMs: 50 });
+    timeline.start();
+    expect(timers()).toBeGreaterThan(baseline); // the first poll is scheduled
+    timeline.stop();
+    await expect(timeline.ready()).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(await timeline.locate(1)).toBeUndefined();
+    expect(timers()).toBeLessThanOrEqual(baseline);
+  });
+});
