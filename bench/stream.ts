@@ -17,18 +17,9 @@
  * Models: models/fused when it exists, else the random-weight test fixture (mechanics only).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
 import { mediaPathOf } from '../src/features/featurizeLabelled.js';
 import { EpisodeModel } from '../src/fusion/episodeModel.js';
@@ -36,6 +27,7 @@ import { readLabels } from '../src/labels/readLabels.js';
 import { detectStream, STREAM_DEFAULTS, type DecidedSecond } from '../src/live/detectStream.js';
 import { flagValue } from './lib/argv.js';
 import { childrenOf, procStat } from './lib/proc.js';
+import { serveFolder } from './lib/serveFolder.js';
 
 const args = process.argv.slice(2);
 const cmd = args[0] ?? 'rss';
@@ -214,26 +206,6 @@ async function corpusEpisode(): Promise<LabelledEpisode | undefined> {
   return { file, introEnd: [label.intro.end] };
 }
 
-async function serve(root: string): Promise<{ url: string; close: () => void }> {
-  const server = createServer((req, res) => {
-    const p = normalize(join(root, new URL(req.url ?? '/', 'http://x').pathname));
-    if (!existsSync(p)) {
-      res.writeHead(404).end();
-      return;
-    }
-    createReadStream(p).pipe(res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/live.m3u8`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
-
 async function latency(): Promise<void> {
   const lookaheads = flag('lookahead', '0,3,6,10').split(',').map(Number);
   const seconds = Number(flag('seconds', '60'));
@@ -252,7 +224,7 @@ async function latency(): Promise<void> {
       const live = join(dir, `L${L}`);
       rmSync(live, { recursive: true, force: true });
       mkdirSync(live, { recursive: true });
-      const server = await serve(live);
+      const server = await serveFolder(live);
       const publisher = spawn(
         'ffmpeg',
         [
@@ -280,7 +252,7 @@ async function latency(): Promise<void> {
       const decided: DecidedSecond[] = [];
       const ends: number[] = [];
       await lastValueFrom(
-        detectStream(server.url, {
+        detectStream(server.url('live.m3u8'), {
           model,
           lookahead: L,
           onDecided: (d) => decided.push(d),
@@ -295,7 +267,7 @@ async function latency(): Promise<void> {
         { defaultValue: undefined },
       );
       publisher.kill();
-      server.close();
+      await server.close();
       const lag = decided.map((d) => d.arrived - d.t);
       const proc = decided.map((d) => d.decidedAtMs - d.arrivedAtMs);
       // A perfect model's intro ending at e is announced when second e + endGap − 1 is decided;

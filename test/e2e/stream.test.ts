@@ -1,23 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  cpSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, normalize } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, scratch } from '../helpers/clips.js';
+import { liveEpisodeTs, publishLive, riggedStreamModel, serveLive } from '../helpers/liveHls.js';
 
-// A random-weight fixture model with a rigged decision (see beforeAll): these specs check the
-// stream's mechanics (events, reconnects, timelines). Whether the shipped model finds the intro
-// in a stream is test/e2e/shipped-models.test.ts.
-const FIXTURE = 'test/fixtures/models/tiny-fused';
+// A random-weight fixture model with a rigged decision (riggedStreamModel): these specs check
+// the stream's mechanics (events, reconnects, timelines). Whether the shipped model finds the
+// intro in a stream is test/e2e/shipped-models.test.ts.
 // The built CLI (`npm test` builds first); INTRODETECT_CLI points elsewhere if needed.
 const CLI = process.env.INTRODETECT_CLI ?? 'dist/cli/main.js';
 
@@ -25,94 +14,6 @@ const tmp = scratch('introdetect-stream-');
 const CLIP_SECONDS = 36;
 let clip: string;
 let models: string;
-
-/** A 36-s "episode" as MPEG-TS: cold open 0–8 s, intro 8–20 s (bars + a tune), episode after. */
-function episodeTs(out: string): void {
-  const parts: Array<[string, string, number]> = [
-    ['testsrc2', '0.1*sin(2*PI*220*t)', 8],
-    ['smptebars', '0.4*sin(2*PI*440*t)*(0.6+0.4*sin(2*PI*2*t))', 12],
-    ['testsrc', '0.1*sin(2*PI*330*t)', CLIP_SECONDS - 20],
-  ];
-  const inputs = parts.flatMap(([v, a, d]) => [
-    '-f',
-    'lavfi',
-    '-i',
-    `${v}=size=160x120:rate=25:duration=${d}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `aevalsrc='${a}':s=44100:d=${d}`,
-  ]);
-  const labels = parts.map((_, i) => `[${2 * i}:v]format=yuv420p[v${i}];`).join('');
-  const concat = parts.map((_, i) => `[v${i}][${2 * i + 1}:a]`).join('');
-  ffmpeg(
-    ...inputs,
-    '-filter_complex',
-    `${labels}${concat}concat=n=${parts.length}:v=1:a=1[v][a]`,
-    ...['-map', '[v]', '-map', '[a]', '-c:a', 'aac', '-c:v', 'libx264', '-preset', 'ultrafast'],
-    ...['-g', '25', '-f', 'mpegts', out],
-  );
-}
-
-/** A local HTTP server for one folder that can be taken down (connections cut) and back up. */
-async function serveLive(root: string): Promise<{
-  url: (p: string) => string;
-  setDown: (down: boolean) => void;
-  close: () => Promise<void>;
-}> {
-  let down = false;
-  const server: Server = createServer((req, res) => {
-    if (down) {
-      req.socket.destroy();
-      return;
-    }
-    const path = normalize(join(root, new URL(req.url ?? '/', 'http://x').pathname));
-    if (!existsSync(path)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': path.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
-    });
-    createReadStream(path).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: (p) => `http://127.0.0.1:${port}/${p}`,
-    setDown: (d) => {
-      down = d;
-      if (d) server.closeAllConnections();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** ffmpeg `-re` publishing `clip` as a live HLS playlist (6 segments kept, old ones deleted). */
-async function publishLive(dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    'ffmpeg',
-    [
-      ...['-hide_banner', '-loglevel', 'error', '-re', '-i', clip, '-c', 'copy', '-f', 'hls'],
-      ...['-hls_time', '2', '-hls_list_size', '6', '-hls_flags', 'delete_segments'],
-      join(dir, 'live.m3u8'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const playlist = join(dir, 'live.m3u8');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (existsSync(playlist) && (readFileSync(playlist, 'utf8').match(/\.ts$/gm) ?? []).length >= 2)
-      return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  throw new Error('the live HLS publisher wrote no playlist');
-}
 
 interface Line {
   event: string;
@@ -129,13 +30,13 @@ function checkEvents(stdout: string): Line[] {
   const open = new Map<string, boolean>();
   let last = -Infinity;
   for (const ev of events) {
-    expect(Object.keys(ev).sort()).toEqual([
-      'confidence',
-      'event',
-      'pts',
-      'streamTime',
-      'wallTime',
-    ]);
+    // HLS inputs add the segment (and, with program date-time, the wall-clock instant).
+    const hls = ['mediaSequence', 'segmentUri', 'programDateTime'];
+    expect(
+      Object.keys(ev)
+        .filter((k) => !hls.includes(k))
+        .sort(),
+    ).toEqual(['confidence', 'event', 'pts', 'streamTime', 'wallTime']);
     expect(ev.event).toMatch(/^(intro|credits)\.(start|end)$/);
     expect(Number.isInteger(ev.streamTime)).toBe(true);
     expect(ev.streamTime).toBeGreaterThanOrEqual(last);
@@ -160,14 +61,8 @@ function analysed(stderr: string): number {
 
 beforeAll(() => {
   clip = tmp.path('episode.ts');
-  episodeTs(clip);
-  // Random weights: an intro threshold of 0 makes every second positive, so the stream is one
-  // "intro" from its first to its last second — the start/end mechanics become checkable.
-  models = tmp.path('tiny-fused');
-  cpSync(FIXTURE, models, { recursive: true });
-  const config = JSON.parse(readFileSync(join(models, 'model.json'), 'utf8')) as object;
-  const decision = { intro: { threshold: 0 }, credits: { threshold: 0.999 } };
-  writeFileSync(join(models, 'model.json'), JSON.stringify({ ...config, decision }));
+  liveEpisodeTs(clip, CLIP_SECONDS);
+  models = riggedStreamModel(tmp.dir);
 });
 afterAll(() => tmp.cleanup());
 
@@ -176,7 +71,7 @@ describe('introdetect stream', () => {
     const dir = tmp.path('live1');
     mkdirSync(dir, { recursive: true });
     const server = await serveLive(dir);
-    const publisher = await publishLive(dir);
+    const publisher = await publishLive(clip, dir);
     try {
       const r = await execa('node', [CLI, 'stream', server.url('live.m3u8'), '--models', models], {
         reject: false,
@@ -201,7 +96,7 @@ describe('introdetect stream', () => {
     const dir = tmp.path('live2');
     mkdirSync(dir, { recursive: true });
     const server = await serveLive(dir);
-    const publisher = await publishLive(dir);
+    const publisher = await publishLive(clip, dir);
     const outage = setTimeout(() => {
       server.setDown(true);
       setTimeout(() => server.setDown(false), 4000);

@@ -50,6 +50,12 @@ const MAX_BACKOFF_MS = 30_000;
 const DEFAULT_POLL_MS = 1_000;
 /** A pts this far past the last segment's nominal end still belongs to it (EXTINF rounding). */
 const LAST_SEGMENT_TOLERANCE_S = 1;
+/**
+ * A segment's start is its first video PTS; ffmpeg's timeline starts at the earliest stream
+ * (audio often leads the first picture by a frame or two, B-frame delay more), so a pts this
+ * little before the oldest known segment still belongs to it.
+ */
+const FIRST_SEGMENT_LEAD_S = 0.5;
 
 interface Segment {
   msn: number;
@@ -222,7 +228,8 @@ export class PlaylistTimeline {
         next && follows(s, next) && next.start > s.start
           ? next.start
           : s.start + s.duration + (next ? 0 : LAST_SEGMENT_TOLERANCE_S);
-      if (q < s.start || q >= end) continue;
+      const from = i === 0 ? s.start - FIRST_SEGMENT_LEAD_S : s.start;
+      if (q < from || q >= end) continue;
       // The newest known segment may still be cut short by a next one being read.
       if (!next && pendingAfter(s)) return { place: undefined, waitable: true };
       return { place: placeOf(s, q), waitable: false };
