@@ -3,6 +3,7 @@
  * (run with `nice`; figures in the README):
  *
  *   tsx bench/channels.ts [--channels 1,4,8,12] [--seconds 150] [--size 1280x720] [--models DIR]
+ *   tsx bench/channels.ts --channels 4 --seconds 7200 --rss-every 300   (memory over 2 h)
  *
  * One generated episode (lavfi, H.264 at 25 fps with a keyframe every 2 s, AAC) is published N
  * times as N live HLS playlists (ffmpeg `-re -c copy`, 2-s segments, program date-time on)
@@ -33,13 +34,31 @@ const MODELS = flag(
 const counts = flag('channels', '1,4,8,12').split(',').map(Number);
 const seconds = Number(flag('seconds', '150'));
 const size = flag('size', '1280x720');
+const rssEvery = Number(flag('rss-every', '0'));
+/** The generated episode; longer runs publish it in a loop. */
+const EPISODE_SECONDS = Math.min(seconds + 20, 600);
 const PUBLISHER_TAG = 'introdetect-bench-publish';
+const mb = (b: number) => b / 2 ** 20;
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
 };
+
+/** Least-squares slope of y over x. */
+function slope(points: Array<[number, number]>): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den > 0 ? num / den : 0;
+}
 
 /** CPU seconds of this process and its children, publishers left out (1/100-s ticks). */
 function cpuSeconds(): number {
@@ -60,8 +79,8 @@ function makeEpisode(out: string): void {
     'ffmpeg',
     [
       ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i'],
-      `testsrc2=size=${size}:rate=25:duration=${seconds + 20}`,
-      ...['-f', 'lavfi', '-i', `sine=f=440:sample_rate=48000:duration=${seconds + 20}`],
+      `testsrc2=size=${size}:rate=25:duration=${EPISODE_SECONDS}`,
+      ...['-f', 'lavfi', '-i', `sine=f=440:sample_rate=48000:duration=${EPISODE_SECONDS}`],
       ...['-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-c:a', 'aac'],
       ...['-f', 'mpegts', out],
     ],
@@ -70,13 +89,14 @@ function makeEpisode(out: string): void {
   if (r.status !== 0) throw new Error('could not generate the bench episode');
 }
 
-/** ffmpeg -re publishing `episode` into `dir/live.m3u8`; the tag marks it in /proc. */
+/** ffmpeg -re publishing `episode` (looped) into `dir/live.m3u8`; the tag marks it in /proc. */
 function publish(episode: string, dir: string): ChildProcess {
   mkdirSync(dir, { recursive: true });
   return spawn(
     'ffmpeg',
     [
-      ...['-hide_banner', '-loglevel', 'error', '-re', '-i', episode, '-c', 'copy'],
+      ...['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', episode],
+      ...['-t', String(seconds + 20), '-c', 'copy'],
       ...['-metadata', `comment=${PUBLISHER_TAG}`, '-f', 'hls', '-hls_time', '2'],
       ...['-hls_list_size', '10', '-hls_flags', 'delete_segments+program_date_time'],
       join(dir, 'live.m3u8'),
@@ -107,7 +127,27 @@ async function measure(n: number, episode: string, root: string, model: EpisodeM
     const cpu0 = cpuSeconds();
     const at0 = await runner.status();
     const t0 = performance.now();
+    const rss: Array<[number, number]> = [];
+    const sampler =
+      rssEvery > 0
+        ? setInterval(() => {
+            const h = (performance.now() - t0) / 3.6e6;
+            const m = process.memoryUsage();
+            rss.push([h, mb(m.rss)]);
+            console.error(
+              `# ${fmt(h * 60, 0)} min: RSS ${fmt(mb(m.rss))} MB, heap ${fmt(mb(m.heapUsed))} MB`,
+            );
+          }, rssEvery * 1000)
+        : undefined;
     await new Promise((r) => setTimeout(r, (seconds - warmup - 10) * 1000));
+    clearInterval(sampler);
+    if (rss.length >= 3) {
+      const after = rss.filter(([h]) => h >= 1 / 3); // from 20 min
+      const ys = after.map(([, y]) => y);
+      console.error(
+        `# RSS from 20 min: ${fmt(Math.min(...ys))}–${fmt(Math.max(...ys))} MB, slope ${fmt(slope(after), 2)} MB/h`,
+      );
+    }
     const wall = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds() - cpu0;
     const at1 = await runner.status();
