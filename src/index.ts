@@ -161,6 +161,32 @@ export {
   type StreamEventName,
   type StreamFormat,
 } from './live/streamEvent.js';
+export { StreamClock, type ClockConnection } from './live/streamClock.js';
+export {
+  LiveChannel,
+  type ChannelEvent,
+  type ChannelSpec,
+  type ChannelState,
+  type ChannelStatus,
+  type LiveChannelOptions,
+} from './live/liveChannel.js';
+export { ChannelRunner, type ChannelRunnerOptions } from './live/channelRunner.js';
+export { parseChannelsConfig, readChannelsConfig } from './live/channelConfig.js';
+export { startLiveServer, type LiveServerOptions } from './live/liveServer.js';
+export { WebhookSink, type WebhookOptions, type WebhookStats } from './live/webhook.js';
+export {
+  PlaylistTimeline,
+  type PlaylistTimelineOptions,
+  type SegmentPlace,
+} from './live/hls/playlistTimeline.js';
+export { republishPlaylist, type SkipRange } from './live/hls/daterangePlaylist.js';
+export {
+  createLogger,
+  LOG_FORMATS,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+} from './util/logger.js';
 
 export {
   FolderWatcher,

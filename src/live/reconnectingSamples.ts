@@ -13,6 +13,7 @@ import { isRemote } from '../streams/inputErrors.js';
 import { type MediaInfo, probe } from '../streams/probe.js';
 import { looksLikeHls, playlistHasEnded } from './playlistEnded.js';
 import { ffmpegOptionsOf } from '../streams/locateFfmpeg.js';
+import { backoffDelay } from '../util/backoff.js';
 import type { StreamClock } from './streamClock.js';
 
 /** What the reader tells the user about the connection (printed on stderr by the CLI). */
@@ -44,13 +45,6 @@ const FATAL: ReadonlySet<ErrorCode> = new Set([
   'NO_AUDIO_STREAM',
   'MODEL_NOT_FOUND',
 ]);
-
-const MAX_DELAY_MS = 30_000;
-
-/** Backoff before retry `attempt` (1-based): base · 2^(attempt−1), capped at 30 s. */
-export function backoffDelay(attempt: number, baseMs: number): number {
-  return Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, attempt - 1));
-}
 
 /**
  * The seconds of a live input, surviving drops: when ffmpeg fails or a live playlist stops

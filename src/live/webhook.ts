@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
+import { backoffDelay, MAX_BACKOFF_MS } from '../util/backoff.js';
 
 /**
  * `--webhook URL`: every live event POSTed as JSON to a receiver. Detection must never wait on
@@ -64,8 +65,6 @@ export const WEBHOOK_DEFAULTS = Object.freeze({
   userAgent: 'introdetect',
 });
 
-/** Longest wait between two attempts, whatever the backoff or Retry-After says. */
-const MAX_DELAY_MS = 30_000;
 /** Characters of a rejecting response's body that go into the log. */
 const BODY_EXCERPT_CHARS = 200;
 
@@ -278,40 +277,29 @@ export class WebhookSink implements Disposable {
         }
         return;
       }
-      const status = outcome.status === undefined ? {} : { status: outcome.status };
-      if (outcome.kind === 'rejected') {
-        this.#failed++;
-        this.#log('warn', `${d.name} ${at} ${outcome.reason}; not retried`, {
-          ...fields,
-          attempt,
-          maxAttempts: this.#maxAttempts,
-          reason: outcome.reason,
-          ...status,
-        });
-        return;
-      }
-      if (attempt >= this.#maxAttempts) {
-        this.#failed++;
-        this.#log('warn', `${d.name} ${at} failed (${outcome.reason}); giving up`, {
-          ...fields,
-          attempt,
-          maxAttempts: this.#maxAttempts,
-          reason: outcome.reason,
-          ...status,
-        });
-        return;
-      }
-      const delayMs = Math.min(
-        MAX_DELAY_MS,
-        Math.max(backoff(attempt, this.#retryDelayMs), outcome.retryAfterMs ?? 0),
-      );
-      this.#log('warn', `${d.name} ${at} failed (${outcome.reason}); retry in ${delayMs} ms`, {
+      const failure = {
         ...fields,
         attempt,
         maxAttempts: this.#maxAttempts,
         reason: outcome.reason,
+        ...(outcome.status === undefined ? {} : { status: outcome.status }),
+      };
+      if (outcome.kind === 'rejected' || attempt >= this.#maxAttempts) {
+        this.#failed++;
+        const why =
+          outcome.kind === 'rejected'
+            ? `${outcome.reason}; not retried`
+            : `failed (${outcome.reason}); giving up`;
+        this.#log('warn', `${d.name} ${at} ${why}`, failure);
+        return;
+      }
+      const delayMs = Math.min(
+        MAX_BACKOFF_MS,
+        Math.max(backoffDelay(attempt, this.#retryDelayMs), outcome.retryAfterMs ?? 0),
+      );
+      this.#log('warn', `${d.name} ${at} failed (${outcome.reason}); retry in ${delayMs} ms`, {
+        ...failure,
         delayMs,
-        ...status,
       });
       await this.#sleep(delayMs);
     }
@@ -439,11 +427,6 @@ function checked(name: string, value: number | undefined, fallback: number, min:
     throw new InvalidArgumentError(`webhook ${name} must be an integer >= ${min} (got ${value}).`);
   }
   return value;
-}
-
-/** Same schedule as the stream reader's reconnects: base · 2^(attempt−1), capped at 30 s. */
-function backoff(attempt: number, baseMs: number): number {
-  return Math.min(MAX_DELAY_MS, baseMs * 2 ** (attempt - 1));
 }
 
 /** `Retry-After` in ms: delay-seconds or an HTTP date; undefined when absent or unreadable. */

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   createReadStream,
   existsSync,
@@ -10,12 +10,13 @@ import {
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
-import { Parser, type ParsedManifest } from 'm3u8-parser';
+import type { ParsedManifest } from 'm3u8-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HlsRepublisher } from '../../src/live/hls/hlsRepublisher.js';
 import { PlaylistTimeline } from '../../src/live/hls/playlistTimeline.js';
 import { PTS_WRAP_SECONDS, unwrapNear } from '../../src/live/timestamps.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
+import { publishLive, readPlaylistBack } from '../helpers/liveHls.js';
 
 // A live HLS stream published by ffmpeg (-re, 2-s segments, 6 listed, PROGRAM-DATE-TIME) from
 // a 24-s MPEG-TS clip whose timestamps are kept (-copyts): the segment of a presentation time
@@ -101,43 +102,6 @@ async function serve(root: string, honourRange: boolean): Promise<Served> {
   };
 }
 
-/** ffmpeg -re publishing `input` as live HLS in `dir`; resolves once 4 segments are listed. */
-async function publish(input: string, dir: string): Promise<ChildProcess> {
-  mkdirSync(dir, { recursive: true });
-  const child = spawn(
-    'ffmpeg',
-    [
-      ...['-hide_banner', '-loglevel', 'error', '-re', '-i', input, '-c', 'copy'],
-      // Keep the clip's timestamps, even those ffmpeg reads as negative (just below the wrap).
-      ...['-copyts', '-avoid_negative_ts', 'disabled'],
-      ...['-hls_ts_options', 'avoid_negative_ts=disabled', '-f', 'hls', '-hls_time', '2'],
-      ...['-hls_list_size', '6', '-hls_flags', 'program_date_time+delete_segments'],
-      join(dir, 'live.m3u8'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const playlist = join(dir, 'live.m3u8');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (existsSync(playlist) && (readFileSync(playlist, 'utf8').match(/\.ts$/gm) ?? []).length >= 4)
-      return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  throw new Error('the live HLS publisher wrote no playlist');
-}
-
-/** Parses with m3u8-parser (another parser than the writer's); fails on its warnings. */
-function readBack(text: string): ParsedManifest {
-  const parser = new Parser();
-  const warnings: string[] = [];
-  parser.on('warn', (w) => warnings.push(w.message));
-  parser.push(text);
-  parser.end();
-  expect(warnings).toEqual([]);
-  return parser.manifest;
-}
-
 /** The raw PTS (seconds, 0 ≤ t < the wrap) of a segment file's first video packet. */
 function segmentStart(file: string): number {
   const out = execFileSync(
@@ -176,7 +140,11 @@ beforeAll(() => {
 describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
   it('locates a pts in its segment (msn, absolute URI, PDT + offset) and republishes DATERANGEs', async () => {
     const dir = tmp.path('live1');
-    const publisher = await publish(small, dir);
+    const publisher = await publishLive(small, dir, {
+      programDateTime: true,
+      keepTimestamps: true,
+      waitForSegments: 4,
+    });
     const server = await serve(dir, true);
     const baseline = timers();
     const warnings: string[] = [];
@@ -185,7 +153,7 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
     });
     try {
       // The segments as listed now (on disk); still listed when the timeline reads the playlist.
-      const segments = listed(readBack(readFileSync(join(dir, 'live.m3u8'), 'utf8')), dir);
+      const segments = listed(readPlaylistBack(readFileSync(join(dir, 'live.m3u8'), 'utf8')), dir);
       expect(segments.length).toBeGreaterThanOrEqual(4);
       expect(segments[0]!.start).toBeGreaterThan(1000); // the clip's timestamps, kept
       timeline.start();
@@ -229,7 +197,7 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
       await republisher.flush();
       const written = readFileSync(join(outDir, 'chan.m3u8'), 'utf8');
       expect(written).toBe(republisher.current());
-      const m = readBack(written);
+      const m = readPlaylistBack(written);
       expect(m.dateRanges.map((r) => [r.id, r.class])).toEqual([
         [intro.id, 'com.introdetect.intro'],
         [credits.id, 'com.introdetect.credits'],
@@ -252,7 +220,7 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
         });
       });
       await republisher.flush();
-      const refreshed = readBack(readFileSync(join(outDir, 'chan.m3u8'), 'utf8'));
+      const refreshed = readPlaylistBack(readFileSync(join(outDir, 'chan.m3u8'), 'utf8'));
       expect(refreshed.dateRanges.map((r) => r.id)).toEqual([intro.id, credits.id]);
       republisher.stop();
       expect(warnings).toEqual([]);
@@ -268,7 +236,11 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
 
   it('across the PTS wrap, from a server that ignores Range: reads 64 KB and hangs up', async () => {
     const dir = tmp.path('live2');
-    const publisher = await publish(nearWrap, dir);
+    const publisher = await publishLive(nearWrap, dir, {
+      programDateTime: true,
+      keepTimestamps: true,
+      waitForSegments: 4,
+    });
     const server = await serve(dir, false);
     const baseline = timers();
     const warnings: string[] = [];
@@ -278,7 +250,7 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
     try {
       timeline.start();
       await timeline.ready();
-      const segments = listed(readBack(timeline.latest!.text), dir);
+      const segments = listed(readPlaylistBack(timeline.latest!.text), dir);
       // Raw starts wrap: the first just below 2^33 ticks, later ones small.
       expect(segments[0]!.start).toBeGreaterThan(PTS_WRAP_SECONDS - 10);
       expect(segments.at(-1)!.start).toBeLessThan(10);
@@ -326,7 +298,7 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
       join(dir, 'master.m3u8'),
       '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nlive.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=400000\nother.m3u8\n',
     );
-    const media = readBack(readFileSync(join(dir, 'live.m3u8'), 'utf8'));
+    const media = readPlaylistBack(readFileSync(join(dir, 'live.m3u8'), 'utf8'));
     const segments = listed(media, dir);
     expect(media.endList).toBe(true);
     // Two segments in a row whose bytes are not MPEG-TS (as fMP4 would be to firstPts).

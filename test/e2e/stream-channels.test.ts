@@ -7,7 +7,13 @@ import { execa, execaSync } from 'execa';
 import { Parser } from 'm3u8-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, scratch } from '../helpers/clips.js';
-import { liveEpisodeTs, publishLive, riggedStreamModel, serveLive } from '../helpers/liveHls.js';
+import {
+  liveEpisodeTs,
+  publishLive,
+  readPlaylistBack,
+  riggedStreamModel,
+  serveLive,
+} from '../helpers/liveHls.js';
 
 // The mechanics of `stream` on the media timeline, with the rigged fixture model (one "intro"
 // from a stream's first second to its last): where its events land (PTS, program date-time,
@@ -55,13 +61,6 @@ function playlistSegments(text: string): Array<{ uri: string; pdt: number; durat
     pdt: s.programDateTime!,
     duration: s.duration,
   }));
-}
-
-function parsePlaylist(text: string) {
-  const p = new Parser();
-  p.push(text);
-  p.end();
-  return p.manifest;
 }
 
 /** A webhook receiver that fails the first `failures` requests with 503. */
@@ -151,7 +150,7 @@ describe('stream events on the media timeline', () => {
       }
 
       // The republished playlist: the origin's segments, absolute, with the intro as a range.
-      const manifest = parsePlaylist(readFileSync(join(out, 'ch1.m3u8'), 'utf8'));
+      const manifest = readPlaylistBack(readFileSync(join(out, 'ch1.m3u8'), 'utf8'));
       expect(manifest.segments.map((s) => s.uri)).toEqual(segments.map((s) => server.url(s.uri)));
       expect(manifest.dateRanges).toHaveLength(1);
       const range = manifest.dateRanges[0]!;
@@ -238,7 +237,7 @@ describe('stream events on the media timeline', () => {
       expect(health).toMatchObject({ status: 'ok', channels: 2, connected: 2 });
       const playlist = await fetch(`${base}/channels/steady/live.m3u8`);
       expect(playlist.status).toBe(200);
-      expect(parsePlaylist(await playlist.text()).segments.length).toBeGreaterThan(0);
+      expect(readPlaylistBack(await playlist.text()).segments.length).toBeGreaterThan(0);
       expect((await fetch(`${base}/channels/nope`)).status).toBe(404);
 
       // flaky's server goes down for 4 s; a third channel (a file) is added with SIGHUP.

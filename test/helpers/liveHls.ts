@@ -1,8 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
+import { Parser, type ParsedManifest } from 'm3u8-parser';
+import { expect } from 'vitest';
 import { ffmpeg } from './clips.js';
 
 export interface LiveFolderServer {
@@ -53,6 +62,11 @@ export interface PublishOptions {
   programDateTime?: boolean;
   /** Segments the playlist must list before this resolves (default 2). */
   waitForSegments?: number;
+  /**
+   * Keep the clip's own timestamps in the segments (`-copyts`), even those ffmpeg reads as
+   * negative (just below the 33-bit wrap); by default ffmpeg restarts them near 1.4 s.
+   */
+  keepTimestamps?: boolean;
 }
 
 /**
@@ -64,12 +78,15 @@ export async function publishLive(
   dir: string,
   options: PublishOptions = {},
 ): Promise<ChildProcess> {
+  mkdirSync(dir, { recursive: true });
   const flags = ['delete_segments', ...(options.programDateTime ? ['program_date_time'] : [])];
   const child = spawn(
     'ffmpeg',
     [
-      ...['-hide_banner', '-loglevel', 'error', '-re', '-i', clip, '-c', 'copy', '-f', 'hls'],
-      ...['-hls_time', '2', '-hls_list_size', String(options.listSize ?? 6)],
+      ...['-hide_banner', '-loglevel', 'error', '-re', '-i', clip, '-c', 'copy'],
+      ...(options.keepTimestamps ? ['-copyts', '-avoid_negative_ts', 'disabled'] : []),
+      ...(options.keepTimestamps ? ['-hls_ts_options', 'avoid_negative_ts=disabled'] : []),
+      ...['-f', 'hls', '-hls_time', '2', '-hls_list_size', String(options.listSize ?? 6)],
       ...['-hls_flags', flags.join('+'), join(dir, 'live.m3u8')],
     ],
     { stdio: 'ignore' },
@@ -127,4 +144,18 @@ export function riggedStreamModel(dir: string): string {
   const decision = { intro: { threshold: 0 }, credits: { threshold: 0.999 } };
   writeFileSync(join(models, 'model.json'), JSON.stringify({ ...config, decision }));
   return models;
+}
+
+/**
+ * A playlist read back with m3u8-parser (video.js; another parser than any of ours); fails
+ * the spec on any warning it raises.
+ */
+export function readPlaylistBack(text: string): ParsedManifest {
+  const parser = new Parser();
+  const warnings: string[] = [];
+  parser.on('warn', (w) => warnings.push(w.message));
+  parser.push(text);
+  parser.end();
+  expect(warnings).toEqual([]);
+  return parser.manifest;
 }

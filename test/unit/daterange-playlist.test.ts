@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Parser, type ParsedManifest } from 'm3u8-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { republishPlaylist, type SkipRange } from '../../src/live/hls/daterangePlaylist.js';
 import { HlsRepublisher, type RepublishedTimeline } from '../../src/live/hls/hlsRepublisher.js';
 import type { FetchedPlaylist } from '../../src/live/hls/playlistTimeline.js';
 import { scratch } from '../helpers/clips.js';
+import { readPlaylistBack } from '../helpers/liveHls.js';
 
 const URL_ = 'https://origin.example/live/chan/index.m3u8';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -41,17 +41,6 @@ const LIVE = [
   '',
 ].join('\n');
 
-/** Parses with m3u8-parser (not the writer's logic); fails on any warning it raises. */
-function readBack(text: string): ParsedManifest {
-  const parser = new Parser();
-  const warnings: string[] = [];
-  parser.on('warn', (w) => warnings.push(w.message));
-  parser.push(text);
-  parser.end();
-  expect(warnings).toEqual([]);
-  return parser.manifest;
-}
-
 const intro: SkipRange = {
   id: `intro-${T0 + 6500}`,
   target: 'intro',
@@ -70,7 +59,7 @@ const credits: SkipRange = {
 describe('republishPlaylist (EXT-X-DATERANGE)', () => {
   it('makes segment, map and key URIs absolute to the playlist URL, the rest unchanged', () => {
     const out = republishPlaylist({ text: LIVE, url: URL_ }, []);
-    const m = readBack(out);
+    const m = readPlaylistBack(out);
     expect(m.segments.map((s) => s.uri)).toEqual([
       'https://origin.example/live/chan/seg100.ts',
       'https://origin.example/live/other/seg101.ts',
@@ -93,7 +82,7 @@ describe('republishPlaylist (EXT-X-DATERANGE)', () => {
 
   it('one DATERANGE per range in the window: CLASS, START-DATE, DURATION once closed, X-CONFIDENCE', () => {
     const out = republishPlaylist({ text: LIVE, url: URL_ }, [credits, intro]);
-    const m = readBack(out);
+    const m = readPlaylistBack(out);
     expect(m.dateRanges).toHaveLength(2);
     const [i, c] = m.dateRanges;
     expect(i).toMatchObject({
@@ -137,7 +126,7 @@ describe('republishPlaylist (EXT-X-DATERANGE)', () => {
       { id: 'after', target: 'credits', startDate: at(30), confidence: 0.8 },
     ];
     const out = republishPlaylist({ text: LIVE, url: URL_ }, ranges);
-    expect(readBack(out).dateRanges.map((r) => r.id)).toEqual([
+    expect(readPlaylistBack(out).dateRanges.map((r) => r.id)).toEqual([
       'open-before',
       'straddles',
       'after',
@@ -153,8 +142,9 @@ describe('republishPlaylist (EXT-X-DATERANGE)', () => {
   });
 
   it('an open range later closed: the same ID, every attribute the same, DURATION added', () => {
-    const open = readBack(republishPlaylist({ text: LIVE, url: URL_ }, [credits])).dateRanges[0]!;
-    const closed = readBack(
+    const open = readPlaylistBack(republishPlaylist({ text: LIVE, url: URL_ }, [credits]))
+      .dateRanges[0]!;
+    const closed = readPlaylistBack(
       republishPlaylist({ text: LIVE, url: URL_ }, [
         { ...credits, endDate: at(30), endConfidence: 0.8 },
       ]),
@@ -166,7 +156,7 @@ describe('republishPlaylist (EXT-X-DATERANGE)', () => {
       'seg104.ts',
       `#EXT-X-DATERANGE:ID="${credits.id}",CLASS="com.introdetect.credits",START-DATE="${credits.startDate}",X-CONFIDENCE=0.700\nseg104.ts`,
     );
-    const merged = readBack(
+    const merged = readPlaylistBack(
       republishPlaylist({ text: both, url: URL_ }, [{ ...credits, endDate: at(30) }]),
     );
     expect(merged.dateRanges).toHaveLength(1);
@@ -179,7 +169,9 @@ describe('republishPlaylist (EXT-X-DATERANGE)', () => {
       .join('\n');
     const out = republishPlaylist({ text, url: URL_ }, [intro, credits]);
     expect(out).not.toContain('#EXT-X-DATERANGE');
-    expect(readBack(out).segments[0]!.uri).toBe('https://origin.example/live/chan/seg100.ts');
+    expect(readPlaylistBack(out).segments[0]!.uri).toBe(
+      'https://origin.example/live/chan/seg100.ts',
+    );
   });
 
   it("ffmpeg's layout (PDT after EXTINF, +0000), one PDT carried forward, ENDLIST kept", () => {
@@ -205,7 +197,7 @@ describe('republishPlaylist (EXT-X-DATERANGE)', () => {
       confidence: 1,
     };
     const out = republishPlaylist({ text, url: 'http://127.0.0.1:8080/hls/live.m3u8' }, [range]);
-    const m = readBack(out);
+    const m = readPlaylistBack(out);
     expect(m.endList).toBe(true);
     expect(m.dateRanges.map((r) => r.duration)).toEqual([0.8]);
     expect(out).toMatch(
@@ -284,7 +276,7 @@ describe('HlsRepublisher', () => {
       confidence: 0.91,
     });
     refresh();
-    expect(readBack(rep.current()!).dateRanges.map((r) => [r.id, r.duration])).toEqual([
+    expect(readPlaylistBack(rep.current()!).dateRanges.map((r) => [r.id, r.duration])).toEqual([
       [intro.id, undefined],
     ]);
     const closed = rep.close('intro', at(16.25), 0.875);
@@ -293,7 +285,7 @@ describe('HlsRepublisher', () => {
     // A reload re-renders: the newer playlist's segments, the same ranges.
     refresh(LIVE.replace('seg104.ts', 'seg104b.ts'));
     expect(rep.current()).toContain('https://origin.example/live/chan/seg104b.ts');
-    expect(readBack(rep.current()!).dateRanges[0]!.duration).toBe(9.75);
+    expect(readPlaylistBack(rep.current()!).dateRanges[0]!.duration).toBe(9.75);
     expect(warnings).toEqual([]);
     rep.stop();
     refresh();
@@ -337,6 +329,6 @@ describe('HlsRepublisher', () => {
     rep.open('credits', at(17), 0.8);
     await rep.flush();
     expect(readFileSync(rep.path!, 'utf8')).toBe(rep.current());
-    expect(readBack(readFileSync(rep.path!, 'utf8')).dateRanges).toHaveLength(2);
+    expect(readPlaylistBack(readFileSync(rep.path!, 'utf8')).dateRanges).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EmbeddingRing } from '../../src/live/embeddingRing.js';
 import { IntervalTracker, type TrackedEdge } from '../../src/live/intervalTracker.js';
-import { backoffDelay } from '../../src/live/reconnectingSamples.js';
+import { backoffDelay } from '../../src/util/backoff.js';
 
 const opts = { threshold: 0.5, minPts: 3, minLength: 5, endGap: 3 };
 

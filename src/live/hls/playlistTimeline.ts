@@ -6,6 +6,7 @@
  */
 import { getOptions, parse, setOptions, type types } from 'hls-parser';
 import { AbortedError } from '../../errors.js';
+import { backoffDelay } from '../../util/backoff.js';
 import { unwrapNear } from '../timestamps.js';
 import { firstPts } from './mpegtsFirstPts.js';
 
@@ -44,8 +45,6 @@ const SEGMENT_HEAD_BYTES = 65_536;
 const LOCATE_WAIT_MS = 5_000;
 /** A playlist or segment request that takes longer is abandoned (and retried next poll). */
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Backoff ceiling while the playlist cannot be read. */
-const MAX_BACKOFF_MS = 30_000;
 /** Poll interval when the playlist gives no target duration. */
 const DEFAULT_POLL_MS = 1_000;
 /** A pts this far past the last segment's nominal end still belongs to it (EXTINF rounding). */
@@ -296,7 +295,7 @@ export class PlaylistTimeline {
           `Cannot read the playlist ${this.#url} (${messageOf(err)}); retrying with backoff. Segment places are unknown meanwhile.`,
         );
       this.#mediaUrl = undefined; // resolve the master playlist again
-      next = Math.min(MAX_BACKOFF_MS, this.#interval * 2 ** (this.#failures - 1));
+      next = backoffDelay(this.#failures, this.#interval);
     }
     this.#schedule(next);
   }
