@@ -1,3 +1,4 @@
+import type { PartType } from '../labels/types.js';
 import type { Mode } from './modelConfig.js';
 import type { Interval } from './pickInterval.js';
 
@@ -30,4 +31,19 @@ export interface DetectionResult {
    * The intro was widened over the pieces the model called intro inside them.
    */
   repeated?: Array<{ start: number; end: number }>;
+  /**
+   * Every part found, in time order, [start, end) in seconds: the intro and credits above, and
+   * the parts only the series step finds (a recap whose shots recur in earlier episodes' prints,
+   * a preview whose shots recur in the next one's). Optional while results written before it
+   * exist; writers fill it from `intro`/`credits` when absent.
+   */
+  segments?: DetectedSegment[];
+}
+
+/** One part of the file as found; `confidence` in [0, 1]. */
+export interface DetectedSegment {
+  type: Exclude<PartType, 'midCredits'>;
+  start: number;
+  end: number;
+  confidence: number;
 }

@@ -10,6 +10,27 @@ export interface Interval {
   end: number;
 }
 
+/**
+ * The parts of an episode that labels and results name (issue 16). `intro` and `credits` are
+ * also the label's own fields; `midCredits` is a scene that interrupts the credits (episode,
+ * not credits: a "skip credits" must not jump over it).
+ */
+export const PART_TYPES = [
+  'intro',
+  'credits',
+  'recap',
+  'preview',
+  'coldOpen',
+  'postCredits',
+  'midCredits',
+] as const;
+export type PartType = (typeof PART_TYPES)[number];
+
+/** One labelled part, half-open [start, end) in seconds. */
+export interface LabelledPart extends Interval {
+  type: PartType;
+}
+
 export interface EpisodeLabel {
   /** Video id: the key in labels.json, or the file name without extension. */
   id: string;
@@ -24,6 +45,12 @@ export interface EpisodeLabel {
   credits: Interval | null | undefined;
   /** Episode duration in seconds, when known. */
   duration?: number;
+  /**
+   * Every labelled part in time order (our corpus labels), intro and credits included; credits
+   * interrupted by a mid-credits scene are two `credits` parts around a `midCredits` one, while
+   * `credits` above spans them all. Undefined when the format does not list parts.
+   */
+  parts?: LabelledPart[];
 }
 
 /**
@@ -41,4 +68,6 @@ export interface LabelsJsonEntry {
   split?: 'train' | 'val' | 'test';
   duration?: number;
   url?: string;
+  /** Every part, in time order (see EpisodeLabel.parts); times H:MM:SS like `start`/`end`. */
+  parts?: Array<{ type: PartType; start: string; end: string }>;
 }
