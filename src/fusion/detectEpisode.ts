@@ -7,6 +7,7 @@ import type { TargetDecision } from './decisionConfig.js';
 import type { DetectionResult } from './detectionResult.js';
 import { embedSpan, type EmbedTimings } from './embedSpan.js';
 import { exactFrames } from './exactFrames.js';
+import { segmentsOfResult } from './formats/segments.js';
 import { exactWindows, subtractWindows, unionWindows, wellInside } from './exactWindows.js';
 import { checkKeyframes } from '../streams/keyframeCheck.js';
 import type { EpisodeModel, Matrix } from './episodeModel.js';
@@ -256,7 +257,7 @@ export async function detectEpisode(
     }
     const introTrack = track(results, intro, 0);
     const creditsTrack = track(results, credits, 1);
-    return {
+    const result: DetectionResult = {
       id: basename(input, extname(input)),
       file: input,
       duration,
@@ -265,6 +266,8 @@ export async function detectEpisode(
       probabilities: { intro: introTrack, credits: creditsTrack },
       threshold: { intro: decision.intro.threshold, credits: decision.credits.threshold },
     };
+    // The intro and credits as segments; the series step adds the parts only it finds.
+    return { ...result, segments: segmentsOfResult(result) };
   } finally {
     if (own) await model.dispose();
   }

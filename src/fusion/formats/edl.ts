@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { DetectionResult } from '../detectionResult.js';
-import { SEGMENT_KINDS, segmentsOf, type SegmentKind } from './segments.js';
+import { SEGMENT_KINDS, segmentsOfResult, type SegmentKind } from './segments.js';
 
 /**
  * Kodi EDL actions: 0 cut (removed from the timeline), 1 mute, 2 scene marker (seek points
@@ -8,10 +8,23 @@ import { SEGMENT_KINDS, segmentsOf, type SegmentKind } from './segments.js';
  * detected intro or credits: skipped, but still there if the detector was wrong.
  */
 export type EdlAction = 0 | 1 | 2 | 3;
-const EDL_COMMERCIAL_BREAK: EdlAction = 3;
 
-/** The action of each segment kind; kinds left out get 3 (commercial break). */
+/** The action of each segment kind; a kind left out takes its default. */
 export type EdlActions = Partial<Record<SegmentKind, EdlAction>>;
+
+/**
+ * What each kind gets unless told otherwise: the parts a viewer skips (intro, credits, recap,
+ * preview, commercial) a commercial break (3); a cold open and a post-credits scene are the
+ * episode itself, so they get no EDL line unless an action is given for them
+ * (`coldOpen=2` marks them as scenes).
+ */
+export const DEFAULT_EDL_ACTIONS: Readonly<EdlActions> = Object.freeze({
+  intro: 3,
+  credits: 3,
+  recap: 3,
+  preview: 3,
+  commercial: 3,
+});
 
 /**
  * `intro=3,credits=0` → `{ intro: 3, credits: 0 }`. Every kind of {@link SEGMENT_KINDS} may be
@@ -20,7 +33,7 @@ export type EdlActions = Partial<Record<SegmentKind, EdlAction>>;
 export function parseEdlActions(text: string): EdlActions {
   const actions: EdlActions = {};
   for (const part of text.split(',')) {
-    const m = /^\s*([a-z]+)\s*=\s*([0-3])\s*$/.exec(part);
+    const m = /^\s*([A-Za-z]+)\s*=\s*([0-3])\s*$/.exec(part);
     const kind = m?.[1] as SegmentKind | undefined;
     if (!m || kind === undefined || !SEGMENT_KINDS.includes(kind)) {
       throw new InvalidArgumentError(
@@ -35,15 +48,16 @@ export function parseEdlActions(text: string): EdlActions {
 }
 
 /**
- * Kodi / MPlayer EDL: one `start<TAB>end<TAB>action` line per detected segment, seconds with
- * millisecond precision, the action chosen by the segment's kind. Kodi reads `<video name>.edl`
- * next to the video. No segments → "".
+ * Kodi / MPlayer EDL: one `start<TAB>end<TAB>action` line per segment (`segmentsOfResult`, in
+ * time order), seconds with millisecond precision, the action chosen by the segment's type
+ * (`options.actions`, else {@link DEFAULT_EDL_ACTIONS}; a type with neither gets no line). Kodi
+ * reads `<video name>.edl` next to the video. No segments → "".
  */
 export function formatEdl(result: DetectionResult, options: { actions?: EdlActions } = {}): string {
-  return segmentsOf(result)
+  return segmentsOfResult(result)
     .map((s) => {
-      const action = options.actions?.[s.kind] ?? EDL_COMMERCIAL_BREAK;
-      return `${seconds(s.start)}\t${seconds(s.end)}\t${action}\n`;
+      const action = options.actions?.[s.type] ?? DEFAULT_EDL_ACTIONS[s.type];
+      return action === undefined ? '' : `${seconds(s.start)}\t${seconds(s.end)}\t${action}\n`;
     })
     .join('');
 }

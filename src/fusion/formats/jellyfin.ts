@@ -1,5 +1,5 @@
 import type { DetectionResult } from '../detectionResult.js';
-import { segmentsOf, type SegmentKind } from './segments.js';
+import { segmentsOfResult, type SegmentKind } from './segments.js';
 
 /**
  * Jellyfin's media segment types (10.10+, `MediaSegmentType`; its JSON writes enums as names).
@@ -7,7 +7,12 @@ import { segmentsOf, type SegmentKind } from './segments.js';
  */
 export type JellyfinSegmentType = 'Intro' | 'Outro' | 'Recap' | 'Preview' | 'Commercial';
 
-const TYPE_OF: Readonly<Record<SegmentKind, JellyfinSegmentType>> = {
+/**
+ * The Jellyfin type of each segment kind. A cold open and a post-credits scene are the episode
+ * itself and Jellyfin has no type for them: they are not written (Jellyfin would offer to skip
+ * any segment it is given).
+ */
+export const JELLYFIN_TYPE_OF: Readonly<Partial<Record<SegmentKind, JellyfinSegmentType>>> = {
   intro: 'Intro',
   credits: 'Outro',
   recap: 'Recap',
@@ -27,7 +32,8 @@ export interface JellyfinSegment {
 }
 
 /**
- * A file's segments shaped like the answer of Jellyfin's `GET /MediaSegments/{itemId}`
+ * A file's segments (`segmentsOfResult`, in time order; two credits pieces around a mid-credits
+ * scene are two `Outro` items) shaped like the answer of Jellyfin's `GET /MediaSegments/{itemId}`
  * (`Items`, `TotalRecordCount`, `StartIndex`, PascalCase as Jellyfin writes it), plus `Path`,
  * the video it describes, so a script can find the library item. Each of `Items` is a
  * `MediaSegmentDto` body without `Id`/`ItemId`.
@@ -38,11 +44,10 @@ export function jellyfinSegmentsOf(result: DetectionResult): {
   StartIndex: 0;
   Path: string;
 } {
-  const items = segmentsOf(result).map((s) => ({
-    Type: TYPE_OF[s.kind],
-    StartTicks: toTicks(s.start),
-    EndTicks: toTicks(s.end),
-  }));
+  const items = segmentsOfResult(result).flatMap((s) => {
+    const type = JELLYFIN_TYPE_OF[s.type];
+    return type ? [{ Type: type, StartTicks: toTicks(s.start), EndTicks: toTicks(s.end) }] : [];
+  });
   return { Items: items, TotalRecordCount: items.length, StartIndex: 0, Path: result.file };
 }
 

@@ -1,5 +1,6 @@
 import type { DetectionResult } from '../detectionResult.js';
 import type { Interval } from '../pickInterval.js';
+import { segmentsOfResult } from './segments.js';
 
 const round = (x: number, digits: number) => {
   const f = 10 ** digits;
@@ -11,7 +12,8 @@ const roundInterval = (i: Interval | null): Interval | null =>
 
 /**
  * One result as ONE line of JSON (several files → JSON Lines, which `introdetect eval --pred`
- * reads). Probabilities and confidences are rounded to 4 decimals.
+ * reads). Probabilities and confidences are rounded to 4 decimals. `segments` is always there:
+ * `segmentsOfResult` (a result written before segments existed gets its intro and credits).
  */
 export function formatJson(result: DetectionResult): string {
   const out: DetectionResult = {
@@ -28,6 +30,10 @@ export function formatJson(result: DetectionResult): string {
         values: result.probabilities.credits.values.map((v) => round(v, 4)),
       },
     },
+    segments: segmentsOfResult(result).map((s) => ({
+      ...s,
+      confidence: round(s.confidence, 4),
+    })),
   };
   return `${JSON.stringify(out)}\n`;
 }
