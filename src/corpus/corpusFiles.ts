@@ -1,8 +1,14 @@
 import { formatTimecode } from '../labels/timecode.js';
 import type { LabelsJsonEntry } from '../labels/types.js';
+import { labelledParts } from './labelParts.js';
 import type { CorpusPlan, Split } from './types.js';
 
-/** labels.json in the seeds' format plus credits, file, series, split and duration. */
+/**
+ * labels.json in the seeds' format plus credits, file, series, split and duration; a corpus
+ * planned with `parts: 'all'` adds every labelled part (`parts`, H:MM:SS, in time order).
+ * `credits_start`/`credits_end` span the whole end credits: from the first credits part to the
+ * end of the last, a mid-credits scene between them included.
+ */
 export function labelsJson(plan: CorpusPlan): Record<string, LabelsJsonEntry> {
   const split = new Map(plan.series.map((s) => [s.id, s.split]));
   const out: Record<string, LabelsJsonEntry> = {};
@@ -17,6 +23,15 @@ export function labelsJson(plan: CorpusPlan): Record<string, LabelsJsonEntry> {
       series: ep.series,
       split: split.get(ep.series) ?? 'train',
       duration: ep.duration,
+      ...(plan.options.parts === 'all'
+        ? {
+            parts: labelledParts(ep).map((p) => ({
+              type: p.type,
+              start: formatTimecode(p.start),
+              end: formatTimecode(p.end),
+            })),
+          }
+        : {}),
     };
   }
   return out;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { planEpisode } from './episodePlan.js';
+import { withPreview } from './previewPlan.js';
 import { CORPUS_PROFILES, corpusProfile } from './profiles.js';
 import { Rng } from './rng.js';
 import { planSeries } from './seriesPlan.js';
@@ -34,6 +35,8 @@ function validateCorpusOptions(o: CorpusOptions): void {
     bad(
       `Unknown --profile "${String(o.profile)}". Valid: ${Object.keys(CORPUS_PROFILES).join(', ')}.`,
     );
+  if (o.parts !== undefined && o.parts !== 'all')
+    bad(`Unknown --parts "${String(o.parts)}". Valid: all (or leave it out).`);
   const floor = corpusProfile(o.profile).minMinutes;
   if (o.minMinutes < floor)
     bad(
@@ -43,7 +46,8 @@ function validateCorpusOptions(o: CorpusOptions): void {
 
 /**
  * The whole corpus plan from the seed and the media pool: pure and deterministic (same seed,
- * same pool, same options → the same plan, down to every offset).
+ * same pool, same options → the same plan, down to every offset). With `parts: 'all'` a
+ * series' episodes are planned first, then each one's preview is cut from the next one.
  */
 export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan {
   validateCorpusOptions(options);
@@ -72,7 +76,8 @@ export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan 
       split: splits.get(id) ?? 'train',
     });
     series.push(s);
-    let previous: EpisodePlan | undefined;
+    const all = options.parts === 'all';
+    const season: EpisodePlan[] = [];
     for (let n = 1; n <= options.episodes; n++) {
       const ep = planEpisode(
         rng.fork(`episode:${n}`),
@@ -81,12 +86,22 @@ export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan 
         n,
         options.minMinutes * 60,
         options.maxMinutes * 60,
-        previous,
+        season.at(-1),
         profile,
+        all ? { earlier: [...season], hasNext: n < options.episodes } : undefined,
       );
-      episodes.push(ep);
-      previous = ep;
+      season.push(ep);
     }
+    episodes.push(
+      ...(all
+        ? season.map((ep, i) => {
+            const next = season[i + 1];
+            return next
+              ? withPreview(rng.fork(`preview:${ep.number}`), ep, next, pool, s, profile)
+              : ep;
+          })
+        : season),
+    );
   });
   return { options, series, episodes };
 }

@@ -1,3 +1,5 @@
+import { BUILT_IN_VOICES } from './builtInVoices.js';
+import { cutExcerpts, narration, speechLength } from './excerpts.js';
 import { extensionOf } from './formatPlan.js';
 import type { Band, CorpusProfile, LengthDraw } from './profiles.js';
 import type { Rng } from './rng.js';
@@ -16,19 +18,6 @@ import type {
   SpeechCue,
 } from './types.js';
 import { creditLines, dialogueLine, episodeName, speechSeconds } from './words.js';
-
-const ESPEAK_VOICES = [
-  'en-us',
-  'en-gb',
-  'en-gb-scotland',
-  'en-gb-x-rp',
-  'en-us+f3',
-  'en-us+m3',
-  'en+f2',
-];
-const FLITE_VOICES = ['slt', 'rms', 'awb', 'kal16'];
-/** The planner's own voices, for a pool planned without a use (its plans predate uses). */
-const BUILT_IN_VOICES = { 'espeak-ng': ESPEAK_VOICES, flite: FLITE_VOICES } as const;
 
 function drawSpeech(rng: Rng, pool: MediaPool, duration: number): SpeechCue[] {
   const cues: SpeechCue[] = [];
@@ -75,6 +64,7 @@ function scene(
   start: number,
   duration: number,
   shots?: Shot[],
+  speech?: SpeechCue[],
 ): ScenePart {
   const music = rng.chance(kind === 'body' ? 0.35 : 0.2)
     ? (() => {
@@ -92,15 +82,21 @@ function scene(
     start,
     duration,
     shots: shots ?? drawShots(rng, pool.video, duration, 2, 8),
-    speech: drawSpeech(rng, pool, duration),
+    speech: speech ?? drawSpeech(rng, pool, duration),
     ambient: {
       color: rng.pick(['pink', 'brown', 'white'] as const),
       gainDb: rng.round(rng.float(-40, -28), 1),
     },
     music,
-    caption: kind === 'recap' ? `Previously on ${series.title}` : null,
+    caption: CAPTIONS[kind]?.(series.title) ?? null,
   };
 }
+
+/** Text shown over the first seconds of a part. */
+const CAPTIONS: Partial<Record<ScenePart['kind'], (title: string) => string>> = {
+  recap: (title) => `Previously on ${title}`,
+  preview: (title) => `Next time on ${title}`,
+};
 
 /** Earlier footage, re-cut: the recap's shots come from the previous episode's body. */
 function recapShots(rng: Rng, previous: EpisodePlan, duration: number): Shot[] | undefined {
@@ -114,6 +110,42 @@ function recapShots(rng: Rng, previous: EpisodePlan, duration: number): Shot[] |
     left -= seconds;
   }
   return shots;
+}
+
+/**
+ * A `parts: 'all'` recap: excerpts of earlier episodes' body shots with the dialogue under
+ * them, mostly from the previous episode, some from any earlier one; a narrator over its start
+ * when the series has one.
+ */
+function recapScene(
+  rng: Rng,
+  pool: MediaPool,
+  series: SeriesPlan,
+  profile: CorpusProfile,
+  start: number,
+  duration: number,
+  earlier: readonly EpisodePlan[],
+): ScenePart {
+  const p = profile.parts;
+  const previous = earlier[earlier.length - 1];
+  if (!previous) throw new Error('unreachable: a recap without an earlier episode');
+  const older = earlier.slice(0, -1);
+  const cut = cutExcerpts(
+    rng,
+    (r) => (older.length > 0 && !r.chance(p.recapFromPrevious) ? r.pick(older) : previous),
+    duration,
+    p.excerpts,
+    speechLength(pool),
+  );
+  const part = scene(rng, pool, series, 'recap', start, duration, cut.shots, cut.speech);
+  const narrator = series.parts?.narrator;
+  return {
+    ...part,
+    ...(narrator
+      ? { voiceOver: narration(rng, narrator, `Previously on ${series.title}`, p.duckDb) }
+      : {}),
+    sources: cut.sources,
+  };
 }
 
 /** Splits `total` seconds into pieces of `min`..`max` whole seconds. */
@@ -154,10 +186,25 @@ function drawLength(rng: Rng, d: LengthDraw, D: number): number {
   return drawBand(rng, d.tail && rng.chance(d.tail.chance) ? d.tail.band : d.band, D);
 }
 
+/** What an episode of a `parts: 'all'` corpus knows of its season (absent without it). */
+export interface Season {
+  /** The season's episodes before this one, in order (a recap cuts from them). */
+  earlier: readonly EpisodePlan[];
+  /** Whether an episode follows (the season's last has no preview). */
+  hasNext: boolean;
+}
+
 /**
  * Plans one episode: recap? → cold open? → logo? → intro? → body scenes → credits →
  * post-credits?, all in whole seconds, so the labels are exact. The profile sets every length
  * and the latest intro start; a series with two openings plays the one its pattern says.
+ *
+ * With `season` (a `parts: 'all'` corpus, whose series have `parts`), also: a "next time"
+ * preview just before or right after the credits (its footage left empty here: the next
+ * episode is not planned yet, `withPreview` fills it), credits interrupted by a mid-credits
+ * scene (credits → mid-credits → credits), and a recap cut from any earlier episode with its
+ * sound. Those draws come from a fork, so plans without the option are drawn as they always
+ * were.
  */
 export function planEpisode(
   rng: Rng,
@@ -168,7 +215,11 @@ export function planEpisode(
   maxSeconds: number,
   previous: EpisodePlan | undefined,
   profile: CorpusProfile,
+  season?: Season,
 ): EpisodePlan {
+  // A fork does not advance `rng`: without `season`, nothing is drawn from it.
+  const extra = rng.fork('parts');
+  const sp = season ? series.parts : undefined;
   const id = `${series.id}e${String(number).padStart(2, '0')}`;
   const D = rng.int(Math.ceil(minSeconds), Math.max(Math.ceil(minSeconds), Math.floor(maxSeconds)));
   const { odds } = series;
@@ -191,16 +242,28 @@ export function planEpisode(
   let recap = previous && rng.chance(odds.recap) ? drawLength(rng, profile.recap, D) : 0;
   const coldMin = profile.coldOpen.band.min;
   let cold = rng.chance(odds.coldOpen) ? drawLength(rng, profile.coldOpen, D) : 0;
+  let preview =
+    sp && season?.hasNext && extra.chance(sp.odds.preview)
+      ? drawLength(extra, profile.parts.preview, D)
+      : 0;
+  const piece = profile.parts.creditsPiece;
+  let mid =
+    sp && credits >= 2 * piece && extra.chance(sp.odds.midCredits)
+      ? drawLength(extra, profile.parts.midCredits, D)
+      : 0;
   // The intro starts by the profile's latest start: the cold open gives way.
   const room = profile.introStartMax - recap - logo;
   if (cold > room) cold = room >= coldMin ? room : 0;
   const minBody = Math.ceil(profile.minBodyShare * D);
-  const body = (): number => D - intro - credits - post - logo - recap - cold;
-  for (const shrink of ['cold', 'recap', 'post', 'logo'] as const) {
+  const body = (): number => D - intro - credits - post - logo - recap - cold - preview - mid;
+  // (Without `season`, preview and mid are 0: the shrinking is what it always was.)
+  for (const shrink of ['cold', 'recap', 'preview', 'mid', 'post', 'logo'] as const) {
     const deficit = minBody - body();
     if (deficit <= 0) break;
     if (shrink === 'cold') cold = cold - deficit >= coldMin ? cold - deficit : 0;
     if (shrink === 'recap') recap = 0;
+    if (shrink === 'preview') preview = 0;
+    if (shrink === 'mid') mid = 0;
     if (shrink === 'post') post = 0;
     if (shrink === 'logo') logo = 0;
   }
@@ -212,7 +275,11 @@ export function planEpisode(
     t += p.duration;
   };
   if (recap > 0 && previous)
-    push(scene(rng, pool, series, 'recap', t, recap, recapShots(rng, previous, recap)));
+    push(
+      season && sp
+        ? recapScene(extra, pool, series, profile, t, recap, season.earlier)
+        : scene(rng, pool, series, 'recap', t, recap, recapShots(rng, previous, recap)),
+    );
   if (cold > 0)
     for (const len of lengths(
       rng,
@@ -241,25 +308,46 @@ export function planEpisode(
     profile.bodyScenes[1],
   ))
     push(scene(rng, pool, series, 'body', t, len));
+  // The preview's footage is cut later from the next episode (`withPreview`).
+  const pushPreview = (): void => push(scene(extra, pool, series, 'preview', t, preview, [], []));
+  if (preview > 0 && sp?.previewAt === 'beforeCredits') pushPreview();
   const creditsStart = t;
+  const split = mid > 0 ? creditsSplit(extra, credits, piece) : credits;
   const creditsPart: CreditsPart = {
     kind: 'credits',
     start: t,
-    duration: credits,
+    duration: split,
     style: series.creditsStyle,
     background: series.creditsOverFootage
-      ? drawShots(rng, pool.video, credits, profile.creditsShots[0], profile.creditsShots[1])
+      ? drawShots(rng, pool.video, split, profile.creditsShots[0], profile.creditsShots[1])
       : null,
     music: { ...series.creditsMusic, gainDb: rng.round(rng.float(-5, 0), 1) },
-    lines: creditLines(
-      rng,
-      series.title,
-      Math.max(2, Math.floor(credits / (series.creditsStyle === 'cards' ? 3 : 4))),
-    ),
+    lines: creditLines(rng, series.title, creditRoles(series, split)),
     font: series.intro.font,
     ...(series.intro.fontFile !== undefined ? { fontFile: series.intro.fontFile } : {}),
   };
   push(creditsPart);
+  if (mid > 0) {
+    push(scene(extra, pool, series, 'midcredits', t, mid));
+    // The credits resume where they stopped: the music plays on, the roll goes on without the
+    // title.
+    const rest = credits - split;
+    push({
+      ...creditsPart,
+      start: t,
+      duration: rest,
+      background: series.creditsOverFootage
+        ? drawShots(extra, pool.video, rest, profile.creditsShots[0], profile.creditsShots[1])
+        : null,
+      music: {
+        ...creditsPart.music,
+        offset: extra.round(creditsPart.music.offset + split, 2),
+      },
+      lines: creditLines(extra, series.title, creditRoles(series, rest)).slice(2),
+    });
+  }
+  const creditsEnd = t;
+  if (preview > 0 && sp?.previewAt === 'afterCredits') pushPreview();
   if (post > 0) push(scene(rng, pool, series, 'postcredits', t, post));
 
   const format = { ...series.format, gainDb: rng.round(rng.float(-8, 0) * 2, 0) / 2 };
@@ -273,6 +361,21 @@ export function planEpisode(
     format,
     parts,
     intro: intro > 0 ? { start: introStart, end: introStart + intro } : null,
-    credits: { start: creditsStart, end: creditsStart + credits },
+    credits: { start: creditsStart, end: creditsEnd },
   };
+}
+
+/** Credit roles for a roll of `seconds` (a card holds about 3 s of them, a scroll 4 s). */
+function creditRoles(series: SeriesPlan, seconds: number): number {
+  return Math.max(2, Math.floor(seconds / (series.creditsStyle === 'cards' ? 3 : 4)));
+}
+
+/**
+ * Where a mid-credits scene cuts into credits of `credits` seconds: after 20–60 % of them
+ * (the main titles have rolled), leaving at least `piece` seconds on either side.
+ */
+function creditsSplit(rng: Rng, credits: number, piece: number): number {
+  const lo = Math.max(piece, Math.ceil(0.2 * credits));
+  const hi = Math.max(lo, Math.min(credits - piece, Math.floor(0.6 * credits)));
+  return rng.int(lo, hi);
 }

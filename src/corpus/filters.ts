@@ -84,15 +84,42 @@ export function shotsGraph(
   return [...chains, `${labels}concat=n=${shots.length}:v=1:a=0[${out}]`];
 }
 
-/** Normalises an audio input to the part format, with gain and delay. */
+/**
+ * Normalises an audio input to the part format, with gain and delay; `trim` first keeps only
+ * `seconds` of it from `from` (a line carried into a recap, cut with its shot).
+ */
 export function audioChain(
   index: number,
   gainDb: number,
   delaySeconds: number,
   out: string,
+  trim?: { from?: number; seconds?: number },
 ): string {
   const ms = Math.round(delaySeconds * 1000);
-  return `[${index}:a]aresample=${PART_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,volume=${gainDb}dB${ms > 0 ? `,adelay=${ms}:all=1` : ''}[${out}]`;
+  const cut = [
+    ...(trim?.from !== undefined ? [`start=${trim.from}`] : []),
+    ...(trim?.seconds !== undefined ? [`duration=${trim.seconds}`] : []),
+  ];
+  const head = cut.length > 0 ? `atrim=${cut.join(':')},asetpts=PTS-STARTPTS,` : '';
+  return `[${index}:a]${head}aresample=${PART_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,volume=${gainDb}dB${ms > 0 ? `,adelay=${ms}:all=1` : ''}[${out}]`;
+}
+
+/**
+ * Mixes labels into `out` and lowers the mix by `db` from `from` to `to` seconds: the bed under
+ * a narrator.
+ */
+export function duckedMix(
+  labels: readonly string[],
+  from: number,
+  to: number,
+  db: number,
+  out: string,
+): string {
+  const mix =
+    labels.length === 1
+      ? `[${labels[0]}]`
+      : `${labels.map((l) => `[${l}]`).join('')}amix=inputs=${labels.length}:normalize=0:duration=longest,`;
+  return `${mix}volume=volume=${db}dB:enable='between(t,${from},${to})'[${out}]`;
 }
 
 /** Mixes labels and cuts to exactly `seconds` of audio. */

@@ -26,6 +26,30 @@ export interface OddsChoices {
   postCredits: readonly number[];
 }
 
+/**
+ * How a profile shapes the parts of `parts: 'all'` (issue 16): previews, recaps with sound and
+ * a narrator, mid-credits scenes. Read only with that option, so corpora planned without it
+ * stay as they were.
+ */
+export interface PartsProfile {
+  /** Episode-level probabilities a series draws from (one value per list, per series). */
+  odds: { preview: readonly number[]; midCredits: readonly number[] };
+  /** Share of series whose previews play just before the credits (the others: right after). */
+  previewBeforeCredits: number;
+  /** Share of series whose recaps and previews have a narrator (TTS) over their start. */
+  narrator: number;
+  /** How far the rest of the sound is ducked under the narrator, dB. */
+  duckDb: number;
+  /** Share of a recap's excerpts from the previous episode; the rest from any earlier one. */
+  recapFromPrevious: number;
+  /** Lengths of a recap's and a preview's excerpts (cut from body shots), seconds. */
+  excerpts: readonly [number, number];
+  preview: LengthDraw;
+  midCredits: LengthDraw;
+  /** Shortest credits piece on either side of a mid-credits scene. */
+  creditsPiece: number;
+}
+
 /** Everything that shapes episodes in a corpus profile. Times are whole seconds. */
 export interface CorpusProfile {
   name: CorpusProfileName;
@@ -58,6 +82,7 @@ export interface CorpusProfile {
   bodyScenes: readonly [number, number];
   /** Share of series with a second opening, and how often it switches rather than alternates. */
   secondOpening: { chance: number; switchChance: number };
+  parts: PartsProfile;
 }
 
 const band = (min: number, max: number, maxShare: number, minShare = 0): Band => ({
@@ -98,6 +123,20 @@ const SHORT: CorpusProfile = {
   coldOpenScenes: [10, 60],
   bodyScenes: [12, 75],
   secondOpening: { chance: 0, switchChance: 0 },
+  // The training corpus: the broadcast shares below, previews and mid-credits scenes a little
+  // oversampled (mid-credits about 10 % of episodes, not 5 %) so that a model sees enough of
+  // the rare parts; the lengths are the broadcast ones, capped by these shorter episodes.
+  parts: {
+    odds: { preview: [0, 0, 0.6, 0.9], midCredits: [0, 0, 0.1, 0.3] },
+    previewBeforeCredits: 0.3,
+    narrator: 0.5,
+    duckDb: -12,
+    recapFromPrevious: 0.6,
+    excerpts: [2, 4],
+    preview: { band: band(10, 40, 0.1), tail: null },
+    midCredits: { band: band(10, 60, 0.08), tail: null },
+    creditsPiece: 3,
+  },
 };
 
 /**
@@ -140,6 +179,27 @@ const BROADCAST: CorpusProfile = {
   coldOpenScenes: [15, 90],
   bodyScenes: [20, 120],
   secondOpening: { chance: 0.25, switchChance: 0.6 },
+  // Shares with `parts: 'all'`, estimated from broadcast practice (our reading of how network
+  // and cable dramas air, not a measured count): "next time on" previews are a habit of some
+  // shows — network serials and procedurals air one nearly every week, most cable and
+  // streaming dramas never — so 2 series in 5 preview, in 70–95 % of their episodes (about a
+  // third of all episodes; never the season's last). Most play right after the credits, some
+  // just before them. "Previously on" recaps belong to serialized shows (the recap odds above)
+  // and reach back past the previous episode; a narrator reads the opening line in about a
+  // third of the shows, the rest rely on the caption. Mid-credits scenes are rare on TV (a tag
+  // cut into the credits, mostly in comedies and genre shows): 2 series in 5 have any, about
+  // 5 % of all episodes. Lengths: previews 10–40 s, mid-credits scenes 10–60 s.
+  parts: {
+    odds: { preview: [0, 0, 0, 0.7, 0.95], midCredits: [0, 0, 0, 0.05, 0.2] },
+    previewBeforeCredits: 0.3,
+    narrator: 0.35,
+    duckDb: -12,
+    recapFromPrevious: 0.6,
+    excerpts: [2, 4],
+    preview: { band: band(10, 40, 0.03), tail: null },
+    midCredits: { band: band(10, 60, 0.04), tail: null },
+    creditsPiece: 10,
+  },
 };
 
 export const CORPUS_PROFILES: Readonly<Record<CorpusProfileName, CorpusProfile>> = {

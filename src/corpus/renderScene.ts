@@ -1,6 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import {
   audioChain,
+  duckedMix,
   esc,
   fontOption,
   mixTo,
@@ -15,7 +16,10 @@ import type { ScenePart } from './types.js';
 
 const NOISE_SEED = 7;
 
-/** Renders a footage scene (cold open, recap, body, post-credits) to an intermediate file. */
+/**
+ * Renders a footage scene (cold open, recap, body, post-credits, preview, mid-credits) to an
+ * intermediate file; a narrator's part ducks the rest of its sound while the narrator speaks.
+ */
 export async function renderScene(ctx: RenderContext, part: ScenePart, out: string): Promise<void> {
   const { width: w, height: h, fps } = ctx;
   const textFiles: string[] = [];
@@ -46,7 +50,14 @@ export async function renderScene(ctx: RenderContext, part: ScenePart, out: stri
         ctx.signal ? { signal: ctx.signal } : {},
       ),
     );
-    graph.push(audioChain(inputs++, cue.gainDb, cue.at, `sp${i}`));
+    const trim =
+      cue.from !== undefined || cue.seconds !== undefined
+        ? {
+            ...(cue.from !== undefined ? { from: cue.from } : {}),
+            ...(cue.seconds !== undefined ? { seconds: cue.seconds } : {}),
+          }
+        : undefined;
+    graph.push(audioChain(inputs++, cue.gainDb, cue.at, `sp${i}`, trim));
     audio.push(`sp${i}`);
   }
   if (part.music) {
@@ -62,7 +73,21 @@ export async function renderScene(ctx: RenderContext, part: ScenePart, out: stri
   );
   graph.push(audioChain(inputs++, part.ambient.gainDb, 0, 'amb'));
   audio.push('amb');
-  graph.push(mixTo(audio, part.duration, 'a'));
+  const vo = part.voiceOver;
+  if (vo && vo.cue.at < part.duration) {
+    args.push(
+      '-i',
+      await speechFile(
+        vo.cue.source,
+        ctx.mediaRoot,
+        ctx.cacheDir,
+        ctx.signal ? { signal: ctx.signal } : {},
+      ),
+    );
+    graph.push(audioChain(inputs++, vo.cue.gainDb, vo.cue.at, 'vo'));
+    graph.push(duckedMix(audio, vo.cue.at, vo.until, vo.duckDb, 'bed'));
+    graph.push(mixTo(['bed', 'vo'], part.duration, 'a'));
+  } else graph.push(mixTo(audio, part.duration, 'a'));
   try {
     await runFfmpeg(
       ctx.ffmpeg,

@@ -12,6 +12,7 @@ import type {
   Split,
   TextFont,
 } from './types.js';
+import { drawSeriesParts } from './seriesParts.js';
 import { seriesTitle } from './words.js';
 import { poolFontFor } from './pool/fonts.js';
 
@@ -128,7 +129,8 @@ export function usesSecondOpening(second: SecondOpening, number: number): boolea
 
 /**
  * Draws one series: title, intro design (visuals, theme excerpt), credits look, odds, format,
- * and in some series of a profile that has them, a second opening.
+ * and in some series of a profile that has them, a second opening; with `parts: 'all'`, what
+ * it does with previews, mid-credits scenes and narrators.
  */
 export function planSeries(
   rng: Rng,
@@ -140,6 +142,7 @@ export function planSeries(
   const id = `s${String(draw.index + 1).padStart(2, '0')}`;
   // A fork does not advance `rng`: profiles without second openings draw what they always did.
   const second = rng.fork('second-opening');
+  const parts = options.parts === 'all' ? drawSeriesParts(rng.fork('parts'), pool, profile) : null;
   const title = seriesTitle(rng);
   const duration = introSeconds(rng, profile, options, draw.introClass, draw.theme);
   const intro = drawDesign(rng, pool, profile, title, duration, draw.theme);
@@ -170,5 +173,6 @@ export function planSeries(
       postCredits: rng.pick(profile.odds.postCredits),
     },
     format: drawFormat(rng, options.maxWidth),
+    ...(parts ? { parts } : {}),
   };
 }

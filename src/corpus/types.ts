@@ -60,7 +60,17 @@ export interface CorpusOptions {
    * means all of them, so the stamps of corpora built before uses existed still match.
    */
   use?: MediaUse;
+  /**
+   * `all`: plan every skippable part (issue 16) — "next time" previews cut from the next
+   * episode, recaps with the sound of their shots, from any earlier episode and sometimes under a
+   * narrator, mid-credits scenes — and list every part in labels.json (`parts`). Absent: the parts
+   * corpora had before it, planned and labelled byte for byte as then (eval/eval-v1.json).
+   */
+  parts?: CorpusParts;
 }
+
+/** Which parts a corpus plans (see `CorpusOptions.parts`). */
+export type CorpusParts = 'all';
 
 /** `short`: 3–6-min training episodes; `broadcast`: realistic 20–45-min episodes. */
 export type CorpusProfileName = 'short' | 'broadcast';
@@ -116,6 +126,29 @@ export interface SpeechCue {
   /** Seconds from the start of the part. */
   at: number;
   gainDb: number;
+  /** Seconds into the source where it starts playing (a line carried from mid-sentence); absent: 0. */
+  from?: number;
+  /** Plays at most this long (a carried line cut with its shot); absent: to its end. */
+  seconds?: number;
+}
+
+/** A narrator over a part: the rest of the part's sound is ducked while it speaks. */
+export interface VoiceOver {
+  cue: SpeechCue;
+  /** The rest is lowered by `duckDb` from `cue.at` until `until` (seconds from the part's start). */
+  until: number;
+  duckDb: number;
+}
+
+/**
+ * Where a recap's or preview's shot was cut from: a body scene of another episode (`scene`, its
+ * start in that episode), `at` seconds into the scene. The shot is that scene's footage there:
+ * same file, offset `at`'s, speed, crop and grade.
+ */
+export interface ShotSource {
+  episode: string;
+  scene: number;
+  at: number;
 }
 
 export interface MusicBed {
@@ -131,15 +164,22 @@ interface PartBase {
   duration: number;
 }
 
-/** Footage with speech, ambience and maybe music: cold open, recap, body scenes, post-credits. */
+/**
+ * Footage with speech, ambience and maybe music: cold open, recap, body scenes, post-credits;
+ * with `parts: 'all'` also a "next time" preview and a mid-credits scene.
+ */
 export interface ScenePart extends PartBase {
-  kind: 'coldopen' | 'recap' | 'body' | 'postcredits';
+  kind: 'coldopen' | 'recap' | 'body' | 'postcredits' | 'preview' | 'midcredits';
   shots: Shot[];
   speech: SpeechCue[];
   ambient: { color: 'pink' | 'brown' | 'white'; gainDb: number };
   music: MusicBed | null;
   /** Text shown for the first seconds (e.g. "Previously on …"). */
   caption: string | null;
+  /** A narrator ("Previously on …"), recaps and previews of `parts: 'all'` only. */
+  voiceOver?: VoiceOver;
+  /** Where each shot was cut from, one per shot (recaps and previews of `parts: 'all'`). */
+  sources?: ShotSource[];
 }
 
 /** How this episode's copy of the series intro differs from the cached render. */
@@ -219,6 +259,25 @@ export interface SeriesPlan {
   /** Episode-level probabilities this series was drawn with. */
   odds: { noIntro: number; coldOpen: number; recap: number; logo: number; postCredits: number };
   format: OutputFormat;
+  /** The series' draws for the parts of `parts: 'all'` (absent without it). */
+  parts?: SeriesParts;
+}
+
+/** A TTS voice that narrates a series' recaps and previews. */
+export interface Narrator {
+  engine: 'espeak-ng' | 'flite';
+  voice: string;
+  rate: number;
+}
+
+/** What a series of a `parts: 'all'` corpus drew for its previews, recaps and credits. */
+export interface SeriesParts {
+  /** Episode-level probabilities (a series that never previews has `preview` 0). */
+  odds: { preview: number; midCredits: number };
+  /** Where its previews play: right after the credits, or just before them. */
+  previewAt: 'afterCredits' | 'beforeCredits';
+  /** Its recaps' and previews' narrator, or null when they have none (caption only). */
+  narrator: Narrator | null;
 }
 
 export interface EpisodePlan {
@@ -233,6 +292,10 @@ export interface EpisodePlan {
   format: OutputFormat;
   parts: Part[];
   intro: { start: number; end: number } | null;
+  /**
+   * The end credits: from the first credits part's start to the last one's end, so credits
+   * interrupted by a mid-credits scene span it (the parts list the two credits pieces).
+   */
   credits: { start: number; end: number } | null;
 }
 

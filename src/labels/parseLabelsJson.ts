@@ -1,7 +1,7 @@
 import { InvalidLabelsError } from '../errors.js';
 import { parseTime } from './parseTime.js';
 import { repairInterval } from './repairInterval.js';
-import type { EpisodeLabel, Interval } from './types.js';
+import { PART_TYPES, type EpisodeLabel, type Interval, type LabelledPart } from './types.js';
 
 export interface ParsedLabels {
   labels: EpisodeLabel[];
@@ -21,6 +21,9 @@ const SPLITS = new Set(['train', 'val', 'test']);
  *   credits, ending at `credits_end`, or at the end of the file when `credits_end` is null or
  *   absent (`duration` when known, else `Infinity`, which evaluation closes with the
  *   episode's duration).
+ * - `parts` (our corpora built with `--parts all`): every labelled part,
+ *   `[{ type, start, end }]` with a type of PART_TYPES, in time order, none overlapping; read
+ *   into `EpisodeLabel.parts` as they are (absent: `parts` stays undefined).
  */
 export function parseLabelsJson(text: string, source = 'labels.json'): ParsedLabels {
   let data: unknown;
@@ -84,7 +87,38 @@ function parseEntry(id: string, raw: unknown, source: string, warnings: string[]
         : fixed(`video ${id} credits`, start, end, warnings);
     }
   }
+  if (e.parts !== undefined) label.parts = readParts(e.parts, where);
   return label;
+}
+
+const TYPES = new Set<string>(PART_TYPES);
+
+/** The `parts` list: typed, non-empty intervals in time order, none overlapping. */
+function readParts(raw: unknown, where: string): LabelledPart[] {
+  if (!Array.isArray(raw))
+    throw new InvalidLabelsError(`${where}: "parts" must be a list of { "type", "start", "end" }.`);
+  const parts: LabelledPart[] = [];
+  for (const [i, item] of (raw as unknown[]).entries()) {
+    const at = `${where}, parts[${i}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new InvalidLabelsError(`${at}: expected an object with "type", "start" and "end".`);
+    const p = item as Record<string, unknown>;
+    if (typeof p.type !== 'string' || !TYPES.has(p.type))
+      throw new InvalidLabelsError(
+        `${at}: unknown part type ${JSON.stringify(p.type)}. Valid: ${PART_TYPES.join(', ')}.`,
+      );
+    const start = parseTime(p.start, `${at}, "start"`);
+    const end = parseTime(p.end, `${at}, "end"`);
+    if (!(start < end))
+      throw new InvalidLabelsError(`${at}: "start" must be before "end" (${p.type}).`);
+    const previous = parts.at(-1);
+    if (previous && start < previous.end)
+      throw new InvalidLabelsError(
+        `${at}: parts must be in time order without overlaps (${p.type} starts before the ${previous.type} before it ends).`,
+      );
+    parts.push({ type: p.type as LabelledPart['type'], start, end });
+  }
+  return parts;
 }
 
 function readPair(

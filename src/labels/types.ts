@@ -61,6 +61,10 @@ export interface LabelsJsonEntry {
   name: string;
   start: string | null;
   end: string | null;
+  /**
+   * The end credits; credits interrupted by a mid-credits scene are labelled as a whole, from
+   * the first credits part's start to the last one's end (`parts` lists the pieces).
+   */
   credits_start?: string | null;
   credits_end?: string | null;
   file?: string;

@@ -6,7 +6,7 @@ import type { EpisodeLabel, LabelsJsonEntry } from './types.js';
  * No intro → `start`/`end` null; no credits → `credits_start`/`credits_end` null; credits
  * running to an unknown end of file (end `Infinity`) → `credits_end` null. Unknown
  * (undefined) credits are left out; an unknown intro is written as null (`start`/`end` are
- * required fields).
+ * required fields). Labels with `parts` keep them (`parts`, H:MM:SS), others have none.
  */
 export function writeLabelsJson(labels: readonly EpisodeLabel[]): string {
   const out: Record<string, LabelsJsonEntry> = {};
@@ -25,6 +25,12 @@ export function writeLabelsJson(labels: readonly EpisodeLabel[]): string {
     if (l.series !== undefined) entry.series = l.series;
     if (l.split !== undefined) entry.split = l.split;
     if (l.duration !== undefined) entry.duration = l.duration;
+    if (l.parts !== undefined)
+      entry.parts = l.parts.map((p) => ({
+        type: p.type,
+        start: formatTimecode(p.start),
+        end: formatTimecode(p.end),
+      }));
     out[l.id] = entry;
   }
   return `${JSON.stringify(out, null, 2)}\n`;
