@@ -28,7 +28,7 @@ export interface QueueWorkerOptions extends LocateFfmpegOptions, ModelChoice {
    * (`introdetect serve`) win over every detection either way.
    */
   output?: OutputSettings;
-  /** Decoding passes per file (default 2; see Passes). */
+  /** Decoding passes per file (default DEFAULT_PASSES, 1; see Passes). */
   passes?: Passes;
   /**
    * How long a job's lock lasts without renewal, ms (default 30 s): a worker killed mid-job

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { IntrodetectError, InvalidArgumentError } from '../errors.js';
+import type { Passes } from '../fusion/detectEpisode.js';
 import type { ModelChoice } from '../fusion/modelChoice.js';
 import type { Interval } from '../labels/types.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
@@ -71,6 +72,8 @@ export interface ServerOptions extends LocateFfmpegOptions, ModelChoice {
   maxQueuedJobs?: number;
   /** Fastify's logger (default off). */
   logger?: boolean;
+  /** Season jobs: decoding passes per file (default DEFAULT_PASSES, 1; see Passes). */
+  passes?: Passes;
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -141,7 +144,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     ...(options.maxQueuedJobs !== undefined ? { maxQueued: options.maxQueuedJobs } : {}),
   });
   const { token, logger } = options;
-  const detectOptions: LocateFfmpegOptions & ModelChoice = {};
+  const detectOptions: LocateFfmpegOptions & ModelChoice & { passes?: Passes } = {};
   for (const name of [
     'ffmpegPath',
     'ffprobePath',
@@ -152,6 +155,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     'intraOpThreads',
     'model',
     'onWarning',
+    'passes',
   ] as const) {
     if (options[name] !== undefined) Object.assign(detectOptions, { [name]: options[name] });
   }

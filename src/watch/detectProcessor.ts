@@ -36,7 +36,7 @@ export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice
    * result and sidecar, whatever the detection says. Keys are paths under `root`.
    */
   corrections?: { store: CorrectionStore; root: string };
-  /** Decoding passes per file (default 2; see Passes). */
+  /** Decoding passes per file (default DEFAULT_PASSES, 1; see Passes). */
   passes?: Passes;
   /** Aborts the model load. */
   signal?: AbortSignal;

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { DetectProgress } from '../fusion/detectEpisode.js';
+import type { DetectProgress, Passes } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import type { ModelChoice } from '../fusion/modelChoice.js';
 import { detectSeries } from '../series/detectSeries.js';
@@ -21,6 +21,8 @@ export interface SeasonProgress {
 }
 
 export interface DetectSeasonOptions extends LocateFfmpegOptions, ModelChoice {
+  /** Decoding passes per file (default DEFAULT_PASSES, 1; see Passes). */
+  passes?: Passes;
   /**
    * What to write per episode; default: what the watcher recorded in the state file (its
    * `--format`, `--sidecar-formats`, `--edl-action`, `--mkv-chapters`), else json results

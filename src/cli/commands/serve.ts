@@ -1,29 +1,23 @@
 import type { Command } from 'commander';
-import { parseEdlActions, type EdlActions } from '../../fusion/formats/edl.js';
-import { parseOutputFormat } from '../../fusion/formats/index.js';
-import {
-  parseSidecarKinds,
-  SIDECAR_KINDS,
-  type SidecarKind,
-} from '../../fusion/formats/sidecar.js';
-import { parseMode } from '../../fusion/modelConfig.js';
+import { DEFAULT_PASSES, parsePasses } from '../../fusion/detectEpisode.js';
+import { parseEdlActions } from '../../fusion/formats/edl.js';
+import { parseSidecarKinds, SIDECAR_KINDS } from '../../fusion/formats/sidecar.js';
 import { checkBinding, createServer } from '../../serve/createServer.js';
 import { LABEL_SPLITS, parseLabelSplit, type LabelSplit } from '../../watch/corrections.js';
 import { abortOnSignals } from '../abortOnSignals.js';
-import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
+import {
+  commanderParser,
+  decodeOptionsFrom,
+  detectionOptionsFrom,
+  wholeNumberAtLeast,
+  type DetectionFlags,
+} from '../options.js';
 
-interface ServeCliOptions {
+interface ServeCliOptions extends DetectionFlags {
   port: number;
   host: string;
   token?: string;
   state?: string;
-  mode?: string;
-  models?: string;
-  threads: number;
-  format?: string;
-  sidecar: boolean;
-  sidecarFormats?: SidecarKind[];
-  edlAction?: EdlActions;
   split: LabelSplit;
 }
 
@@ -63,6 +57,12 @@ export function registerServe(program: Command): void {
       2,
     )
     .option(
+      '--passes <n>',
+      'detection jobs: 2 (keyframes first, then every frame near the boundaries; falls back to 1 where that would not pay) or 1 (every frame)',
+      commanderParser(parsePasses),
+      DEFAULT_PASSES,
+    )
+    .option(
       '--format <list>',
       'season jobs and corrections: result files per episode, as watch --format (default: what the watcher recorded in its state file, else json)',
     )
@@ -89,25 +89,15 @@ export function registerServe(program: Command): void {
     )
     .action(async (library: string, opts: ServeCliOptions, cmd: Command) => {
       checkBinding(opts.host, opts.token);
-      const sidecars = opts.sidecarFormats ?? (opts.sidecar ? ['edl' as const] : undefined);
       // Any output option replaces what the watcher recorded, as a whole.
-      const output =
-        opts.format !== undefined || sidecars !== undefined || opts.edlAction !== undefined
-          ? {
-              formats: (opts.format ?? 'json').split(',').map((f) => parseOutputFormat(f.trim())),
-              sidecars: sidecars ?? [],
-              ...(opts.edlAction ? { edlActions: opts.edlAction } : {}),
-            }
-          : undefined;
+      const { detect, output } = detectionOptionsFrom(opts);
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const server = await createServer({
         root: library,
         ...decodeOptionsFrom(cmd),
         ...(opts.state !== undefined ? { statePath: opts.state } : {}),
         ...(opts.token !== undefined ? { token: opts.token } : {}),
-        ...(opts.mode !== undefined ? { mode: parseMode(opts.mode) } : {}),
-        ...(opts.models !== undefined ? { modelDir: opts.models } : {}),
-        intraOpThreads: opts.threads,
+        ...detect,
         ...(output ? { output } : {}),
         labelSplit: opts.split,
         onWarning: (m) => log(`warning: ${m}`),
