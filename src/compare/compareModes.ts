@@ -5,6 +5,7 @@ import { mediaPathOf } from '../features/featurizeLabelled.js';
 import { DEFAULT_PASSES, type Passes } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { EpisodeModel } from '../fusion/episodeModel.js';
+import { segmentsOfResult } from '../fusion/formats/segments.js';
 import { defaultModelDir, MODES, type Mode } from '../fusion/modelConfig.js';
 import type { Provider } from '../fusion/onnxBackend.js';
 import type { EpisodeLabel } from '../labels/types.js';
@@ -159,7 +160,7 @@ async function runMode(
           ...(series === 'both'
             ? {
                 onDetected: (result: DetectionResult, k: number) =>
-                  alone.push({ ...result, id: group[k]!.label.id }),
+                  alone.push(predictionOf(result, group[k]!.label.id)),
               }
             : {}),
         },
@@ -171,7 +172,7 @@ async function runMode(
           fail(label, outcome.error.message);
           continue;
         }
-        predictions.push({ ...outcome.result, id: label.id });
+        predictions.push(predictionOf(outcome.result, label.id));
         mediaSeconds += outcome.result.duration;
         onEvent?.({ type: 'detected', mode, id: label.id, done, total: located.length });
       }
@@ -192,4 +193,9 @@ async function runMode(
   return series === 'both'
     ? [runOf(`${mode}-alone`, alone), runOf(mode, predictions)]
     : [runOf(mode, predictions)];
+}
+
+/** A detection as eval reads it: its segments as `detect` writes them (`segmentsOfResult`). */
+function predictionOf(result: DetectionResult, id: string): EpisodePrediction {
+  return { ...result, segments: segmentsOfResult(result), id };
 }

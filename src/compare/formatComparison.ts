@@ -1,4 +1,4 @@
-import type { KindMetrics } from '../eval/metrics.js';
+import { PART_KINDS, type KindMetrics } from '../eval/metrics.js';
 import type { ModeRun } from './compareModes.js';
 
 const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)}`);
@@ -6,39 +6,58 @@ const sec = (v: number | null) => (v === null ? '–' : v.toFixed(2));
 
 type Row = [name: string, cell: (run: ModeRun) => string];
 
-/** The rows of the side-by-side table for one kind. */
-function rows(kind: 'intro' | 'credits', m: (r: ModeRun) => KindMetrics): Row[] {
-  return [
-    [`${kind} per-second F1 %`, (r) => pct(m(r).perSecond.f1)],
+/** The rows of the side-by-side table for one kind; `–` where a run has no metrics for it. */
+function rows(kind: string, metricsOf: (r: ModeRun) => KindMetrics | undefined): Row[] {
+  const cells: Array<[name: string, cell: (k: KindMetrics) => string]> = [
+    [`${kind} per-second F1 %`, (k) => pct(k.perSecond.f1)],
     [
       `${kind} per-second P / R %`,
-      (r) => `${pct(m(r).perSecond.precision)} / ${pct(m(r).perSecond.recall)}`,
+      (k) => `${pct(k.perSecond.precision)} / ${pct(k.perSecond.recall)}`,
     ],
-    [`${kind} mean IoU`, (r) => sec(m(r).meanIoU)],
-    [`${kind} both bounds ±1 s %`, (r) => pct(m(r).within1s.share)],
-    [`${kind} both bounds ±3 s %`, (r) => pct(m(r).within3s.share)],
-    [`${kind} F1 @ ±1 s %`, (r) => pct(m(r).f1At1s.f1)],
+    [`${kind} mean IoU`, (k) => sec(k.meanIoU)],
+    [`${kind} both bounds ±1 s %`, (k) => pct(k.within1s.share)],
+    [`${kind} both bounds ±2 s %`, (k) => pct(k.within2s.share)],
+    [`${kind} both bounds ±3 s %`, (k) => pct(k.within3s.share)],
+    [`${kind} F1 @ ±1 s %`, (k) => pct(k.f1At1s.f1)],
     [
       `${kind} start error mean / median s`,
-      (r) => `${sec(m(r).startError.mean)} / ${sec(m(r).startError.median)}`,
+      (k) => `${sec(k.startError.mean)} / ${sec(k.startError.median)}`,
     ],
     [
       `${kind} end error mean / median s`,
-      (r) => `${sec(m(r).endError.mean)} / ${sec(m(r).endError.median)}`,
+      (k) => `${sec(k.endError.mean)} / ${sec(k.endError.median)}`,
     ],
-    [
-      `${kind} presence P / R %`,
-      (r) => `${pct(m(r).presence.precision)} / ${pct(m(r).presence.recall)}`,
-    ],
+    [`${kind} presence P / R %`, (k) => `${pct(k.presence.precision)} / ${pct(k.presence.recall)}`],
   ];
+  return cells.map(([name, cell]) => [
+    name,
+    (r) => {
+      const k = metricsOf(r);
+      return k ? cell(k) : '–';
+    },
+  ]);
 }
 
-/** The runs side by side: one column per run, one row per metric, speed and failures. */
+/**
+ * The runs side by side: one column per run, one row per metric — the intro's, the credits',
+ * then those of each other part some run scored (the labels have it), and the mid-credits
+ * share when the labels have such scenes — then speed and failures.
+ */
 export function formatComparison(runs: readonly ModeRun[]): string {
+  const parts = PART_KINDS.filter((kind) => runs.some((r) => r.metrics.parts[kind]));
   const table: Row[] = [
     ['episodes scored', (r) => String(r.metrics.episodes.matched)],
     ...rows('intro', (r) => r.metrics.intro),
     ...rows('credits', (r) => r.metrics.credits),
+    ...parts.flatMap((kind) => rows(kind, (r) => r.metrics.parts[kind])),
+    ...(runs.some((r) => r.metrics.midCredits)
+      ? [
+          [
+            'mid-credits scene outside credits %',
+            (r: ModeRun) => pct(r.metrics.midCredits?.share ?? null),
+          ] satisfies Row,
+        ]
+      : []),
     ['speed, media s per wall s', (r) => (r.mediaSeconds / r.wallSeconds).toFixed(1)],
     ['failures', (r) => String(r.failures.length)],
   ];

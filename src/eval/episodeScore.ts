@@ -62,3 +62,95 @@ export function scoreEpisodeKind(
     endError: both ? Math.abs(pred.end - label.end) : null,
   };
 }
+
+/** The seconds of `pieces` (each clipped to [0, duration]) on the grid of n whole seconds. */
+function secondsOf(pieces: readonly Interval[], duration: number, n: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  for (const piece of pieces) {
+    const [from, to] = secondRange(clipInterval(piece, duration), n);
+    mask.fill(1, from, to);
+  }
+  return mask;
+}
+
+/** The interval from the first start to the last end of the pieces left after clipping. */
+function hullOf(pieces: readonly Interval[], duration: number): Interval | null {
+  const clipped = pieces.flatMap((p) => clipInterval(p, duration) ?? []);
+  if (clipped.length === 0) return null;
+  return {
+    start: Math.min(...clipped.map((p) => p.start)),
+    end: Math.max(...clipped.map((p) => p.end)),
+  };
+}
+
+/**
+ * Scores one part type of one episode where label and prediction may each hold several pieces
+ * (or none): the per-second counts and IoU over the union of the pieces' seconds, the
+ * boundaries (and `label`/`pred`) from the first start to the last end. With at most one piece
+ * on each side it is {@link scoreEpisodeKind}.
+ */
+export function scoreEpisodeParts(
+  labelPieces: readonly Interval[],
+  predPieces: readonly Interval[],
+  duration: number,
+): EpisodeKindScore {
+  const n = Math.floor(duration);
+  const label = hullOf(labelPieces, duration);
+  const pred = hullOf(predPieces, duration);
+  const a = secondsOf(labelPieces, duration, n);
+  const b = secondsOf(predPieces, duration, n);
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let t = 0; t < n; t++) {
+    if (a[t] && b[t]) tp++;
+    else if (b[t]) fp++;
+    else if (a[t]) fn++;
+  }
+  const union = tp + fp + fn;
+  const both = label !== null && pred !== null;
+  return {
+    label,
+    pred,
+    tp,
+    fp,
+    fn,
+    tn: n - union,
+    iou: union === 0 ? 1 : tp / union,
+    startError: both ? Math.abs(pred.start - label.start) : null,
+    endError: both ? Math.abs(pred.end - label.end) : null,
+  };
+}
+
+/** One episode's mid-credits scene(s) against the predicted credits. */
+export interface MidCreditsScore {
+  /** The labelled scenes, clipped to [0, duration]. */
+  scenes: Interval[];
+  /** Whole seconds of the scenes (the per-second grid of {@link scoreEpisodeKind}). */
+  seconds: number;
+  /** Of those, the seconds inside a predicted credits piece: 0 when the scene stays playable. */
+  insideCredits: number;
+}
+
+/** How much of the labelled mid-credits scenes lies inside the predicted credits pieces. */
+export function scoreMidCredits(
+  scenes: readonly Interval[],
+  creditsPieces: readonly Interval[],
+  duration: number,
+): MidCreditsScore {
+  const n = Math.floor(duration);
+  const a = secondsOf(scenes, duration, n);
+  const b = secondsOf(creditsPieces, duration, n);
+  let seconds = 0;
+  let insideCredits = 0;
+  for (let t = 0; t < n; t++) {
+    if (!a[t]) continue;
+    seconds++;
+    if (b[t]) insideCredits++;
+  }
+  return {
+    scenes: scenes.flatMap((s) => clipInterval(s, duration) ?? []),
+    seconds,
+    insideCredits,
+  };
+}

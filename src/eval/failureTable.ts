@@ -1,15 +1,18 @@
 import type { Interval } from '../labels/types.js';
 import type { EpisodeKindScore } from './episodeScore.js';
-import type { Kind, EpisodeResult } from './metrics.js';
+import { PART_KINDS, type EpisodeResult, type ScoredKind } from './metrics.js';
 import type { EpisodePrediction, ProbabilityTrack } from './predictionTypes.js';
 
 /** One thing an episode got wrong, for the model card's per-episode failure table. */
 export interface Failure {
   id: string;
-  kind: Kind;
+  kind: ScoredKind;
   label: Interval | null;
   pred: Interval | null;
-  /** What went wrong: `missed`, `false`, or the boundaries off (`starts 3 s early, ends 12 s early`). */
+  /**
+   * What went wrong: `missed`, `false`, the boundaries off (`starts 3 s early, ends 12 s early`),
+   * or, for the credits, `covers 20 s of the mid-credits scene` (label: the scene).
+   */
   what: string;
   /** What the probabilities say about it, when the prediction carries them. */
   why: string;
@@ -98,10 +101,24 @@ function explain(
   return '';
 }
 
+/** What went wrong with one kind of one episode, or undefined when nothing did. */
+function whatWentWrong(score: EpisodeKindScore, tolerance: number): string | undefined {
+  const { label, pred: found } = score;
+  if (label && !found) return 'missed';
+  if (!label && found) return 'false';
+  if (label && found) {
+    const off = offBy(label, found, tolerance);
+    if (off.length > 0) return off.join(', ');
+  }
+  return undefined;
+}
+
 /**
- * Every intro and credits the detector got wrong, per episode: missed, found where there is
- * none, or a boundary more than `tolerance` seconds off, with what the probabilities show
- * there. `predictions` are the scored ones (by id), for their probabilities.
+ * Every intro, credits and other scored part the detector got wrong, per episode: missed,
+ * found where there is none, or a boundary more than `tolerance` seconds off, with what the
+ * probabilities show there (the intro and credits; the other parts have none); and credits
+ * that cover a mid-credits scene. `predictions` are the scored ones (by id), for their
+ * probabilities.
  */
 export function findFailures(
   perEpisode: readonly EpisodeResult[],
@@ -114,23 +131,39 @@ export function findFailures(
     const pred = row.predictionId !== undefined ? byId.get(row.predictionId) : undefined;
     for (const kind of ['intro', 'credits'] as const) {
       const score = row[kind];
-      if (!score) continue;
-      const { label, pred: found } = score;
-      let what: string | undefined;
-      if (label && !found) what = 'missed';
-      else if (!label && found) what = 'false';
-      else if (label && found) {
-        const off = offBy(label, found, tolerance);
-        if (off.length > 0) what = off.join(', ');
-      }
-      if (!what) continue;
+      const what = score && whatWentWrong(score, tolerance);
+      if (!score || !what) continue;
       out.push({
         id: row.id,
         kind,
-        label,
-        pred: found,
+        label: score.label,
+        pred: score.pred,
         what,
         why: explain(score, pred?.probabilities?.[kind], pred?.threshold?.[kind]),
+      });
+    }
+    const mid = row.midCredits;
+    if (mid && mid.insideCredits > 0) {
+      out.push({
+        id: row.id,
+        kind: 'credits',
+        label: mid.scenes[0] ?? null,
+        pred: row.credits?.pred ?? null,
+        what: `covers ${secs(mid.insideCredits)} of the mid-credits scene`,
+        why: 'a "skip credits" would skip it',
+      });
+    }
+    for (const kind of PART_KINDS) {
+      const score = row.parts?.[kind];
+      const what = score && whatWentWrong(score, tolerance);
+      if (!score || !what) continue;
+      out.push({
+        id: row.id,
+        kind,
+        label: score.label,
+        pred: score.pred,
+        what,
+        why: 'no probabilities for this part',
       });
     }
   }

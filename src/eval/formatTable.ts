@@ -1,10 +1,14 @@
 import type { EvalMetrics, KindMetrics } from './metrics.js';
-import { KINDS } from './metrics.js';
+import { KINDS, PART_KINDS } from './metrics.js';
 
 const pct = (v: number | null): string => (v === null ? '–' : (100 * v).toFixed(1));
 const sec = (v: number | null): string => (v === null ? '–' : v.toFixed(1));
 
-/** The human-readable summary `introdetect eval` prints: one row per kind, then notes. */
+/**
+ * The human-readable summary `introdetect eval` prints: one row per kind (intro, credits, then
+ * each other part the labels have), the mid-credits line when labels have such scenes, then
+ * notes.
+ */
 export function formatMetricsTable(m: EvalMetrics): string {
   const header = [
     'kind',
@@ -19,6 +23,7 @@ export function formatMetricsTable(m: EvalMetrics): string {
     'start err mean/med/p90 s',
     'end err mean/med/p90 s',
     '±1s%',
+    '±2s%',
     '±3s%',
     'F1@1s%',
     'pres P/R%',
@@ -36,11 +41,16 @@ export function formatMetricsTable(m: EvalMetrics): string {
     `${sec(k.startError.mean)}/${sec(k.startError.median)}/${sec(k.startError.p90)}`,
     `${sec(k.endError.mean)}/${sec(k.endError.median)}/${sec(k.endError.p90)}`,
     pct(k.within1s.share),
+    pct(k.within2s.share),
     pct(k.within3s.share),
     pct(k.f1At1s.f1),
     `${pct(k.presence.precision)}/${pct(k.presence.recall)}`,
   ];
-  const rows = [header, ...KINDS.map((kind) => row(kind, m[kind]))];
+  const parts = PART_KINDS.flatMap((kind) => {
+    const k = m.parts[kind];
+    return k ? [row(kind, k)] : [];
+  });
+  const rows = [header, ...KINDS.map((kind) => row(kind, m[kind])), ...parts];
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const lines = rows.map((r) =>
     r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
@@ -50,6 +60,13 @@ export function formatMetricsTable(m: EvalMetrics): string {
     `episodes: ${e.labelled} labelled, ${e.predictions} predictions, ${e.matched} matched`,
     '',
   );
+  if (m.midCredits) {
+    const { hits, of, share } = m.midCredits;
+    lines.push(
+      '',
+      `mid-credits scene outside the predicted credits: ${hits} of ${of} episode(s) (${pct(share)} %)`,
+    );
+  }
   if (e.missing.length > 0) {
     lines.push(
       '',

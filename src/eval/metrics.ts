@@ -1,11 +1,29 @@
-import type { EpisodeLabel } from '../labels/types.js';
-import { scoreEpisodeKind, type EpisodeKindScore } from './episodeScore.js';
+import type { EpisodeLabel, PartType } from '../labels/types.js';
+import {
+  scoreEpisodeKind,
+  scoreEpisodeParts,
+  scoreMidCredits,
+  type EpisodeKindScore,
+  type MidCreditsScore,
+} from './episodeScore.js';
 import { matchEpisodes } from './matchEpisodes.js';
+import { predictedPieces } from './predictedParts.js';
 import type { EpisodePrediction } from './predictionTypes.js';
 import { errorStats, mean, ratio, type ErrorStats } from './stats.js';
 
 export type Kind = 'intro' | 'credits';
 export const KINDS: readonly Kind[] = ['intro', 'credits'];
+
+/**
+ * The other parts eval scores, with the same metrics as the intro and credits: labels' `parts`
+ * of that type against predictions' `segments` of that type. (`midCredits` has its own metric:
+ * `EvalMetrics.midCredits`.)
+ */
+export type PartKind = Exclude<PartType, Kind | 'midCredits'>;
+export const PART_KINDS: readonly PartKind[] = ['recap', 'preview', 'coldOpen', 'postCredits'];
+
+/** Every kind with a row of metrics. */
+export type ScoredKind = Kind | PartKind;
 
 export interface Share {
   hits: number;
@@ -14,7 +32,7 @@ export interface Share {
   share: number | null;
 }
 
-/** Metrics for one kind (intro or credits), at natural class balance. */
+/** Metrics for one kind (intro, credits, or a part of `PART_KINDS`), at natural class balance. */
 export interface KindMetrics {
   /** Matched episodes whose labels say whether they have this kind (not unknown). */
   episodes: number;
@@ -37,8 +55,9 @@ export interface KindMetrics {
   /** Absolute boundary errors over episodes where label and prediction both have it. */
   startError: ErrorStats;
   endError: ErrorStats;
-  /** Episodes with both boundaries within ±1 s / ±3 s, over episodes labelled with it. */
+  /** Episodes with both boundaries within ±1 s / ±2 s / ±3 s, over episodes labelled with it. */
   within1s: Share;
+  within2s: Share;
   within3s: Share;
   /** Interval-level F1: a prediction is a hit when both boundaries are within 1 s. */
   f1At1s: { hits: number; precision: number | null; recall: number | null; f1: number | null };
@@ -63,6 +82,13 @@ export interface EpisodeResult {
   /** Absent when the labels do not say (e.g. credits in the seeds' labels.json). */
   intro?: EpisodeKindScore;
   credits?: EpisodeKindScore;
+  /**
+   * Only when the label lists its parts: each part kind some label of the set has (an episode
+   * without that part scores as "none").
+   */
+  parts?: Partial<Record<PartKind, EpisodeKindScore>>;
+  /** Only when the label has a mid-credits scene: how much of it the predicted credits cover. */
+  midCredits?: MidCreditsScore;
 }
 
 export interface EvalMetrics {
@@ -77,6 +103,17 @@ export interface EvalMetrics {
   };
   intro: KindMetrics;
   credits: KindMetrics;
+  /**
+   * The other parts, scored over episodes whose labels list their parts; only the kinds that
+   * some label of the set has (none: `{}`).
+   */
+  parts: Partial<Record<PartKind, KindMetrics>>;
+  /**
+   * Episodes whose labels have a mid-credits scene (`of`), and those where no second of it lies
+   * inside a predicted credits piece (`hits`: "skip credits" would not skip it). Absent when no
+   * label has one.
+   */
+  midCredits?: Share;
   perEpisode: EpisodeResult[];
   warnings: string[];
 }
@@ -102,6 +139,9 @@ export function computeMetrics(
       "no prediction matched a label: check that prediction ids (or file names) are the labels' video ids.",
     );
   }
+  const partKinds = PART_KINDS.filter((kind) =>
+    labels.some((l) => l.parts?.some((p) => p.type === kind)),
+  );
   const pairs = match.matched.map((m) => ({ ...m, real: true }));
   if (options.missingAsEmpty) {
     for (const id of match.missing) {
@@ -129,8 +169,20 @@ export function computeMetrics(
       if (label[kind] !== undefined)
         row[kind] = scoreEpisodeKind(label[kind], pred[kind], duration);
     }
+    if (label.parts !== undefined) {
+      const parts: Partial<Record<PartKind, EpisodeKindScore>> = {};
+      for (const kind of partKinds) {
+        const labelled = label.parts.filter((p) => p.type === kind);
+        parts[kind] = scoreEpisodeParts(labelled, predictedPieces(pred, kind), duration);
+      }
+      if (partKinds.length > 0) row.parts = parts;
+      const scenes = label.parts.filter((p) => p.type === 'midCredits');
+      if (scenes.length > 0)
+        row.midCredits = scoreMidCredits(scenes, predictedPieces(pred, 'credits'), duration);
+    }
     return row;
   });
+  const withScene = perEpisode.flatMap((e) => e.midCredits ?? []);
   return {
     episodes: {
       labelled: labels.length,
@@ -141,6 +193,17 @@ export function computeMetrics(
     },
     intro: aggregate(perEpisode.flatMap((e) => (e.intro ? [e.intro] : []))),
     credits: aggregate(perEpisode.flatMap((e) => (e.credits ? [e.credits] : []))),
+    parts: Object.fromEntries(
+      partKinds.map((kind) => [kind, aggregate(perEpisode.flatMap((e) => e.parts?.[kind] ?? []))]),
+    ),
+    ...(withScene.length > 0
+      ? {
+          midCredits: share(
+            withScene.filter((s) => s.insideCredits === 0).length,
+            withScene.length,
+          ),
+        }
+      : {}),
     perEpisode,
     warnings,
   };
@@ -183,6 +246,7 @@ function aggregate(scores: readonly EpisodeKindScore[]): KindMetrics {
     startError: errorStats(both.map((s) => s.startError!)),
     endError: errorStats(both.map((s) => s.endError!)),
     within1s: share(hits1, labelled),
+    within2s: share(within(2), labelled),
     within3s: share(within(3), labelled),
     f1At1s: {
       hits: hits1,

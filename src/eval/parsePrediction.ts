@@ -1,5 +1,14 @@
 import { InvalidArgumentError } from '../errors.js';
-import type { EpisodePrediction, PredictedInterval, ProbabilityTrack } from './predictionTypes.js';
+import { PART_TYPES } from '../labels/types.js';
+import type {
+  EpisodePrediction,
+  PredictedInterval,
+  PredictedSegment,
+  PredictedSegmentType,
+  ProbabilityTrack,
+} from './predictionTypes.js';
+
+const SEGMENT_TYPES: readonly string[] = PART_TYPES.filter((t) => t !== 'midCredits');
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,6 +36,10 @@ export function parsePrediction(value: unknown, where: string): EpisodePredictio
   };
   if (typeof file === 'string') pred.file = file;
   if (mode === 'fused' || mode === 'vision') pred.mode = mode;
+  if (value.segments !== undefined) {
+    if (!Array.isArray(value.segments)) bad('"segments" must be an array');
+    pred.segments = (value.segments as unknown[]).map((s, i) => segment(s, i, bad));
+  }
   if (value.probabilities !== undefined) {
     if (!isObject(value.probabilities)) bad('"probabilities" must be an object');
     const p = value.probabilities as Record<string, unknown>;
@@ -59,6 +72,15 @@ function interval(
   }
   if (v.end < v.start) bad(`"${kind}" ends (${v.end}) before it starts (${v.start})`);
   return { start: v.start, end: v.end, confidence: isNum(v.confidence) ? v.confidence : 1 };
+}
+
+function segment(v: unknown, i: number, bad: (what: string) => never): PredictedSegment {
+  const where = `segments[${i}]`;
+  if (!isObject(v) || typeof v.type !== 'string' || !SEGMENT_TYPES.includes(v.type)) {
+    return bad(`"${where}.type" must be one of ${SEGMENT_TYPES.join(', ')}`);
+  }
+  const { start, end, confidence } = interval(v, where, bad)!;
+  return { type: v.type as PredictedSegmentType, start, end, confidence };
 }
 
 function track(v: unknown, kind: string, bad: (what: string) => never): ProbabilityTrack {

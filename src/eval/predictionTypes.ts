@@ -1,3 +1,5 @@
+import type { PartType } from '../labels/types.js';
+
 /**
  * What `introdetect detect --format json` prints, one object per episode, and what
  * `introdetect eval --pred` reads (a file with one object, an array, or JSON lines; or a folder
@@ -12,6 +14,14 @@ export interface PredictedInterval {
   start: number;
   end: number;
   confidence: number;
+}
+
+/** The part types a prediction's `segments` may name (every part but `midCredits`). */
+export type PredictedSegmentType = Exclude<PartType, 'midCredits'>;
+
+/** One part found, [start, end) in seconds, with the detector's confidence in [0, 1]. */
+export interface PredictedSegment extends PredictedInterval {
+  type: PredictedSegmentType;
 }
 
 /** Per-second probabilities: `values[i]` is p(positive) for second `from + i`. */
@@ -33,6 +43,11 @@ export interface EpisodePrediction {
   intro: PredictedInterval | null;
   /** The end credits, or null when none were found. */
   credits: PredictedInterval | null;
+  /**
+   * Every part found, in time order (intro and credits included; several pieces of one type,
+   * e.g. credits around a mid-credits scene). Absent in results written before it existed.
+   */
+  segments?: PredictedSegment[];
   /** Per-second probabilities, when the detector was asked for them. */
   probabilities?: { intro?: ProbabilityTrack; credits?: ProbabilityTrack };
   /** Decision thresholds applied to the probabilities. */

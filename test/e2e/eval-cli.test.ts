@@ -153,3 +153,108 @@ describe('introdetect eval (the real CLI)', () => {
     expect(r.stderr).toMatch(/unknown labels format.*\[INVALID_LABELS\]/s);
   });
 });
+
+// Every part of an episode (issue 16): labels with `parts`, predictions with `segments`.
+describe('introdetect eval with parts (the real CLI)', () => {
+  it('prints a row per labelled part and the mid-credits share; --json has them', async () => {
+    const partsDir = join(dir, 'parts');
+    const preds = join(partsDir, 'pred');
+    await mkdir(preds, { recursive: true });
+    const t = (s: number) =>
+      `0:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+    const parts = (...ps: Array<[string, number, number]>) =>
+      ps.map(([type, start, end]) => ({ type, start: t(start), end: t(end) }));
+    const entry = (name: string, creditsEnd: string, ps: Array<[string, number, number]>) => ({
+      name,
+      start: '0:00:40',
+      end: '0:01:10',
+      credits_start: '0:08:20',
+      credits_end: creditsEnd,
+      duration: 600,
+      parts: parts(...ps),
+    });
+    // a: recap, intro, credits in two pieces around a mid-credits scene, preview.
+    // b: intro, credits over a mid-credits scene, no recap.
+    await writeFile(
+      join(partsDir, 'labels.json'),
+      JSON.stringify({
+        a: entry('a', '0:09:30', [
+          ['recap', 0, 30],
+          ['intro', 40, 70],
+          ['credits', 500, 540],
+          ['midCredits', 540, 560],
+          ['credits', 560, 570],
+          ['preview', 570, 600],
+        ]),
+        b: entry('b', '0:10:00', [
+          ['intro', 40, 70],
+          ['credits', 500, 540],
+          ['midCredits', 540, 560],
+          ['credits', 560, 600],
+        ]),
+      }),
+    );
+    const iv = (start: number, end: number) => ({ start, end, confidence: 0.9 });
+    const seg = (type: string, start: number, end: number) => ({ type, ...iv(start, end) });
+    // a: everything found, the recap 1 s late at both ends; the scene left out of the credits.
+    await writeFile(
+      join(preds, 'a.json'),
+      JSON.stringify({
+        id: 'a',
+        duration: 600,
+        intro: iv(40, 70),
+        credits: iv(500, 570),
+        segments: [
+          seg('recap', 1, 31),
+          seg('intro', 40, 70),
+          seg('credits', 500, 540),
+          seg('credits', 560, 570),
+          seg('preview', 570, 600),
+        ],
+      }),
+    );
+    // b: a recap found where there is none; the credits cover the scene.
+    await writeFile(
+      join(preds, 'b.json'),
+      JSON.stringify({
+        id: 'b',
+        duration: 600,
+        intro: iv(40, 70),
+        credits: iv(500, 600),
+        segments: [seg('recap', 0, 20), seg('intro', 40, 70), seg('credits', 500, 600)],
+      }),
+    );
+    const json = join(partsDir, 'metrics.json');
+    const r = await execa(
+      'node',
+      [
+        'dist/cli/main.js',
+        'eval',
+        '--labels',
+        join(partsDir, 'labels.json'),
+        '--pred',
+        preds,
+        '--json',
+        json,
+      ],
+      { cwd: root, reject: false },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/\nintro {2,}/);
+    expect(r.stdout).toMatch(/\nrecap {2,}2 +1 +2 /);
+    expect(r.stdout).toMatch(/\npreview {2,}2 +1 +1 /);
+    expect(r.stdout).not.toMatch(/coldOpen|postCredits/);
+    expect(r.stdout).toMatch(/mid-credits scene outside the predicted credits: 1 of 2 episode/);
+
+    const report = JSON.parse(await readFile(json, 'utf8')) as EvalReport;
+    expect(Object.keys(report.parts)).toEqual(['recap', 'preview']);
+    expect(report.parts.recap!.presence).toMatchObject({ tp: 1, fp: 1, fn: 0, recall: 1 });
+    expect(report.parts.recap!.within2s).toEqual({ hits: 1, of: 1, share: 1 });
+    expect(report.parts.preview!.within1s).toEqual({ hits: 1, of: 1, share: 1 });
+    expect(report.midCredits).toEqual({ hits: 1, of: 2, share: 0.5 });
+    expect(report.perEpisode.map((e) => e.midCredits?.insideCredits)).toEqual([0, 20]);
+    // The intro and credits rows are scored from `intro`/`credits` as always.
+    expect(report.credits.perSecond).toMatchObject({ tp: 70 + 100, fp: 0, fn: 0 });
+  });
+});
