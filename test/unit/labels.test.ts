@@ -226,6 +226,102 @@ describe('our labels.json', () => {
   });
 });
 
+describe('labels.json parts (corpora built with --parts all)', () => {
+  const entry = {
+    name: 'x',
+    start: '0:00:30',
+    end: '0:01:10',
+    credits_start: '0:20:00',
+    credits_end: '0:21:40',
+    duration: 1330,
+    parts: [
+      { type: 'recap', start: '0:00:00', end: '0:00:30' },
+      { type: 'intro', start: '0:00:30', end: '0:01:10' },
+      { type: 'credits', start: '0:20:00', end: '0:20:40' },
+      { type: 'midCredits', start: '0:20:40', end: '0:21:20' },
+      { type: 'credits', start: '0:21:20', end: '0:21:40' },
+      { type: 'preview', start: '0:21:40', end: '0:22:10' },
+    ],
+  };
+  const parse = (parts: unknown) =>
+    parseLabelsJson(JSON.stringify({ x: { ...entry, parts } })).labels[0]!;
+
+  it('reads every part in seconds; the credits field spans the credits around a mid-credits scene', () => {
+    const label = parse(entry.parts);
+    expect(label.parts).toEqual([
+      { type: 'recap', start: 0, end: 30 },
+      { type: 'intro', start: 30, end: 70 },
+      { type: 'credits', start: 1200, end: 1240 },
+      { type: 'midCredits', start: 1240, end: 1280 },
+      { type: 'credits', start: 1280, end: 1300 },
+      { type: 'preview', start: 1300, end: 1330 },
+    ]);
+    expect(label.credits).toEqual({ start: 1200, end: 1300 });
+  });
+
+  it('leaves parts undefined where the file has none, and in the CSV format', async () => {
+    const without: Partial<typeof entry> = { ...entry };
+    delete without.parts;
+    expect(parseLabelsJson(JSON.stringify({ x: without })).labels[0]!.parts).toBeUndefined();
+    const { labels } = await readLabels(fixture('corpus-labels.json'));
+    for (const l of labels) expect('parts' in l).toBe(false);
+    expect(
+      parseLabelsCsv('file,start_main,end_main\nx.mp4,5,50\n').labels[0]!.parts,
+    ).toBeUndefined();
+  });
+
+  it('rejects parts that are not typed, non-empty intervals in time order', () => {
+    expect(() => parse('recap')).toThrow(/"parts" must be a list/);
+    expect(() => parse([{ type: 'outro', start: '0:00:00', end: '0:00:05' }])).toThrow(
+      /unknown part type "outro". Valid: intro, credits, recap, preview, coldOpen, postCredits, midCredits/,
+    );
+    expect(() => parse([{ type: 'recap', start: '0:00:05', end: '0:00:05' }])).toThrow(
+      /parts\[0\]: "start" must be before "end"/,
+    );
+    expect(() =>
+      parse([
+        { type: 'intro', start: '0:00:30', end: '0:01:10' },
+        { type: 'recap', start: '0:00:00', end: '0:00:30' },
+      ]),
+    ).toThrow(/parts\[1\]: parts must be in time order without overlaps/);
+    expect(() => parse([{ type: 'recap', start: 'soon', end: '0:00:30' }])).toThrow(
+      InvalidLabelsError,
+    );
+  });
+
+  it('round-trips any parts through writeLabelsJson', () => {
+    const types = [
+      'intro',
+      'credits',
+      'recap',
+      'preview',
+      'coldOpen',
+      'postCredits',
+      'midCredits',
+    ] as const;
+    const parts = fc
+      .array(fc.tuple(fc.constantFrom(...types), fc.nat(600), fc.integer({ min: 1, max: 600 })), {
+        maxLength: 8,
+      })
+      .map((items) => {
+        let t = 0;
+        return items.map(([type, gap, len]) => {
+          const start = t + gap;
+          t = start + len;
+          return { type, start, end: t };
+        });
+      });
+    fc.assert(
+      fc.property(parts, (ps) => {
+        const labels: EpisodeLabel[] = [
+          { id: 'e', name: 'e', intro: null, credits: null, parts: ps },
+        ];
+        expect(parseLabelsJson(writeLabelsJson(labels)).labels).toEqual(labels);
+      }),
+    );
+  });
+});
+
 describe('readLabels', () => {
   it('chooses the format by extension, else by content', () => {
     expect(
