@@ -21,7 +21,8 @@ export interface Chapter {
  * Where segments overlap, the one that starts later holds the chapter until it ends (a preview
  * inside the credits splits them in two). Segments are clipped to the file; empty pieces are
  * left out. A result with only an intro and credits gets what it always got: cold open, intro,
- * episode, credits, after credits.
+ * episode, credits, after credits (only credits that start before the intro ends, which the
+ * default search spans never give, now split the overlap instead of overlapping it).
  */
 export function chaptersOf(result: DetectionResult): Chapter[] {
   const duration = result.duration;

@@ -18,7 +18,7 @@ export type EdlActions = Partial<Record<SegmentKind, EdlAction>>;
  * episode itself, so they get no EDL line unless an action is given for them
  * (`coldOpen=2` marks them as scenes).
  */
-export const DEFAULT_EDL_ACTIONS: Readonly<EdlActions> = Object.freeze({
+const DEFAULT_EDL_ACTIONS: Readonly<EdlActions> = Object.freeze({
   intro: 3,
   credits: 3,
   recap: 3,

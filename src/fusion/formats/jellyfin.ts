@@ -12,7 +12,7 @@ export type JellyfinSegmentType = 'Intro' | 'Outro' | 'Recap' | 'Preview' | 'Com
  * itself and Jellyfin has no type for them: they are not written (Jellyfin would offer to skip
  * any segment it is given).
  */
-export const JELLYFIN_TYPE_OF: Readonly<Partial<Record<SegmentKind, JellyfinSegmentType>>> = {
+const JELLYFIN_TYPE_OF: Readonly<Partial<Record<SegmentKind, JellyfinSegmentType>>> = {
   intro: 'Intro',
   credits: 'Outro',
   recap: 'Recap',

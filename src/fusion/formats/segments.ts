@@ -18,7 +18,7 @@ export const SEGMENT_KINDS = [
 export type SegmentKind = (typeof SEGMENT_KINDS)[number];
 
 /** The type of a part a result names (every segment kind but `commercial`). */
-export type SegmentType = DetectedSegment['type'];
+type SegmentType = DetectedSegment['type'];
 
 /** What chapters, WebVTT cues and Matroska chapters call each part. */
 export const SEGMENT_TITLES: Readonly<Record<SegmentType, string>> = {
