@@ -1,10 +1,12 @@
 import { detectEpisode, type DetectOptions } from '../fusion/detectEpisode.js';
+import type { DetectionResult } from '../fusion/detectionResult.js';
 import { secondPrint, type SecondPrint } from './secondPrint.js';
 import type { PrintedEpisode } from './seriesJoiner.js';
 
 /**
  * `detectEpisode`, also keeping the print of every second of the intro's search span (what the
- * series step compares). `options.model` must be a loaded model.
+ * series step compares) and the picture print of every second decoded, head and tail (where
+ * it looks for recaps and previews; 1 KB a second). `options.model` must be a loaded model.
  */
 export async function detectPrinted(
   input: string,
@@ -18,6 +20,14 @@ export async function detectPrinted(
       if (!seconds.has(second)) seconds.set(second, secondPrint(sample, frameSize));
     },
   });
+  return printedOf(result, seconds);
+}
+
+/** An episode's result with the prints the series step keeps of its decoded `seconds`. */
+export function printedOf(
+  result: DetectionResult,
+  seconds: ReadonlyMap<number, SecondPrint>,
+): PrintedEpisode {
   const track = result.probabilities.intro;
   const prints: SecondPrint[] = [];
   for (let i = 0; i < track.values.length; i++) {
@@ -25,5 +35,7 @@ export async function detectPrinted(
     if (!p) break;
     prints.push(p);
   }
-  return { result, prints };
+  const pictures = new Map<number, Float32Array>();
+  for (const [t, p] of seconds) pictures.set(t, p.video);
+  return { result, prints, pictures };
 }

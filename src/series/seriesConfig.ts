@@ -7,20 +7,26 @@
  * "series": {
  *   "audioMin": 0.9, "videoMin": 0.8, "videoOnlyMin": 0.9, "minRun": 8, "maxGap": 2,
  *   "soundEdge": 1, "minOverlap": 0.5, "trimSeconds": 2, "reach": 2,
+ *   "partVideoMin": 0.9, "partMinShot": 2, "partMinMotion": 0.002, "partMaxGap": 3, "partLead": 3, "partMinLength": 4,
+ *   "recapSearch": 180, "previewSearch": 60, "furnitureMin": 2, "furnitureSlack": 1,
+ *   "partMinConfidence": 0.5, "recapReach": 2,
  *   "source": { "how": "tune --series", "split": "val", "intros": 9, "grid": { … }, … }
  * }
  * ```
  */
 import { InvalidArgumentError } from '../errors.js';
+import type { PartsConfig } from './findParts.js';
 import { MATCH_DEFAULTS, type MatchOptions } from './repeatedRuns.js';
 
-export interface SeriesConfig extends MatchOptions {
+export interface SeriesConfig extends MatchOptions, PartsConfig {
   /** Least share of the model's intro that must lie in a repeated stretch for it to be used. */
   minOverlap: number;
   /** How far (seconds) an intro is cut back to a stretch matched on sound and pictures. */
   trimSeconds: number;
   /** Partners: episodes compared before and after each one. */
   reach: number;
+  /** Earlier episodes whose pictures are kept as a recap's possible sources. */
+  recapReach: number;
   /** Where the values came from: set by hand (and why), or the tune run that chose them. */
   source?: Readonly<Record<string, unknown>>;
 }
@@ -36,8 +42,39 @@ export const SERIES_PARAMS = [
   'minOverlap',
   'trimSeconds',
   'reach',
+  'partVideoMin',
+  'partMinShot',
+  'partMinMotion',
+  'partMaxGap',
+  'partLead',
+  'partMinLength',
+  'recapSearch',
+  'previewSearch',
+  'furnitureMin',
+  'furnitureSlack',
+  'partMinConfidence',
+  'recapReach',
 ] as const;
 export type SeriesParam = (typeof SERIES_PARAMS)[number];
+
+/**
+ * Recaps and previews (issue 16), used when model.json's series block does not set them.
+ * PROVISIONAL — set by hand before measuring; see scripts/recap-measure.ts.
+ */
+export const PARTS_DEFAULTS: Readonly<PartsConfig & { recapReach: number }> = Object.freeze({
+  partVideoMin: 0.9,
+  partMinShot: 2,
+  partMinMotion: 0.002,
+  partMaxGap: 3,
+  partLead: 3,
+  partMinLength: 4,
+  recapSearch: 180,
+  previewSearch: 60,
+  furnitureMin: 2,
+  furnitureSlack: 1,
+  partMinConfidence: 0.5,
+  recapReach: 2,
+});
 
 /**
  * The values of the first series step (stop 10), used when model.json has no `series` block.
@@ -49,6 +86,7 @@ export const DEFAULT_SERIES: Readonly<SeriesConfig> = Object.freeze({
   minOverlap: 0.5,
   trimSeconds: 2,
   reach: 2,
+  ...PARTS_DEFAULTS,
 });
 
 const CHECKS: Record<SeriesParam, [(n: number) => boolean, string]> = {
@@ -61,6 +99,18 @@ const CHECKS: Record<SeriesParam, [(n: number) => boolean, string]> = {
   minOverlap: [(n) => n > 0 && n <= 1, 'a fraction in (0, 1]'],
   trimSeconds: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
   reach: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
+  partVideoMin: [(n) => n > 0 && n <= 1, 'a correlation in (0, 1]'],
+  partMinShot: [(n) => Number.isInteger(n) && n >= 1, 'a whole number of seconds >= 1'],
+  partMinMotion: [(n) => n >= 0 && n <= 2, 'a number in [0, 2]'],
+  partMaxGap: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  partLead: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  partMinLength: [(n) => Number.isInteger(n) && n >= 1, 'a whole number of seconds >= 1'],
+  recapSearch: [(n) => Number.isInteger(n) && n >= 1, 'a whole number of seconds >= 1'],
+  previewSearch: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  furnitureMin: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
+  furnitureSlack: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  partMinConfidence: [(n) => n >= 0 && n <= 1, 'a fraction in [0, 1]'],
+  recapReach: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -102,4 +152,12 @@ export function seriesConfigOf(model: {
 export function matchOf(config: SeriesConfig): MatchOptions {
   const { audioMin, videoMin, videoOnlyMin, minRun, maxGap, soundEdge } = config;
   return { audioMin, videoMin, videoOnlyMin, minRun, maxGap, soundEdge };
+}
+
+/** The recap and preview part of a series config (what `findRecap` and `findPreview` read). */
+export function partsOf(config: SeriesConfig): PartsConfig & { recapReach: number } {
+  const out = {} as Record<keyof typeof PARTS_DEFAULTS, number>;
+  for (const key of Object.keys(PARTS_DEFAULTS) as Array<keyof typeof PARTS_DEFAULTS>)
+    out[key] = config[key];
+  return out;
 }

@@ -1,14 +1,29 @@
-import type { DetectionResult } from '../fusion/detectionResult.js';
+import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult.js';
+import {
+  confirmedIntro,
+  cutAround,
+  findPreview,
+  findRecap,
+  type PartEpisode,
+  type PartsConfig,
+} from './findParts.js';
 import { joinRepeatedPieces } from './joinRepeatedPieces.js';
 import { repeatedRuns, unionOf, type MatchOptions } from './repeatedRuns.js';
-import { DEFAULT_SERIES, matchOf, type SeriesConfig } from './seriesConfig.js';
+import { DEFAULT_SERIES, matchOf, partsOf, type SeriesConfig } from './seriesConfig.js';
 import type { SecondPrint } from './secondPrint.js';
+import type { PictureSeconds } from './sharedShots.js';
 
 /** An episode detected alone, with the prints of its intro's search span. */
 export interface PrintedEpisode {
   result: DetectionResult;
   /** prints[i] is second `result.probabilities.intro.from + i` of the file. */
   prints: SecondPrint[];
+  /**
+   * The picture print of every second its detection decoded (head and tail), by second of the
+   * file: where recaps and previews are matched. Without it the episode gets neither and is
+   * nobody's source.
+   */
+  pictures?: PictureSeconds;
 }
 
 export interface JoinOptions {
@@ -24,6 +39,8 @@ export interface JoinOptions {
   minOverlap?: number;
   /** How far an intro is cut back to a stretch matched on sound and pictures (default 2 s). */
   trimSeconds?: number;
+  /** Recaps and previews (defaults: the model's `series` block). */
+  parts?: Partial<PartsConfig & { recapReach: number }>;
 }
 
 /** Explicit options over a model's series config (`DEFAULT_SERIES` without one). */
@@ -33,6 +50,7 @@ export function resolveJoin(options: JoinOptions = {}, base: SeriesConfig = DEFA
     match: { ...matchOf(base), ...options.match },
     minOverlap: options.minOverlap ?? base.minOverlap,
     trimSeconds: options.trimSeconds ?? base.trimSeconds,
+    parts: { ...partsOf(base), ...options.parts },
   };
 }
 
@@ -42,6 +60,7 @@ export interface Join {
   match: MatchOptions;
   minOverlap: number;
   trimSeconds: number;
+  parts: PartsConfig & { recapReach: number };
 }
 
 interface Pending {
@@ -78,7 +97,9 @@ interface Pending {
  */
 export class SeriesJoiner {
   private readonly join: Join;
-  private readonly pending: Array<{ result: DetectionResult; pending: Pending }> = [];
+  private readonly pending: Held[] = [];
+  /** The last `parts.recapReach` episodes released, as final: a recap's possible sources. */
+  private readonly history: PartEpisode[] = [];
   private added = 0;
 
   /** `config`: the model's series block (`seriesConfigOf`); `options` override it. */
@@ -91,17 +112,88 @@ export class SeriesJoiner {
     for (const earlier of this.pending.slice(-this.join.reach)) {
       compare(earlier.pending, next, this.join.match);
     }
-    this.pending.push({ result: episode.result, pending: next });
+    this.pending.push({ result: episode.result, pending: next, pictures: episode.pictures });
     this.added++;
-    const ready = this.pending.length > this.join.reach ? this.pending.splice(0, 1) : [];
-    return ready.map((p) => refined(p.result, p.pending, this.join));
+    return this.pending.length > this.join.reach ? [this.release()] : [];
   }
 
   finish(): DetectionResult[] {
-    const rest = this.pending.splice(0);
-    if (this.added === 1) return rest.map((p) => p.result);
-    return rest.map((p) => refined(p.result, p.pending, this.join));
+    if (this.added === 1) return this.pending.splice(0).map((p) => p.result);
+    const out: DetectionResult[] = [];
+    while (this.pending.length > 0) out.push(this.release());
+    return out;
   }
+
+  /**
+   * The first held episode, final: its intro joined, then its recap (against the episodes
+   * released before it) and its preview (against the next one, still held), so that a result
+   * is never revisited once released.
+   */
+  private release(): DetectionResult {
+    const held = this.pending.shift()!;
+    const result = refined(held.result, held.pending, this.join);
+    if (!held.pictures) return withSegments(result, []);
+    const parts = this.join.parts;
+    const own = partEpisode(result, result.repeated, held.pictures);
+    const later = this.pending.flatMap((p) =>
+      p.pictures ? [partEpisode(p.result, sharedInFile(p), p.pictures)] : [],
+    );
+    const others = [...this.history, ...later];
+    const recap = findRecap(own, this.history, others, parts);
+    const next = this.pending[0]?.pictures ? later[0] : undefined;
+    const preview = next ? findPreview(own, next, others, parts) : null;
+    this.history.push({ ...own, preview: preview && { start: preview.start, end: preview.end } });
+    if (this.history.length > parts.recapReach) this.history.shift();
+    // A model can call a recap intro, or a preview credits (generated footage): the parts
+    // the other episodes confirm win. On the development corpora neither ever overlapped.
+    const intro = cutAround(result.intro, recap);
+    const credits = cutAround(result.credits, preview);
+    return withSegments({ ...result, intro, credits }, [recap, preview]);
+  }
+}
+
+/** An episode held by `SeriesJoiner` until its partners after it are in. */
+interface Held {
+  result: DetectionResult;
+  pending: Pending;
+  pictures: PictureSeconds | undefined;
+}
+
+function partEpisode(
+  result: DetectionResult,
+  repeated: ReadonlyArray<{ start: number; end: number }> | undefined,
+  pictures: PictureSeconds,
+): PartEpisode {
+  return {
+    duration: result.duration,
+    pictures,
+    intro: confirmedIntro(result.intro, repeated),
+    credits: result.credits,
+  };
+}
+
+/** The stretches a held episode shares with the partners compared so far, in file seconds. */
+function sharedInFile({ result, pending }: Held): Array<{ start: number; end: number }> {
+  const from = result.probabilities.intro.from;
+  return unionOf(pending.shared).map((r) => ({ start: r.start + from, end: r.end + from }));
+}
+
+/**
+ * `result` with its `segments`: its intro and credits as they are now, the `found` parts,
+ * and any other part it already had, in time order.
+ */
+function withSegments(
+  result: DetectionResult,
+  found: ReadonlyArray<DetectedSegment | null>,
+): DetectionResult {
+  const replaced = new Set(['intro', 'credits', 'recap', 'preview']);
+  const segments: DetectedSegment[] = [
+    ...(result.segments ?? []).filter((s) => !replaced.has(s.type)),
+    ...(result.intro ? [{ type: 'intro' as const, ...result.intro }] : []),
+    ...(result.credits ? [{ type: 'credits' as const, ...result.credits }] : []),
+    ...found.filter((s): s is DetectedSegment => s !== null),
+  ];
+  return { ...result, segments: segments.sort((a, b) => a.start - b.start || a.end - b.end) };
 }
 
 /**

@@ -1,0 +1,264 @@
+import type { DetectedSegment } from '../fusion/detectionResult.js';
+import { motionOf, secondsOutside, sharedShots, type PictureSeconds } from './sharedShots.js';
+
+/** Half-open [start, end) in seconds of the file. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** What the series step knows of an episode when it looks for recaps and previews. */
+export interface PartEpisode {
+  duration: number;
+  /** Picture prints of every second detection decoded (the head and the tail). */
+  pictures: PictureSeconds;
+  /** The intro: as far as known, the part of the model's that recurs in the season (`confirmedIntro`). */
+  intro: Span | null;
+  credits: Span | null;
+  /** The preview found in it, once known: the next episode's footage, never a recap's source. */
+  preview?: Span | null;
+}
+
+/** The constants that decide recaps and previews (the model's `series` block, `SeriesConfig`). */
+export interface PartsConfig {
+  /** Least picture correlation of a second of a recap or preview shot with its source. */
+  partVideoMin: number;
+  /** Shortest matched shot, in seconds. */
+  partMinShot: number;
+  /**
+   * Least motion of a matched shot (`motionOf`): a still picture (a title card, a static
+   * background) matches any second of any still like it, and proves no re-used footage.
+   */
+  partMinMotion: number;
+  /** Unmatched seconds in a row bridged between the matched shots of one recap or preview. */
+  partMaxGap: number;
+  /**
+   * A recap whose first matched shot starts at most this many seconds into the episode starts
+   * at 0; a preview within this many seconds of the credits' end, of the file's end or of the
+   * credits' start (a preview before them) is extended to it, and so is a recap's end to the
+   * intro's start.
+   */
+  partLead: number;
+  /** Shortest recap or preview reported, in seconds. */
+  partMinLength: number;
+  /** Seconds from the start searched for a recap (it ends before the intro in any case). */
+  recapSearch: number;
+  /** Seconds before the credits (before the end, without credits) searched for a preview. */
+  previewSearch: number;
+  /**
+   * A shot seen in this many other episodes is season furniture (a studio logo, a title card,
+   * an intro the model missed), never a recap's or a preview's.
+   */
+  furnitureMin: number;
+  /**
+   * A shot whose copy keeps its place in the episode's structure — as far (this many seconds
+   * or less off) from the start or the intro's start in both episodes for a recap, from the
+   * credits' end or the file's end for a preview — is furniture too (a studio logo, a closing
+   * card): a recap re-cuts footage from anywhere in an earlier episode, a preview from
+   * anywhere in the next.
+   */
+  furnitureSlack: number;
+  /** Least confidence of a recap or preview (matched seconds' mean correlation over its length). */
+  partMinConfidence: number;
+}
+
+/**
+ * The recap at the start of `episode`: its seconds before the intro (at most `recapSearch`)
+ * whose pictures recur in the body of an `earlier` episode (any second outside that episode's
+ * intro, credits and preview), in shots of at least `partMinShot` seconds. Shots seen in
+ * `furnitureMin` or more of the season's other episodes (`others`, which includes `earlier`)
+ * are furniture, not recap. The recap is the chain of matched shots with gaps of at most
+ * `partMaxGap` seconds whose first shot starts within `partLead` seconds of the start: it runs
+ * from 0 to the end of its last shot (to the intro's start when that is within `partLead`).
+ * Confidence: the matched seconds' mean picture correlation over the recap's length.
+ */
+export function findRecap(
+  episode: PartEpisode,
+  earlier: readonly PartEpisode[],
+  others: readonly PartEpisode[],
+  config: PartsConfig,
+): DetectedSegment | null {
+  const end = Math.min(config.recapSearch, episode.intro?.start ?? Number.POSITIVE_INFINITY);
+  const zone = secondsOutside(episode.pictures, [episode.intro, episode.credits], {
+    start: 0,
+    end,
+  });
+  const matched = matchedSeconds(
+    episode,
+    zone,
+    earlier.map((m) => ({
+      episode: m,
+      allowed: secondsOutside(m.pictures, [m.intro, m.credits, m.preview]),
+    })),
+    others,
+    (e) => [0, e.intro?.start],
+    config,
+  );
+  const chain = chainsOf(matched, config.partMaxGap)[0];
+  if (!chain || chain.start > config.partLead) return null;
+  let stop = chain.end;
+  const intro = episode.intro?.start;
+  if (intro !== undefined && intro > stop && intro - stop <= config.partLead) stop = intro;
+  return segment('recap', 0, stop, matched, config);
+}
+
+/**
+ * The preview at the end of `episode` (its seconds from `previewSearch` before the credits to
+ * the end, the credits left out) whose pictures recur in the body of `next`, the episode after
+ * it (outside its intro, its credits and where a recap of its own could be: before its intro
+ * and within `recapSearch`). Furniture as in `findRecap`. Of the chains of matched shots, the
+ * one with the most matched seconds; a chain within `partLead` seconds of the credits' end,
+ * of the credits' start (a preview just before them) or of the file's end is extended to it.
+ */
+export function findPreview(
+  episode: PartEpisode,
+  next: PartEpisode,
+  others: readonly PartEpisode[],
+  config: PartsConfig,
+): DetectedSegment | null {
+  const whole = Math.floor(episode.duration + 1e-3);
+  const from = (episode.credits?.start ?? whole) - config.previewSearch;
+  // The credits are searched too: a model can call a preview after them credits (credits
+  // recur in every episode and are furniture; a preview's shots recur in the next one only).
+  const zone = secondsOutside(episode.pictures, [], { start: from, end: whole });
+  const recapZone = {
+    start: 0,
+    end: Math.min(config.recapSearch, next.intro?.start ?? Number.POSITIVE_INFINITY),
+  };
+  const matched = matchedSeconds(
+    episode,
+    zone,
+    [
+      {
+        episode: next,
+        allowed: secondsOutside(next.pictures, [next.intro, next.credits, recapZone]),
+      },
+    ],
+    others,
+    (e) => [e.credits?.end, Math.floor(e.duration + 1e-3)],
+    config,
+  );
+  const credits = episode.credits;
+  const lead = config.partLead;
+  // A preview follows the credits, or ends where they start, or ends the file.
+  const placed = chainsOf(matched, config.partMaxGap).flatMap((c) => {
+    const span = { start: c.start, end: c.end };
+    const after = credits && c.start >= credits.end && c.start - credits.end <= lead;
+    const before = credits && c.end <= credits.start && credits.start - c.end <= lead;
+    const last = whole - c.end <= lead;
+    if (!after && !before && !last) return [];
+    if (after) span.start = credits.end;
+    if (before) span.end = credits.start;
+    if (last) span.end = whole;
+    return [{ ...span, count: c.count }];
+  });
+  const chain = placed.sort((x, y) => y.count - x.count)[0];
+  return chain ? segment('preview', chain.start, chain.end, matched, config) : null;
+}
+
+/**
+ * The seconds of `zone` whose shots recur in one of `sources` (each with the seconds it may
+ * be matched at), each with its best correlation, less still shots (under `partMinMotion`)
+ * and the furniture: shots whose copy keeps
+ * its place relative to one of the `anchors` (the same anchor in both episodes, within
+ * `furnitureSlack` seconds), and seconds whose shots recur in `furnitureMin` or more of
+ * `others` (anywhere but their previews).
+ */
+function matchedSeconds(
+  episode: PartEpisode,
+  zone: readonly number[],
+  sources: ReadonlyArray<{ episode: PartEpisode; allowed: readonly number[] }>,
+  others: readonly PartEpisode[],
+  anchors: (e: PartEpisode) => Array<number | undefined>,
+  config: PartsConfig,
+): Map<number, number> {
+  const match = { videoMin: config.partVideoMin, minShot: config.partMinShot };
+  const best = new Map<number, number>();
+  const own = anchors(episode);
+  for (const { episode: source, allowed } of sources) {
+    const theirs = anchors(source);
+    const inPlace = (d: number) =>
+      own.some((a, k) => {
+        const b = theirs[k];
+        return a !== undefined && b !== undefined && Math.abs(d - (b - a)) <= config.furnitureSlack;
+      });
+    for (const shot of sharedShots(zone, episode.pictures, allowed, source.pictures, match)) {
+      if (inPlace(shot.d)) continue;
+      if (motionOf(episode.pictures, shot.start, shot.end) < config.partMinMotion) continue;
+      for (let t = shot.start; t < shot.end; t++)
+        best.set(t, Math.max(best.get(t) ?? 0, shot.similarity));
+    }
+  }
+  if (best.size === 0) return best;
+  const candidates = [...best.keys()].sort((x, y) => x - y);
+  const seen = new Map<number, number>();
+  for (const other of others) {
+    const allowed = secondsOutside(other.pictures, [other.preview]);
+    const here = new Set<number>();
+    for (const shot of sharedShots(candidates, episode.pictures, allowed, other.pictures, match))
+      for (let t = shot.start; t < shot.end; t++) here.add(t);
+    for (const t of here) seen.set(t, (seen.get(t) ?? 0) + 1);
+  }
+  for (const [t, n] of seen) if (n >= config.furnitureMin) best.delete(t);
+  return best;
+}
+
+/**
+ * The part of the model's `intro` that recurs in the season (its overlap with the `repeated`
+ * stretches, from the first one in it to the last), or the model's intro where none does.
+ * A model can call a recap before the intro intro too; the copies of the intro in other
+ * episodes say where it really starts.
+ */
+export function confirmedIntro(
+  intro: Span | null,
+  repeated: ReadonlyArray<Span> | undefined,
+): Span | null {
+  if (!intro) return null;
+  const inside = (repeated ?? []).filter((r) => r.start < intro.end && intro.start < r.end);
+  if (inside.length === 0) return { start: intro.start, end: intro.end };
+  return {
+    start: Math.max(intro.start, Math.min(...inside.map((r) => r.start))),
+    end: Math.min(intro.end, Math.max(...inside.map((r) => r.end))),
+  };
+}
+
+/** `interval` less `part`: the longer piece left, or null when `part` covers it. */
+export function cutAround<T extends Span>(interval: T | null, part: Span | null): T | null {
+  if (!interval || !part || part.end <= interval.start || interval.end <= part.start)
+    return interval;
+  const before = part.start - interval.start;
+  const after = interval.end - part.end;
+  if (before <= 0 && after <= 0) return null;
+  return before >= after ? { ...interval, end: part.start } : { ...interval, start: part.end };
+}
+
+/** Matched seconds in chains: a gap of more than `maxGap` unmatched seconds starts another. */
+function chainsOf(
+  matched: ReadonlyMap<number, number>,
+  maxGap: number,
+): Array<Span & { count: number }> {
+  const out: Array<Span & { count: number }> = [];
+  for (const t of [...matched.keys()].sort((x, y) => x - y)) {
+    const last = out[out.length - 1];
+    if (last && t - last.end <= maxGap) {
+      last.end = t + 1;
+      last.count++;
+    } else out.push({ start: t, end: t + 1, count: 1 });
+  }
+  return out;
+}
+
+function segment(
+  type: 'recap' | 'preview',
+  start: number,
+  end: number,
+  matched: ReadonlyMap<number, number>,
+  config: PartsConfig,
+): DetectedSegment | null {
+  if (end - start < config.partMinLength) return null;
+  let sum = 0;
+  for (const [t, s] of matched) if (t >= start && t < end) sum += s;
+  const confidence = sum / (end - start);
+  if (confidence < config.partMinConfidence) return null;
+  return { type, start, end, confidence: Math.round(confidence * 1e4) / 1e4 };
+}
