@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCorpus, type BuildCorpusResult } from '../../src/corpus/buildCorpus.js';
 import { labelsJson } from '../../src/corpus/corpusFiles.js';
 import { planCorpus } from '../../src/corpus/corpusPlan.js';
-import type { CorpusOptions, MediaPool, SeriesPlan } from '../../src/corpus/types.js';
+import { speechFile } from '../../src/corpus/tts.js';
+import type {
+  CorpusOptions,
+  MediaPool,
+  Part,
+  ScenePart,
+  SeriesPlan,
+} from '../../src/corpus/types.js';
 import { parseTimecode } from '../../src/labels/timecode.js';
 import type { LabelsJsonEntry } from '../../src/labels/types.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
@@ -369,4 +376,165 @@ describe('corpus build (tiny, rendered)', () => {
     expect(result.mode).toBe('vision');
     expect(result.probabilities.intro.values.length).toBeGreaterThan(10);
   }, 600_000);
+});
+
+// ---- end to end: every skippable part (`--parts all`, issue 16), rendered ----
+
+/**
+ * 32×18 grey frame of `file` at `seconds`: decoded from the start (an input seek in MPEG-TS can
+ * land seconds off; these files are tiny).
+ */
+async function frameAt(file: string, seconds: number): Promise<Uint8Array> {
+  const { ffmpeg } = locateFfmpeg();
+  const { stdout } = await execa(
+    ffmpeg,
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-ss',
+      seconds.toFixed(3),
+      '-frames:v',
+      '1',
+      '-vf',
+      'scale=32:18:flags=area,format=gray',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ],
+    { encoding: 'buffer' },
+  );
+  return new Uint8Array(stdout);
+}
+
+const meanAbsDiff = (a: Uint8Array, b: Uint8Array): number =>
+  a.reduce((s, x, i) => s + Math.abs(x - (b[i] ?? 0)), 0) / a.length;
+
+describe('corpus build with --parts all (tiny, rendered)', () => {
+  let out: string;
+  let result: BuildCorpusResult;
+  let labels: Record<string, LabelsJsonEntry>;
+  // One series of two 1.2–1.4-min episodes, short profile, the smallest width. Seed 51 plans
+  // (from ../shared/media) a preview and credits in episode 1, then a recap (narrated) and credits
+  // interrupted by a mid-credits scene in episode 2; the first test says so if the pool changes.
+  const options: CorpusOptions = {
+    seed: 51,
+    series: 1,
+    episodes: 2,
+    minMinutes: 1.2,
+    maxMinutes: 1.4,
+    maxWidth: 320,
+    parts: 'all',
+  };
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'introdetect-corpus-parts-'));
+    result = await buildCorpus({ media: MEDIA, out, corpus: options, log: () => {} });
+    labels = JSON.parse(await readFile(join(out, 'labels.json'), 'utf8')) as Record<
+      string,
+      LabelsJsonEntry
+    >;
+  });
+
+  afterAll(async () => {
+    if (out) await rm(out, { recursive: true, force: true });
+  });
+
+  const episode = (n: number) => result.plan.episodes.find((e) => e.number === n)!;
+  const part = (n: number, kind: Part['kind']) =>
+    episode(n).parts.find((p): p is ScenePart => p.kind === kind);
+
+  it('plans the parts this test checks, and records the option', async () => {
+    expect(part(1, 'preview'), 'seed 51 no longer plans a preview in episode 1').toBeDefined();
+    expect(part(2, 'recap'), 'seed 51 no longer plans a recap in episode 2').toBeDefined();
+    expect(part(2, 'recap')!.voiceOver, 'seed 51 no longer narrates the recap').toBeDefined();
+    expect(
+      result.plan.episodes.some((e) => e.parts.some((p) => p.kind === 'midcredits')),
+      'seed 51 no longer plans a mid-credits scene',
+    ).toBe(true);
+    const stamp = JSON.parse(await readFile(join(out, 'corpus.json'), 'utf8')) as {
+      options: CorpusOptions;
+    };
+    expect(stamp.options.parts).toBe('all');
+  });
+
+  it('writes every episode as long as planned, and labels.json lists every part of the manifest', async () => {
+    const { ffprobe } = locateFfmpeg();
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
+      episodes: Array<{
+        id: string;
+        parts: Array<{ kind: Part['kind']; start: number; end: number }>;
+      }>;
+    };
+    for (const ep of result.plan.episodes) {
+      const { stdout } = await execa(ffprobe, [
+        '-v',
+        'error',
+        '-show_entries',
+        'format=duration',
+        '-of',
+        'csv=p=0',
+        join(out, ep.file),
+      ]);
+      expect(Math.abs(Number(stdout.trim()) - ep.duration), ep.id).toBeLessThan(0.1);
+      const l = labels[ep.id]!;
+      expect(l.duration).toBe(ep.duration);
+      const m = manifest.episodes.find((e) => e.id === ep.id)!;
+      const timed = l.parts!.map((p) => [p.type, parseTimecode(p.start), parseTimecode(p.end)]);
+      const kinds: Partial<Record<Part['kind'], string>> = {
+        recap: 'recap',
+        coldopen: 'coldOpen',
+        intro: 'intro',
+        preview: 'preview',
+        credits: 'credits',
+        midcredits: 'midCredits',
+        postcredits: 'postCredits',
+      };
+      for (const p of m.parts) {
+        const type = kinds[p.kind];
+        if (!type) continue;
+        expect(
+          timed.some(([t, s, e]) => t === type && Number(s) <= p.start && p.end <= Number(e)),
+          `${ep.id} ${p.kind} ${p.start}-${p.end}`,
+        ).toBe(true);
+      }
+      const credits = m.parts.filter((p) => p.kind === 'credits');
+      expect(parseTimecode(l.credits_start!)).toBe(credits[0]!.start);
+      expect(parseTimecode(l.credits_end!)).toBe(credits.at(-1)!.end);
+    }
+  });
+
+  it("shows the next episode's footage in the preview, where the plan took it from", async () => {
+    const preview = part(1, 'preview')!;
+    const next = episode(2);
+    let t = preview.start;
+    const same: number[] = [];
+    const other: number[] = [];
+    for (const [i, shot] of preview.shots.entries()) {
+      const src = preview.sources![i]!;
+      expect(src.episode).toBe(next.id);
+      const mid = Math.min(1, shot.seconds / 2);
+      const here = await frameAt(join(out, episode(1).file), t + mid);
+      same.push(meanAbsDiff(here, await frameAt(join(out, next.file), src.scene + src.at + mid)));
+      // The same moment of the next episode's credits: footage that is not this shot.
+      other.push(meanAbsDiff(here, await frameAt(join(out, next.file), next.credits!.start + 1)));
+      t += shot.seconds;
+    }
+    for (const [i, d] of same.entries()) {
+      expect(d, `preview shot ${i}`).toBeLessThan(12);
+      expect(d, `preview shot ${i}`).toBeLessThan(other[i]!);
+    }
+  });
+
+  it("speaks the narrator's line over the start of the recap", async () => {
+    const recap = part(2, 'recap')!;
+    const vo = recap.voiceOver!;
+    const line = await speechFile(vo.cue.source, MEDIA, join(out, '.cache'));
+    const needle = await decodeAudio(line, 0, 1.2);
+    const hay = await decodeAudio(join(out, episode(2).file), recap.start, recap.duration);
+    const match = bestMatch(hay, needle);
+    expect(match.score).toBeGreaterThan(0.5);
+    expect(Math.abs(match.seconds - vo.cue.at)).toBeLessThan(0.15);
+  });
 });
