@@ -169,6 +169,20 @@ export const episodeSchema = {
               properties: { intro: { type: 'number' }, credits: { type: 'number' } },
             },
             repeated: { type: 'array', items: interval },
+            segments: {
+              type: 'array',
+              description: 'every part found, in time order (intro, credits, recap, preview…)',
+              items: {
+                type: 'object',
+                required: ['type', 'start', 'end', 'confidence'],
+                properties: {
+                  type: { type: 'string' },
+                  start: { type: 'number' },
+                  end: { type: 'number' },
+                  confidence: { type: 'number' },
+                },
+              },
+            },
           },
         },
         { type: 'null' },

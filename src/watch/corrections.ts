@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
-import type { DetectionResult } from '../fusion/detectionResult.js';
+import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult.js';
 import type { Interval as ScoredInterval } from '../fusion/pickInterval.js';
 import type { EpisodeLabel, Interval } from '../labels/types.js';
 import { writeLabelsJson } from '../labels/writeLabelsJson.js';
@@ -163,7 +163,12 @@ export interface CorrectionMark {
   savedAt: string;
   intro: boolean;
   credits: boolean;
-  detected: { intro: ScoredInterval | null; credits: ScoredInterval | null };
+  detected: {
+    intro: ScoredInterval | null;
+    credits: ScoredInterval | null;
+    /** The result's `segments` as detected (absent in marks written before segments). */
+    segments?: DetectedSegment[];
+  };
 }
 
 /** A detection result, possibly with a correction applied (`corrected`). */
@@ -172,7 +177,14 @@ export type ReviewedResult = DetectionResult & { corrected?: CorrectionMark };
 /** The model's own result: a corrected one with its detected intervals put back. */
 export function uncorrected(result: ReviewedResult): DetectionResult {
   const { corrected, ...rest } = result;
-  return corrected ? { ...rest, ...corrected.detected } : rest;
+  if (!corrected) return rest;
+  const { segments, ...intervals } = corrected.detected;
+  const back: DetectionResult = { ...rest, ...intervals };
+  // Without recorded segments (a mark written before them), writers rebuild them from the
+  // intervals put back.
+  if (segments) back.segments = segments;
+  else delete back.segments;
+  return back;
 }
 
 /**
@@ -190,15 +202,33 @@ export function applyCorrection(
   const scored = (i: Interval | null): ScoredInterval | null =>
     i && { start: i.start, end: i.end, confidence: 1 };
   const credits = correction.credits !== undefined;
+  const intro = scored(correction.intro);
+  const creditsNow = credits ? scored(correction.credits ?? null) : detected.credits;
+  // The reviewer's intervals replace the detected intro (and credits) among the segments too;
+  // the other parts (a recap, a preview) stay as detected.
+  const replaced = new Set<string>(credits ? ['intro', 'credits'] : ['intro']);
+  const segments: DetectedSegment[] = [
+    ...(detected.segments ?? []).filter((seg) => !replaced.has(seg.type)),
+    ...(intro ? [{ type: 'intro' as const, ...intro }] : []),
+    ...(credits && creditsNow ? [{ type: 'credits' as const, ...creditsNow }] : []),
+    ...(!credits && !detected.segments && creditsNow
+      ? [{ type: 'credits' as const, ...creditsNow }]
+      : []),
+  ].sort((a, b) => a.start - b.start);
   return {
     ...detected,
-    intro: scored(correction.intro),
-    credits: credits ? scored(correction.credits ?? null) : detected.credits,
+    intro,
+    credits: creditsNow,
+    segments,
     corrected: {
       savedAt: correction.savedAt,
       intro: true,
       credits,
-      detected: { intro: detected.intro, credits: detected.credits },
+      detected: {
+        intro: detected.intro,
+        credits: detected.credits,
+        ...(detected.segments ? { segments: detected.segments } : {}),
+      },
     },
   };
 }

@@ -72,7 +72,17 @@ function checkSchema(
   mode: 'fused' | 'vision',
   repeated = false,
 ): void {
-  const keys = ['credits', 'duration', 'file', 'id', 'intro', 'mode', 'probabilities', 'threshold'];
+  const keys = [
+    'credits',
+    'duration',
+    'file',
+    'id',
+    'intro',
+    'mode',
+    'probabilities',
+    'segments',
+    'threshold',
+  ];
   expect(Object.keys(r).sort()).toEqual((repeated ? [...keys, 'repeated'] : keys).sort());
   expect(r.id).toBe(file.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
   expect(r.file).toBe(file);

@@ -140,7 +140,10 @@ describe('corrections override the detection from then on', () => {
     expect(rewritten.corrected!.detected).toEqual({
       intro: detected.intro,
       credits: detected.credits,
+      segments: detected.segments,
     });
+    // …and the segments follow the correction (a person set them: confidence 1).
+    expect(rewritten.segments).toEqual([{ type: 'intro', start: 3, end: 9, confidence: 1 }]);
     const after = await episode('ep1.mkv');
     expect(after.segments).toEqual({
       intro: { start: 3, end: 9 },

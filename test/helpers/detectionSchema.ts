@@ -18,7 +18,18 @@ export interface ExpectedDetection {
   exact: boolean;
 }
 
-const KEYS = ['credits', 'duration', 'file', 'id', 'intro', 'mode', 'probabilities', 'threshold'];
+const KEYS = [
+  'credits',
+  'duration',
+  'file',
+  'id',
+  'intro',
+  'mode',
+  'probabilities',
+  'segments',
+  'threshold',
+];
+const SEGMENT_TYPES = ['intro', 'credits', 'recap', 'preview', 'coldOpen', 'postCredits'];
 
 /** Checks one `detect --format json` object against the README's schema; returns it typed. */
 export function expectWellFormedDetection(
@@ -73,6 +84,26 @@ export function expectWellFormedDetection(
     expect(t).toBeLessThanOrEqual(1);
   }
   if (r.repeated !== undefined) expectRepeatedWithin(r.repeated, r.probabilities.intro);
+  // `segments`: every part in time order; its intro and credits are the fields above.
+  const segments = r.segments ?? [];
+  for (const [i, seg] of segments.entries()) {
+    expect(SEGMENT_TYPES).toContain(seg.type);
+    expect(seg.start).toBeGreaterThanOrEqual(0);
+    expect(seg.end).toBeGreaterThan(seg.start);
+    expect(seg.end).toBeLessThanOrEqual(r.duration + 1);
+    expect(seg.confidence).toBeGreaterThanOrEqual(0);
+    expect(seg.confidence).toBeLessThanOrEqual(1);
+    if (i > 0) expect(seg.start).toBeGreaterThanOrEqual(segments[i - 1]!.start);
+  }
+  for (const type of ['intro', 'credits'] as const) {
+    const field = r[type];
+    const own = segments.filter((s) => s.type === type);
+    if (field === null) expect(own).toEqual([]);
+    else {
+      expect(own[0]!.start).toBe(field.start);
+      expect(own.at(-1)!.end).toBe(field.end);
+    }
+  }
   expect(() => parsePrediction(r, want.file)).not.toThrow();
   return r;
 }
