@@ -2,7 +2,7 @@ import { InvalidArgumentError as CommanderArgumentError, type Command } from 'co
 import { buildCorpus } from '../../corpus/buildCorpus.js';
 import { DEFAULT_CORPUS_OPTIONS } from '../../corpus/corpusPlan.js';
 import { CORPUS_PROFILES } from '../../corpus/profiles.js';
-import type { CorpusProfileName, MediaUse, Split } from '../../corpus/types.js';
+import type { CorpusParts, CorpusProfileName, MediaUse, Split } from '../../corpus/types.js';
 import { abortOnSignals } from '../abortOnSignals.js';
 import { decodeOptionsFrom } from '../options.js';
 
@@ -33,6 +33,7 @@ interface CorpusCliOptions {
   jobs: number;
   splits?: Split[];
   use: MediaUse | 'all';
+  parts?: CorpusParts;
 }
 
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
@@ -51,6 +52,12 @@ function useName(value: string): MediaUse | 'all' {
   if (!USES.includes(value as MediaUse | 'all'))
     throw new CommanderArgumentError(`Unknown use "${value}". Valid: ${USES.join(', ')}.`);
   return value as MediaUse | 'all';
+}
+
+function partsName(value: string): CorpusParts {
+  if (value !== 'all')
+    throw new CommanderArgumentError(`Unknown parts "${value}". Valid: all (or leave it out).`);
+  return value;
 }
 
 function splitList(value: string): Split[] {
@@ -110,6 +117,11 @@ export function registerCorpus(program: Command): void {
       useName,
       'all',
     )
+    .option(
+      '--parts <which>',
+      'all: every skippable part — "next time" previews cut from the next episode, recaps with their sound from any earlier episode (some narrated), credits interrupted by mid-credits scenes — and every part in labels.json ("parts"); left out: the parts of corpora built before it, planned byte for byte as then',
+      partsName,
+    )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
       using interrupt = abortOnSignals();
       // Minutes not given on the command line come from the profile.
@@ -129,6 +141,8 @@ export function registerCorpus(program: Command): void {
           ...(opts.use !== 'all' ? { use: opts.use } : {}),
           // Left out for short, so the stamps of corpora built before profiles still match.
           ...(opts.profile === 'short' ? {} : { profile: opts.profile }),
+          // Left out when not given, so the stamps of corpora built before it still match.
+          ...(opts.parts ? { parts: opts.parts } : {}),
         },
         jobs: Math.max(1, opts.jobs),
         ...(opts.splits ? { splits: opts.splits } : {}),
