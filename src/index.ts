@@ -92,7 +92,9 @@ export {
 } from './fusion/detectEpisode.js';
 export { EpisodeModel, type EpisodeModelOptions } from './fusion/episodeModel.js';
 export type { ModelChoice } from './fusion/modelChoice.js';
-export type { DetectionResult } from './fusion/detectionResult.js';
+export type { DetectedSegment, DetectionResult } from './fusion/detectionResult.js';
+export { segmentsOfResult } from './fusion/formats/segments.js';
+export { PART_TYPES, type LabelledPart, type PartType } from './labels/types.js';
 export { type Mode, MODES } from './fusion/modelConfig.js';
 export { type Provider, PROVIDER_NAMES } from './fusion/onnxBackend.js';
 export {
