@@ -7,13 +7,63 @@ import { type Interval, pickInterval } from './pickInterval.js';
  * the span), or null. `clusterPositives` then `pickInterval` with the model's decision block.
  */
 export function decide(probs: ArrayLike<number>, decision: TargetDecision): Interval | null {
+  return decidePieces(probs, decision)?.interval ?? null;
+}
+
+/**
+ * `decide`, and the pieces the interval is made of: with `decision.pieceGap` > 0, clusters of
+ * at least `minPiece` seconds within `pieceGap` seconds of the picked interval (or of a piece
+ * already joined) are pieces too — credits, a mid-credits scene, credits again — and the
+ * interval spans them all (its confidence the mean over the pieces' seconds). One piece (the
+ * interval itself) otherwise.
+ */
+export function decidePieces(
+  probs: ArrayLike<number>,
+  decision: TargetDecision,
+): { interval: Interval; pieces: Interval[] } | null {
   const clusters = clusterPositives(probs, decision.threshold, decision.eps, decision.minPts);
-  const picked = pickInterval(clusters, probs, {
+  const chosen = pickInterval(clusters, probs, {
     rule: decision.rule,
     mergeGap: decision.mergeGap,
     minLength: decision.minLength,
   });
-  return picked && decision.edge > 0 ? trimEdges(picked, probs, decision.edge) : picked;
+  const picked = chosen && decision.edge > 0 ? trimEdges(chosen, probs, decision.edge) : chosen;
+  if (!picked) return null;
+  if (!(decision.pieceGap > 0)) return { interval: picked, pieces: [picked] };
+  const pieces: Interval[] = [picked];
+  const candidates = clusters
+    .filter((c) => c.end - c.start >= decision.minPiece)
+    .filter((c) => c.end <= picked.start || c.start >= picked.end)
+    .map((c) => ({ start: c.start, end: c.end, confidence: meanOf(probs, c.start, c.end) }));
+  for (let joined = true; joined;) {
+    joined = false;
+    const first = pieces[0]!.start;
+    const last = pieces.at(-1)!.end;
+    for (const [i, c] of candidates.entries()) {
+      if (
+        c.end <= first ? first - c.end <= decision.pieceGap : c.start - last <= decision.pieceGap
+      ) {
+        pieces.push(c);
+        candidates.splice(i, 1);
+        pieces.sort((a, b) => a.start - b.start);
+        joined = true;
+        break;
+      }
+    }
+  }
+  if (pieces.length === 1) return { interval: picked, pieces };
+  const seconds = pieces.reduce((n, p) => n + (p.end - p.start), 0);
+  const confidence = pieces.reduce((sum, p) => sum + p.confidence * (p.end - p.start), 0) / seconds;
+  return {
+    interval: { start: pieces[0]!.start, end: pieces.at(-1)!.end, confidence },
+    pieces,
+  };
+}
+
+function meanOf(probs: ArrayLike<number>, start: number, end: number): number {
+  let sum = 0;
+  for (let t = start; t < end; t++) sum += probs[t] ?? 0;
+  return Math.min(1, Math.max(0, sum / Math.max(1, end - start)));
 }
 
 /**

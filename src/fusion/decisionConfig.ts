@@ -43,6 +43,15 @@ export interface TargetDecision {
   edge: number;
   /** Fraction of the episode searched: the first part for the intro, the last for credits. */
   span: number;
+  /**
+   * Pieces (credits interrupted by a mid-credits scene): other clusters of at least `minPiece`
+   * seconds, each within this many seconds of the picked interval or of a piece already
+   * joined, are more pieces of it; the interval then spans them all and the result's
+   * `segments` list each piece, so the scene between them is not skipped. 0: one piece.
+   */
+  pieceGap: number;
+  /** Shortest cluster that counts as a piece (seconds). */
+  minPiece: number;
 }
 
 export type DecisionConfig = Record<Target, TargetDecision>;
@@ -57,6 +66,8 @@ export const DEFAULT_DECISION: Readonly<DecisionConfig> = Object.freeze({
     minLength: 5,
     edge: 0,
     span: 0.5,
+    pieceGap: 0,
+    minPiece: 5,
   }),
   credits: Object.freeze({
     threshold: 0.5,
@@ -67,6 +78,8 @@ export const DEFAULT_DECISION: Readonly<DecisionConfig> = Object.freeze({
     minLength: 5,
     edge: 0,
     span: 0.25,
+    pieceGap: 0,
+    minPiece: 5,
   }),
 });
 
@@ -104,6 +117,8 @@ function parseTargetDecision(value: unknown, target: Target, where: string): Tar
     minLength: num('minLength', (n) => n >= 0, 'a number >= 0'),
     edge: num('edge', (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     span: num('span', (n) => n > 0 && n <= 1, 'a fraction in (0, 1]'),
+    pieceGap: num('pieceGap', (n) => n >= 0, 'a number >= 0'),
+    minPiece: num('minPiece', (n) => n >= 1, 'a number >= 1'),
   };
 }
 

@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { InvalidArgumentError, NoAudioStreamError } from '../errors.js';
 import type { SecondSample } from '../features/joinSeconds.js';
 import { probe, type MediaInfo } from '../streams/probe.js';
-import { decide } from './decide.js';
+import { decidePieces } from './decide.js';
 import type { TargetDecision } from './decisionConfig.js';
 import type { DetectionResult } from './detectionResult.js';
 import { embedSpan, type EmbedTimings } from './embedSpan.js';
@@ -204,10 +204,14 @@ export async function detectEpisode(
       results.push({ span, emb, probs: await sequenceOf(model, emb, inference) });
     }
     const tDecide = performance.now();
-    const decideAll = () => ({
-      intro: locate(track(results, intro, 0), decision.intro),
-      credits: locate(track(results, credits, 1), decision.credits),
-    });
+    const decideAll = () => {
+      const creditsFound = locate(track(results, credits, 1), decision.credits);
+      return {
+        intro: locate(track(results, intro, 0), decision.intro)?.interval ?? null,
+        credits: creditsFound?.interval ?? null,
+        creditsPieces: creditsFound?.pieces ?? [],
+      };
+    };
     let found = decideAll();
     let clusteringMs = performance.now() - tDecide;
 
@@ -262,12 +266,22 @@ export async function detectEpisode(
       file: input,
       duration,
       mode,
-      ...found,
+      intro: found.intro,
+      credits: found.credits,
       probabilities: { intro: introTrack, credits: creditsTrack },
       threshold: { intro: decision.intro.threshold, credits: decision.credits.threshold },
     };
-    // The intro and credits as segments; the series step adds the parts only it finds.
-    return { ...result, segments: segmentsOfResult(result) };
+    // The intro and credits as segments (credits in pieces around a mid-credits scene); the
+    // series step adds the parts only it finds.
+    const pieces = found.creditsPieces;
+    const segments =
+      pieces.length > 1
+        ? [
+            ...segmentsOfResult(result).filter((seg) => seg.type !== 'credits'),
+            ...pieces.map((p) => ({ type: 'credits' as const, ...p })),
+          ].sort((a, b) => a.start - b.start)
+        : segmentsOfResult(result);
+    return { ...result, segments };
   } finally {
     if (own) await model.dispose();
   }
@@ -412,9 +426,15 @@ function track(
   return { from: want.from, values };
 }
 
-function locate(t: { from: number; values: number[] }, decision: TargetDecision): Interval | null {
-  const hit = decide(t.values, decision);
-  return hit
-    ? { start: hit.start + t.from, end: hit.end + t.from, confidence: hit.confidence }
-    : null;
+function locate(
+  t: { from: number; values: number[] },
+  decision: TargetDecision,
+): { interval: Interval; pieces: Interval[] } | null {
+  const hit = decidePieces(t.values, decision);
+  const shift = (i: Interval): Interval => ({
+    start: i.start + t.from,
+    end: i.end + t.from,
+    confidence: i.confidence,
+  });
+  return hit ? { interval: shift(hit.interval), pieces: hit.pieces.map(shift) } : null;
 }

@@ -68,6 +68,8 @@ export function gridDecisions(grid: DecisionGrid, base: TargetDecision): TargetD
                   minLength,
                   edge,
                   span: base.span,
+                  pieceGap: base.pieceGap,
+                  minPiece: base.minPiece,
                 });
   return out;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clusterPositives } from '../../src/fusion/clusterPositives.js';
-import { decide, trimEdges } from '../../src/fusion/decide.js';
+import { decide, decidePieces, trimEdges } from '../../src/fusion/decide.js';
 import { DEFAULT_DECISION, type TargetDecision } from '../../src/fusion/decisionConfig.js';
 import { mergeClusters, pickInterval } from '../../src/fusion/pickInterval.js';
 
@@ -28,6 +28,8 @@ const decisionArb: fc.Arbitrary<TargetDecision> = fc
     // An interior second of a run has 2·(eps − 1) + 1 neighbours (distance < eps).
     minPts: 1 + Math.floor(minPtsFrac * 2 * (d.eps - 1)),
     span: 0.5,
+    pieceGap: 0,
+    minPiece: 5,
   }));
 
 /** Background below LOW with one run [start, start + length) at HIGH or above. */
@@ -212,5 +214,54 @@ describe('edge trim', () => {
     const loose = { ...DEFAULT_DECISION.intro, threshold: 0.25, eps: 2, minPts: 1, minLength: 0 };
     expect(decide(probs, loose)).toMatchObject({ start: 1, end: 8 });
     expect(decide(probs, { ...loose, edge: 0.9 })).toMatchObject({ start: 3, end: 6 });
+  });
+});
+
+describe('credits in pieces (decidePieces)', () => {
+  /** 1 over each [start, end) run, 0.05 elsewhere, `n` seconds. */
+  const track = (n: number, runs: Array<[number, number]>) =>
+    Array.from({ length: n }, (_, t) => (runs.some(([a, b]) => t >= a && t < b) ? 1 : 0.05));
+  const credits = { ...DEFAULT_DECISION.credits, rule: 'mass' as const, mergeGap: 0 };
+
+  it('one piece while pieceGap is 0: the scene between two credits runs is left out', () => {
+    const probs = track(80, [
+      [10, 30],
+      [45, 70],
+    ]);
+    const got = decidePieces(probs, credits)!;
+    expect(got.pieces).toHaveLength(1);
+    expect(got.interval).toEqual(got.pieces[0]);
+    expect([10, 45]).toContain(got.interval.start);
+  });
+
+  it('credits, a mid-credits scene, credits: two pieces, the interval spans both', () => {
+    const probs = track(80, [
+      [10, 30],
+      [45, 70],
+    ]);
+    const got = decidePieces(probs, { ...credits, pieceGap: 20 })!;
+    expect(got.pieces.map((p) => [p.start, p.end])).toEqual([
+      [10, 30],
+      [45, 70],
+    ]);
+    expect([got.interval.start, got.interval.end]).toEqual([10, 70]);
+    expect(got.interval.confidence).toBeCloseTo(1, 5);
+    expect(decide(probs, { ...credits, pieceGap: 20 })).toEqual(got.interval);
+  });
+
+  it('joins pieces in a chain, but not one farther than pieceGap, nor one shorter than minPiece', () => {
+    const probs = track(200, [
+      [10, 30],
+      [40, 60],
+      [64, 67], // 3 s: shorter than minPiece
+      [75, 95],
+      [150, 170], // 55 s after the chain
+    ]);
+    const got = decidePieces(probs, { ...credits, pieceGap: 15, minPiece: 5 })!;
+    expect(got.pieces.map((p) => [p.start, p.end])).toEqual([
+      [10, 30],
+      [40, 60],
+      [75, 95],
+    ]);
   });
 });
