@@ -16,11 +16,6 @@ import type { StreamEvent } from './streamEvent.js';
 import { toMs } from './timestamps.js';
 import { WebhookSink } from './webhook.js';
 
-/** The longest an event waits for the playlist's first reading before it goes out unplaced. */
-const FIRST_PLAYLIST_WAIT_MS = 5000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
 /** One live input and where its events go (a line of `channels.yaml`, or `stream URL`). */
 export interface ChannelSpec {
   name: string;
@@ -233,9 +228,6 @@ export class LiveChannel {
   async #place(ev: StreamEvent): Promise<ChannelEvent> {
     const placed: ChannelEvent = { channel: this.spec.name, ...ev };
     if (!this.#timeline || ev.pts === undefined) return placed;
-    // A fast input (a VOD playlist) can decide its first second before the timeline has read
-    // the playlist once.
-    await Promise.race([this.#timeline.ready(), sleep(FIRST_PLAYLIST_WAIT_MS)]);
     const where = await this.#timeline.locate(ev.pts);
     if (!where) return placed;
     // Keep the field order of StreamEvent: the media-timeline fields before wallTime.
