@@ -8,7 +8,7 @@
  *
  *   npx tsx scripts/recap-measure.ts --corpus .cache/corpus-train5 \
  *     --prints .cache/recap-prints/corpus-train5 [--models models/fused] \
- *     [--grid '{"partVideoMin":[0.85,0.9]}'] [--verbose]
+ *     [--grid '{"partVideoMin":[0.85,0.9]}'] [--picture grey16|grey32|rgb16] [--verbose]
  *
  * Several `--corpus`/`--prints` pairs (in order) pool their episodes.
  */
@@ -23,7 +23,7 @@ import type { EpisodeLabel } from '../src/labels/types.js';
 import { printedOf } from '../src/series/detectPrinted.js';
 import { SERIES_PARAMS, seriesConfigOf, type SeriesConfig } from '../src/series/seriesConfig.js';
 import { refineSeries, type PrintedEpisode } from '../src/series/seriesJoiner.js';
-import { decodePrints } from './recap-prints-file.js';
+import { decodeFrames, decodePrints } from './recap-prints-file.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     prints: { type: 'string', multiple: true },
     models: { type: 'string' },
     grid: { type: 'string' },
+    picture: { type: 'string' },
     verbose: { type: 'boolean' },
   },
 });
@@ -55,11 +56,19 @@ for (const [k, corpus] of corpora.entries()) {
   const manifest = JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8')) as {
     episodes: Array<{ id: string; parts: Array<{ kind: string; start: number; end: number }> }>;
   };
+  // The labels' parts when they list them (`parts: 'all'` corpora), else the manifest's.
   for (const ep of manifest.episodes) {
     const t: Truth = {};
     for (const p of ep.parts)
       if (p.kind === 'recap' || p.kind === 'preview') t[p.kind] = { start: p.start, end: p.end };
     truth.set(tag + ep.id, t);
+  }
+  for (const label of own) {
+    if (!label.parts) continue;
+    const t: Truth = {};
+    for (const p of label.parts)
+      if (p.type === 'recap' || p.type === 'preview') t[p.type] = { start: p.start, end: p.end };
+    truth.set(tag + label.id, t);
   }
   const bySeries = new Map<string, Array<PrintedEpisode & { id: string }>>();
   for (const label of own) {
@@ -69,7 +78,14 @@ for (const [k, corpus] of corpora.entries()) {
     const id = tag + label.id;
     labels.push({ ...label, id });
     const season = bySeries.get(label.series ?? '') ?? [];
-    season.push({ ...printedOf({ ...result, id }, seconds), id });
+    const printed = printedOf({ ...result, id }, seconds);
+    if (values.picture && values.picture !== 'grey16') {
+      const { size, frames } = decodeFrames(`${path}.frames`);
+      const pictures = new Map<number, Float32Array>();
+      for (const [t, f] of frames) pictures.set(t, picturePrint(values.picture, f, size));
+      printed.pictures = pictures;
+    }
+    season.push({ ...printed, id });
     bySeries.set(label.series ?? '', season);
   }
   seasons.push(...bySeries.values());
@@ -140,4 +156,38 @@ for (const config of settings) {
   console.log(`${changed || 'model'}  ${scores.join('  ')}`);
   console.log(`  intro ${kindLine(after.intro)}  credits ${kindLine(after.credits)}`);
   if (settings.length === 1 || values.verbose) for (const l of lines) console.log(l);
+}
+
+/** Another picture print of a frame, to try: grey at another grid, or colour. */
+function picturePrint(kind: string, rgb: Uint8Array, size: number): Float32Array {
+  const grid = kind === 'grey32' ? 32 : 16;
+  const channels = kind === 'rgb16' ? 3 : 1;
+  const out = new Float32Array(grid * grid * channels);
+  const count = new Float32Array(grid * grid);
+  for (let y = 0; y < size; y++) {
+    const gy = Math.floor((y * grid) / size);
+    for (let x = 0; x < size; x++) {
+      const cell = gy * grid + Math.floor((x * grid) / size);
+      const p = (y * size + x) * 3;
+      count[cell]! += 1;
+      if (channels === 1) out[cell]! += 0.299 * rgb[p]! + 0.587 * rgb[p + 1]! + 0.114 * rgb[p + 2]!;
+      else for (let c = 0; c < 3; c++) out[c * grid * grid + cell]! += rgb[p + c]!;
+    }
+  }
+  for (let c = 0; c < channels; c++) {
+    let mean = 0;
+    for (let i = 0; i < grid * grid; i++) {
+      const k = c * grid * grid + i;
+      out[k] = out[k]! / Math.max(1, count[i]!);
+      mean += out[k]!;
+    }
+    mean /= grid * grid;
+    for (let i = 0; i < grid * grid; i++) out[c * grid * grid + i]! -= mean;
+  }
+  let norm = 0;
+  for (const v of out) norm += v * v;
+  norm = Math.sqrt(norm);
+  if (norm > 1e-6) for (let i = 0; i < out.length; i++) out[i] = out[i]! / norm;
+  else out.fill(0);
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { DetectedSegment } from '../fusion/detectionResult.js';
-import { motionOf, secondsOutside, sharedShots, type PictureSeconds } from './sharedShots.js';
+import { secondsOutside, sharedShots, type PictureSeconds } from './sharedShots.js';
 
 /** Half-open [start, end) in seconds of the file. */
 interface Span {
@@ -17,6 +17,8 @@ export interface PartEpisode {
   credits: Span | null;
   /** The preview found in it, once known: the next episode's footage, never a recap's source. */
   preview?: Span | null;
+  /** The recap found in it, once known: an earlier episode's footage, never a preview's source. */
+  recap?: Span | null;
 }
 
 /** The constants that decide recaps and previews (the model's `series` block, `SeriesConfig`). */
@@ -25,18 +27,14 @@ export interface PartsConfig {
   partVideoMin: number;
   /** Shortest matched shot, in seconds. */
   partMinShot: number;
-  /**
-   * Least motion of a matched shot (`motionOf`): a still picture (a title card, a static
-   * background) matches any second of any still like it, and proves no re-used footage.
-   */
-  partMinMotion: number;
+
   /** Unmatched seconds in a row bridged between the matched shots of one recap or preview. */
   partMaxGap: number;
   /**
    * A recap whose first matched shot starts at most this many seconds into the episode starts
    * at 0; a preview within this many seconds of the credits' end, of the file's end or of the
-   * credits' start (a preview before them) is extended to it, and so is a recap's end to the
-   * intro's start.
+   * credits' start (a preview before them) is extended to it. (A caption over a part's first
+   * seconds can spoil their match.)
    */
   partLead: number;
   /** Shortest recap or preview reported, in seconds. */
@@ -69,7 +67,8 @@ export interface PartsConfig {
  * `furnitureMin` or more of the season's other episodes (`others`, which includes `earlier`)
  * are furniture, not recap. The recap is the chain of matched shots with gaps of at most
  * `partMaxGap` seconds whose first shot starts within `partLead` seconds of the start: it runs
- * from 0 to the end of its last shot (to the intro's start when that is within `partLead`).
+ * from 0 to the end of its last matched shot. (Not to the intro: a studio logo or a cold open
+ * can come between.)
  * Confidence: the matched seconds' mean picture correlation over the recap's length.
  */
 export function findRecap(
@@ -88,7 +87,12 @@ export function findRecap(
     zone,
     earlier.map((m) => ({
       episode: m,
-      allowed: secondsOutside(m.pictures, [m.intro, m.credits, m.preview]),
+      // Its story: not its opening (a logo, a title, the intro) nor its end parts.
+      allowed: secondsOutside(m.pictures, [
+        m.intro && { start: 0, end: m.intro.end },
+        m.credits,
+        m.preview,
+      ]),
     })),
     others,
     (e) => [0, e.intro?.start],
@@ -96,19 +100,16 @@ export function findRecap(
   );
   const chain = chainsOf(matched, config.partMaxGap)[0];
   if (!chain || chain.start > config.partLead) return null;
-  let stop = chain.end;
-  const intro = episode.intro?.start;
-  if (intro !== undefined && intro > stop && intro - stop <= config.partLead) stop = intro;
-  return segment('recap', 0, stop, matched, config);
+  return segment('recap', 0, chain.end, matched, config);
 }
 
 /**
  * The preview at the end of `episode` (its seconds from `previewSearch` before the credits to
- * the end, the credits left out) whose pictures recur in the body of `next`, the episode after
- * it (outside its intro, its credits and where a recap of its own could be: before its intro
- * and within `recapSearch`). Furniture as in `findRecap`. Of the chains of matched shots, the
- * one with the most matched seconds; a chain within `partLead` seconds of the credits' end,
- * of the credits' start (a preview just before them) or of the file's end is extended to it.
+ * the end) whose pictures recur in the body of `next`, the episode after it (outside its
+ * intro, its credits and its recap, which shows earlier footage: this episode's, maybe).
+ * Furniture as in `findRecap`. Of the chains of matched shots that follow the credits (start
+ * within `partLead` seconds of their end), end where they start or end the file, the one with
+ * the most matched seconds, extended to that edge.
  */
 export function findPreview(
   episode: PartEpisode,
@@ -121,17 +122,13 @@ export function findPreview(
   // The credits are searched too: a model can call a preview after them credits (credits
   // recur in every episode and are furniture; a preview's shots recur in the next one only).
   const zone = secondsOutside(episode.pictures, [], { start: from, end: whole });
-  const recapZone = {
-    start: 0,
-    end: Math.min(config.recapSearch, next.intro?.start ?? Number.POSITIVE_INFINITY),
-  };
   const matched = matchedSeconds(
     episode,
     zone,
     [
       {
         episode: next,
-        allowed: secondsOutside(next.pictures, [next.intro, next.credits, recapZone]),
+        allowed: secondsOutside(next.pictures, [next.intro, next.credits, next.recap]),
       },
     ],
     others,
@@ -143,14 +140,15 @@ export function findPreview(
   // A preview follows the credits, or ends where they start, or ends the file.
   const placed = chainsOf(matched, config.partMaxGap).flatMap((c) => {
     const span = { start: c.start, end: c.end };
-    const after = credits && c.start >= credits.end && c.start - credits.end <= lead;
-    const before = credits && c.end <= credits.start && credits.start - c.end <= lead;
+    // Within `lead` either way: the model's credits can overlap a preview, or stop short of it.
+    const after = credits && Math.abs(c.start - credits.end) <= lead;
+    const before = credits && !after && Math.abs(c.end - credits.start) <= lead;
     const last = whole - c.end <= lead;
     if (!after && !before && !last) return [];
     if (after) span.start = credits.end;
     if (before) span.end = credits.start;
     if (last) span.end = whole;
-    return [{ ...span, count: c.count }];
+    return span.end > span.start ? [{ ...span, count: c.count }] : [];
   });
   const chain = placed.sort((x, y) => y.count - x.count)[0];
   return chain ? segment('preview', chain.start, chain.end, matched, config) : null;
@@ -158,8 +156,7 @@ export function findPreview(
 
 /**
  * The seconds of `zone` whose shots recur in one of `sources` (each with the seconds it may
- * be matched at), each with its best correlation, less still shots (under `partMinMotion`)
- * and the furniture: shots whose copy keeps
+ * be matched at), each with its best correlation, less the furniture: shots whose copy keeps
  * its place relative to one of the `anchors` (the same anchor in both episodes, within
  * `furnitureSlack` seconds), and seconds whose shots recur in `furnitureMin` or more of
  * `others` (anywhere but their previews).
@@ -184,7 +181,6 @@ function matchedSeconds(
       });
     for (const shot of sharedShots(zone, episode.pictures, allowed, source.pictures, match)) {
       if (inPlace(shot.d)) continue;
-      if (motionOf(episode.pictures, shot.start, shot.end) < config.partMinMotion) continue;
       for (let t = shot.start; t < shot.end; t++)
         best.set(t, Math.max(best.get(t) ?? 0, shot.similarity));
     }

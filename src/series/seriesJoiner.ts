@@ -79,7 +79,7 @@ interface Pending {
  * The series step, one episode at a time: `add` each episode as it is detected, in order, and
  * get back those whose neighbours have all been seen (at most `reach` episodes late); `finish`
  * returns the rest. Only `reach` + 1 episodes' prints are held at once, however long the
- * season.
+ * season, and the picture prints of `parts.recapReach` episodes released before them.
  *
  * Each result comes back with its `repeated` stretches (the union of the stretches it shares
  * with its partners, `repeatedRuns`) and its intro joined over them (`joinRepeatedPieces`),
@@ -94,6 +94,14 @@ interface Pending {
  * it (the copies agree on where the sequence starts and ends; picture-only stretches are not
  * trusted for this either). An episode that was alone in the series comes back unchanged,
  * without `repeated`.
+ *
+ * Recaps and previews (`findRecap`, `findPreview`): when an episode is released, its start is
+ * matched, on pictures, against the episodes released before it (their final results), and
+ * its end against the next episode, which is still held (`reach` ≥ 1). So a result is final
+ * when it comes back — its preview needed no later amendment — and `detectSeries` hands it
+ * out (`detect` prints it, `detectSeason` writes it) once and for all. Each result gets
+ * `segments`: its intro and credits, and the recap and preview found (an intro or credits a
+ * recap or preview overlaps is cut back from it: a model can call generated footage either).
  */
 export class SeriesJoiner {
   private readonly join: Join;
@@ -140,8 +148,15 @@ export class SeriesJoiner {
     );
     const others = [...this.history, ...later];
     const recap = findRecap(own, this.history, others, parts);
+    let preview: DetectedSegment | null = null;
     const next = this.pending[0]?.pictures ? later[0] : undefined;
-    const preview = next ? findPreview(own, next, others, parts) : null;
+    if (next) {
+      // The next episode's recap, as far as known now (this one's preview still unknown):
+      // footage of this one shown again there is no preview of it.
+      const before = [...this.history, own].slice(-parts.recapReach);
+      const theirs = findRecap(next, before, [...before, ...later.slice(1)], parts);
+      preview = findPreview(own, { ...next, recap: theirs }, others, parts);
+    }
     this.history.push({ ...own, preview: preview && { start: preview.start, end: preview.end } });
     if (this.history.length > parts.recapReach) this.history.shift();
     // A model can call a recap intro, or a preview credits (generated footage): the parts

@@ -114,20 +114,3 @@ export function secondsOutside(
   }
   return out.sort((x, y) => x - y);
 }
-
-/**
- * How much the picture moves over seconds [start, end) of `pictures`: the mean of 1 − the
- * correlation of each second with the next (0 for a still; a cut adds up to 2).
- */
-export function motionOf(pictures: PictureSeconds, start: number, end: number): number {
-  let sum = 0;
-  let n = 0;
-  for (let t = start; t + 1 < end; t++) {
-    const a = pictures.get(t);
-    const b = pictures.get(t + 1);
-    if (!a || !b) continue;
-    sum += 1 - similarity(a, b);
-    n++;
-  }
-  return n > 0 ? sum / n : 0;
-}

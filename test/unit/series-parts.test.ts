@@ -86,12 +86,12 @@ describe('findRecap', () => {
     expect(found!.confidence).toBeLessThanOrEqual(1);
   });
 
-  it('bridges a recap shot with no source in the prints, and runs to the intro when it is next', () => {
-    // The middle shot comes from a part of episode 1 that was not decoded; the last shot's
-    // final second is faded (no match): the recap still ends where the intro starts.
+  it('bridges a recap shot with no source in the prints, and ends with its last matched shot', () => {
+    // The middle shot comes from a part of episode 1 that was not decoded; the last second
+    // is a fade (no match) before the intro.
     const recap = [shot(21, 3), shot(99, 2), shot(24, 3), own(1)];
     const e2 = episode([...recap, INTRO, own(30), CREDITS], [9, 19], [49, 59]);
-    expect(findRecap(e2, [e1], [e1], C)).toMatchObject({ start: 0, end: 9 });
+    expect(findRecap(e2, [e1], [e1], C)).toMatchObject({ start: 0, end: 8 });
   });
 
   it('finds none where nothing recurs, and none that starts well into the episode', () => {
@@ -152,10 +152,15 @@ describe('findPreview', () => {
 
   it("does not take the next episode's recap of this one for a preview", () => {
     // Episode 2 opens with a recap of episode 1's last scene (before its credits).
-    const last = shot(60, 6);
-    const e1 = episode([own(8), INTRO, own(30), last, CREDITS], [8, 18], [54, 64]);
-    const next = episode([shot(60, 4), INTRO, ...body2, CREDITS], [4, 14], [38, 48]);
-    expect(findPreview(e1, next, [next], C)).toBeNull();
+    const last = shot(60, 8);
+    const e1 = episode([own(8), INTRO, own(30), last, CREDITS], [8, 18], [56, 66]);
+    const next = episode([shot(60, 7), INTRO, ...body2, CREDITS], [7, 17], [41, 51]);
+    expect(findRecap(next, [e1], [e1], C)).toMatchObject({ start: 0, end: 7 });
+    expect(findPreview(e1, { ...next, recap: { start: 0, end: 7 } }, [next], C)).toBeNull();
+    // The series step finds episode 2's recap first, so episode 1 gets no preview.
+    const [r1, r2] = refineSeries([printed('e1', e1), printed('e2', next)], {}, DEFAULT_SERIES);
+    expect(r1!.segments!.map((s) => s.type)).toEqual(['intro', 'credits']);
+    expect(r2!.segments!.map((s) => s.type)).toEqual(['recap', 'intro', 'credits']);
   });
 });
 
@@ -222,7 +227,7 @@ describe('SeriesJoiner: recaps and previews', () => {
     // e3 recaps e1's body: found with two earlier episodes kept, not with one.
     const e3 = printed(
       'e3',
-      episode([shot(71, 5), own(3), INTRO, own(20), CREDITS], [8, 18], [38, 48]),
+      episode([shot(71, 6), own(3), INTRO, own(20), CREDITS], [9, 19], [39, 49]),
     );
     const three = [season[0]!, season[1]!, e3];
     expect(refineSeries(three, {}, DEFAULT_SERIES)[2]!.segments!.map((s) => s.type)).toContain(
