@@ -112,14 +112,21 @@ const fmt = (x: number | null | undefined) => (x == null ? '  -  ' : x.toFixed(3
 const kindLine = (m: KindMetrics) =>
   `F1 ${fmt(m.perSecond.f1)} ±1s ${m.within1s.hits}/${m.within1s.of} presence P ${fmt(m.presence.precision)} R ${fmt(m.presence.recall)}`;
 
-const before = computeMetrics(labels, run(base, false));
+const t00 = performance.now();
+const alone = run(base, false);
+const msBefore = (performance.now() - t00) / alone.length;
+const before = computeMetrics(labels, alone);
 console.log(
   `${labels.length} episodes, ${seasons.length} series; recaps ${[...truth.values()].filter((t) => t.recap).length}, previews ${[...truth.values()].filter((t) => t.preview).length} in the manifests (with prints: ${labels.filter((l) => truth.get(l.id)?.recap).length} / ${labels.filter((l) => truth.get(l.id)?.preview).length})`,
 );
-console.log(`without parts  intro ${kindLine(before.intro)}  credits ${kindLine(before.credits)}`);
+console.log(
+  `without parts  intro ${kindLine(before.intro)}  credits ${kindLine(before.credits)}  (series step ${msBefore.toFixed(0)} ms an episode)`,
+);
 
 for (const config of settings) {
+  const t0 = performance.now();
   const results = run(config, true);
+  const ms = performance.now() - t0;
   const after = computeMetrics(labels, results);
   const changed = Object.keys(grid)
     .map((k) => `${k}=${JSON.stringify(config[k as keyof SeriesConfig])}`)
@@ -153,7 +160,9 @@ for (const config of settings) {
     const rc = tp + fn > 0 ? tp / (tp + fn) : null;
     return `${kind} P ${fmt(p)} R ${fmt(rc)} ±2s ${within}/${tp + fn}`;
   });
-  console.log(`${changed || 'model'}  ${scores.join('  ')}`);
+  console.log(
+    `${changed || 'model'}  ${scores.join('  ')}  (series step ${(ms / results.length).toFixed(0)} ms an episode)`,
+  );
   console.log(`  intro ${kindLine(after.intro)}  credits ${kindLine(after.credits)}`);
   if (settings.length === 1 || values.verbose) for (const l of lines) console.log(l);
 }
@@ -179,7 +188,7 @@ function picturePrint(kind: string, rgb: Uint8Array, size: number): Float32Array
     for (let i = 0; i < grid * grid; i++) {
       const k = c * grid * grid + i;
       out[k] = out[k]! / Math.max(1, count[i]!);
-      mean += out[k]!;
+      mean += out[k];
     }
     mean /= grid * grid;
     for (let i = 0; i < grid * grid; i++) out[c * grid * grid + i]! -= mean;

@@ -27,8 +27,10 @@ export type SeriesOutcome =
  * Detects the episodes of one series (a season, say), in order, and lets them help each other:
  * each is detected alone, then `SeriesJoiner` compares it with its neighbours for stretches of
  * the intro's search span with the same pictures and sound and joins an intro the model found
- * in pieces over them. A file that fails gets its error as its outcome and is left out of the
- * comparison; aborting rejects.
+ * in pieces over them, and finds its recap (shots of the episodes before it) and its preview
+ * (shots of the one after it) among its `segments`. Each outcome is final when `onOutcome`
+ * gets it. A file that fails gets its error as its outcome and is left out of the comparison;
+ * aborting rejects.
  */
 export async function detectSeries(
   files: readonly string[],

@@ -100,8 +100,8 @@ interface Pending {
  * its end against the next episode, which is still held (`reach` ≥ 1). So a result is final
  * when it comes back — its preview needed no later amendment — and `detectSeries` hands it
  * out (`detect` prints it, `detectSeason` writes it) once and for all. Each result gets
- * `segments`: its intro and credits, and the recap and preview found (an intro or credits a
- * recap or preview overlaps is cut back from it: a model can call generated footage either).
+ * `segments`: its intro and credits, and the recap and preview found (an intro a recap
+ * overlaps is cut back from it; credits are left as they are).
  */
 export class SeriesJoiner {
   private readonly join: Join;
@@ -159,11 +159,12 @@ export class SeriesJoiner {
     }
     this.history.push({ ...own, preview: preview && { start: preview.start, end: preview.end } });
     if (this.history.length > parts.recapReach) this.history.shift();
-    // A model can call a recap intro, or a preview credits (generated footage): the parts
-    // the other episodes confirm win. On the development corpora neither ever overlapped.
+    // A model can call a recap intro (generated footage): the recap, which the earlier
+    // episodes confirm, wins. On the development corpora no recap overlapped the model's
+    // intro. Credits stay: cutting them back from previews cost one credits end within ±1 s
+    // there (a false preview inside them), so a preview may overlap them.
     const intro = cutAround(result.intro, recap);
-    const credits = cutAround(result.credits, preview);
-    return withSegments({ ...result, intro, credits }, [recap, preview]);
+    return withSegments({ ...result, intro }, [recap, preview]);
   }
 }
 
