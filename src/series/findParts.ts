@@ -61,6 +61,28 @@ export interface PartsConfig {
 }
 
 /**
+ * An episode's recap and preview among the season's episodes around it: `earlier`, final (at
+ * most `recapReach`, in order; their previews known), and `later`, in order, whose first is
+ * `next` when that is known. The next episode's recap is found first, as far as it is known
+ * now (this one's preview still unknown): footage of this episode shown again there is no
+ * preview of it.
+ */
+export function findParts(
+  episode: PartEpisode,
+  earlier: readonly PartEpisode[],
+  next: PartEpisode | undefined,
+  later: readonly PartEpisode[],
+  config: PartsConfig & { recapReach: number },
+): { recap: DetectedSegment | null; preview: DetectedSegment | null } {
+  const others = [...earlier, ...later];
+  const recap = findRecap(episode, earlier, others, config);
+  if (!next) return { recap, preview: null };
+  const before = [...earlier, episode].slice(-config.recapReach);
+  const theirs = findRecap(next, before, [...before, ...later.filter((e) => e !== next)], config);
+  return { recap, preview: findPreview(episode, { ...next, recap: theirs }, others, config) };
+}
+
+/**
  * The recap at the start of `episode`: its seconds before the intro (at most `recapSearch`)
  * whose pictures recur in the body of an `earlier` episode (any second outside that episode's
  * intro, credits and preview), in shots of at least `partMinShot` seconds. Shots seen in

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomicFile.js';
+import type { PartEpisode } from './findParts.js';
 import type { PrintedEpisode } from './seriesJoiner.js';
 import type { SecondPrint } from './secondPrint.js';
 
 const MAGIC = 'IDPR';
-const VERSION = 1;
+/** 2: the picture prints of every decoded second too (recaps and previews); 1 is still read. */
+const VERSION = 2;
 const SUFFIX = '.prints';
 
 /** What the store keeps of a detected episode: enough to be another episode's partner. */
@@ -17,13 +19,19 @@ export interface StoredEpisode {
   intro: { from: number; values: number[] };
   threshold: number;
   prints: SecondPrint[];
+  /**
+   * What recaps and previews are matched against (its picture prints by second, its intro
+   * and credits as detected alone), when the episode was stored with them (version 2).
+   */
+  parts?: PartEpisode;
 }
 
 /**
  * The prints of episodes already detected, kept on disk for those detected later (`watch`,
  * where a season arrives one file at a time): one file per episode, in a folder per media
  * folder, each vector stored as 8-bit steps of its largest component (about 0.9 KB per second
- * of searched head with sound; a print's correlations move by about 0.01).
+ * of searched head with sound, and 0.26 KB per decoded second for the pictures of recaps and
+ * previews; a print's correlations move by about 0.01).
  */
 export class PrintStore {
   constructor(readonly dir: string) {}
@@ -82,9 +90,11 @@ function partsOf(p: SecondPrint): Float32Array[] {
   return p.audio && p.audioLate ? [p.video, p.audio, p.audioLate] : [p.video];
 }
 
-function encode({ result, prints }: PrintedEpisode): Buffer {
+function encode({ result, prints, pictures }: PrintedEpisode): Buffer {
   const audio = prints.length > 0 && prints.every((p) => p.audio && p.audioLate);
   const dims = prints[0] ? partsOf(prints[0]).map((v) => v.length) : [];
+  const seconds = pictures ? [...pictures.keys()].sort((a, b) => a - b) : [];
+  const span = (i: { start: number; end: number } | null) => i && { start: i.start, end: i.end };
   const header = Buffer.from(
     JSON.stringify({
       version: VERSION,
@@ -94,9 +104,33 @@ function encode({ result, prints }: PrintedEpisode): Buffer {
       dims: audio ? dims : dims.slice(0, 1),
       intro: result.probabilities.intro,
       threshold: result.threshold.intro,
+      ...(pictures && seconds.length > 0
+        ? {
+            pictures: {
+              seconds,
+              dim: pictures.get(seconds[0]!)!.length,
+              duration: result.duration,
+              intro: span(result.intro),
+              credits: span(result.credits),
+            },
+          }
+        : {}),
     }),
   );
   const vectors = prints.flatMap((p) => (audio ? partsOf(p) : [p.video]));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  return Buffer.concat([
+    Buffer.from(MAGIC),
+    length,
+    header,
+    ...quantised(vectors),
+    ...quantised(seconds.map((t) => pictures!.get(t)!)),
+  ]);
+}
+
+/** Vectors as their scales (float32, one each) and 8-bit steps of them, in that order. */
+function quantised(vectors: readonly Float32Array[]): [Buffer, Buffer] {
   const scales = new Float32Array(vectors.length);
   const steps = new Int8Array(vectors.reduce((n, v) => n + v.length, 0));
   let at = 0;
@@ -106,15 +140,44 @@ function encode({ result, prints }: PrintedEpisode): Buffer {
     scales[k] = max / 127;
     for (const x of v) steps[at++] = max > 0 ? Math.round((x / max) * 127) : 0;
   });
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.length);
-  return Buffer.concat([
-    Buffer.from(MAGIC),
-    length,
-    header,
-    Buffer.from(scales.buffer),
-    Buffer.from(steps.buffer),
-  ]);
+  return [Buffer.from(scales.buffer), Buffer.from(steps.buffer)];
+}
+
+/**
+ * `count` vectors of `dims` (repeating) read back from `quantised`'s bytes at `at`, each
+ * scaled back to unit length (8-bit steps move it a little, so dot products stay
+ * correlations); undefined when the buffer is short.
+ */
+function dequantised(
+  buf: Buffer,
+  at: number,
+  count: number,
+  dims: readonly number[],
+): { vectors: Float32Array[]; next: number } | undefined {
+  const total = count * dims.length;
+  const stepCount = count * dims.reduce((n, d) => n + d, 0);
+  if (buf.length < at + 4 * total + stepCount) return undefined;
+  const scales = new Float32Array(
+    buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + 4 * total),
+  );
+  at += 4 * total;
+  const steps = new Int8Array(
+    buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + stepCount),
+  );
+  const vectors: Float32Array[] = [];
+  let s = 0;
+  for (let k = 0; k < total; k++) {
+    const d = dims[k % dims.length]!;
+    const v = new Float32Array(d);
+    let norm = 0;
+    for (let i = 0; i < d; i++) {
+      v[i] = steps[s++]! * scales[k]!;
+      norm += v[i]! * v[i]!;
+    }
+    if (norm > 0) for (let i = 0; i < d; i++) v[i] = v[i]! / Math.sqrt(norm);
+    vectors.push(v);
+  }
+  return { vectors, next: at + stepCount };
 }
 
 /** A stored episode, or undefined when the file is missing, foreign or damaged. */
@@ -131,42 +194,45 @@ async function readEpisode(path: string): Promise<StoredEpisode | undefined> {
       dims: number[];
       intro: { from: number; values: number[] };
       threshold: number;
+      pictures?: {
+        seconds: number[];
+        dim: number;
+        duration: number;
+        intro: { start: number; end: number } | null;
+        credits: { start: number; end: number } | null;
+      };
     };
-    if (header.version !== VERSION) return undefined;
-    const perSecond = header.dims.length;
-    const count = header.seconds * perSecond;
-    let at = 8 + headerLength;
-    const scales = new Float32Array(
-      buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + 4 * count),
-    );
-    at += 4 * count;
-    const stepsPerSecond = header.dims.reduce((n, d) => n + d, 0);
-    const steps = new Int8Array(
-      buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + header.seconds * stepsPerSecond),
-    );
-    if (steps.length !== header.seconds * stepsPerSecond) return undefined;
+    if (header.version !== VERSION && header.version !== 1) return undefined;
+    const read = dequantised(buf, 8 + headerLength, header.seconds, header.dims);
+    if (!read) return undefined;
     const prints: SecondPrint[] = [];
-    let s = 0;
+    const perSecond = header.dims.length;
     for (let t = 0; t < header.seconds; t++) {
-      const parts = header.dims.map((d, k) => {
-        const scale = scales[t * perSecond + k]!;
-        const v = new Float32Array(d);
-        let norm = 0;
-        for (let i = 0; i < d; i++) {
-          v[i] = steps[s++]! * scale;
-          norm += v[i]! * v[i]!;
-        }
-        // Back to unit length (8-bit steps move it a little), so dot products stay correlations.
-        if (norm > 0) for (let i = 0; i < d; i++) v[i] = v[i]! / Math.sqrt(norm);
-        return v;
-      });
+      const [video, audio, audioLate] = read.vectors.slice(t * perSecond, (t + 1) * perSecond);
       prints.push({
-        video: parts[0]!,
-        audio: header.audio ? parts[1]! : null,
-        audioLate: header.audio ? parts[2]! : null,
+        video: video!,
+        audio: header.audio ? audio! : null,
+        audioLate: header.audio ? audioLate! : null,
       });
     }
-    return { file: header.file, intro: header.intro, threshold: header.threshold, prints };
+    const stored: StoredEpisode = {
+      file: header.file,
+      intro: header.intro,
+      threshold: header.threshold,
+      prints,
+    };
+    const p = header.pictures;
+    if (p) {
+      const pics = dequantised(buf, read.next, p.seconds.length, [p.dim]);
+      if (!pics) return undefined;
+      stored.parts = {
+        duration: p.duration,
+        pictures: new Map(p.seconds.map((t, k) => [t, pics.vectors[k]!])),
+        intro: p.intro,
+        credits: p.credits,
+      };
+    }
+    return stored;
   } catch {
     return undefined;
   }

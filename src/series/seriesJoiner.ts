@@ -2,8 +2,7 @@ import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult
 import {
   confirmedIntro,
   cutAround,
-  findPreview,
-  findRecap,
+  findParts,
   type PartEpisode,
   type PartsConfig,
 } from './findParts.js';
@@ -146,17 +145,8 @@ export class SeriesJoiner {
     const later = this.pending.flatMap((p) =>
       p.pictures ? [partEpisode(p.result, sharedInFile(p), p.pictures)] : [],
     );
-    const others = [...this.history, ...later];
-    const recap = findRecap(own, this.history, others, parts);
-    let preview: DetectedSegment | null = null;
     const next = this.pending[0]?.pictures ? later[0] : undefined;
-    if (next) {
-      // The next episode's recap, as far as known now (this one's preview still unknown):
-      // footage of this one shown again there is no preview of it.
-      const before = [...this.history, own].slice(-parts.recapReach);
-      const theirs = findRecap(next, before, [...before, ...later.slice(1)], parts);
-      preview = findPreview(own, { ...next, recap: theirs }, others, parts);
-    }
+    const { recap, preview } = findParts(own, this.history, next, later, parts);
     this.history.push({ ...own, preview: preview && { start: preview.start, end: preview.end } });
     if (this.history.length > parts.recapReach) this.history.shift();
     // A model can call a recap intro (generated footage): the recap, which the earlier
@@ -198,7 +188,7 @@ function sharedInFile({ result, pending }: Held): Array<{ start: number; end: nu
  * `result` with its `segments`: its intro and credits as they are now, the `found` parts,
  * and any other part it already had, in time order.
  */
-function withSegments(
+export function withSegments(
   result: DetectionResult,
   found: ReadonlyArray<DetectedSegment | null>,
 ): DetectionResult {

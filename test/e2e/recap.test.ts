@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectedSegment, DetectionResult } from '../../src/fusion/detectionResult.js';
 import { concatClip as episode, scratch, type ClipPart as Part } from '../helpers/clips.js';
@@ -43,6 +44,15 @@ const body = (...ids: string[]): Part[] =>
 
 const segment = (r: DetectionResult, type: DetectedSegment['type']) =>
   r.segments?.find((s) => s.type === type);
+
+/** A part found within ±2 s of [start, end), with a confidence in (0, 1]. */
+function expectNear(s: DetectedSegment | undefined, start: number, end: number): void {
+  expect(s, `${start}-${end}`).toBeDefined();
+  expect(Math.abs(s!.start - start)).toBeLessThanOrEqual(2);
+  expect(Math.abs(s!.end - end)).toBeLessThanOrEqual(2);
+  expect(s!.confidence).toBeGreaterThan(0);
+  expect(s!.confidence).toBeLessThanOrEqual(1);
+}
 
 describe('the series step finds recaps and previews (a generated season, through the CLI)', () => {
   let files: string[];
@@ -91,16 +101,9 @@ describe('the series step finds recaps and previews (a generated season, through
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as DetectionResult);
-      const near = (s: DetectedSegment | undefined, start: number, end: number) => {
-        expect(s, `${start}-${end}`).toBeDefined();
-        expect(Math.abs(s!.start - start)).toBeLessThanOrEqual(2);
-        expect(Math.abs(s!.end - end)).toBeLessThanOrEqual(2);
-        expect(s!.confidence).toBeGreaterThan(0);
-        expect(s!.confidence).toBeLessThanOrEqual(1);
-      };
-      near(segment(r2!, 'recap'), 0, 10);
-      near(segment(r3!, 'recap'), 0, 8);
-      near(segment(r1!, 'preview'), 60, 67);
+      expectNear(segment(r2!, 'recap'), 0, 10);
+      expectNear(segment(r3!, 'recap'), 0, 8);
+      expectNear(segment(r1!, 'preview'), 60, 67);
       expect(segment(r1!, 'recap')).toBeUndefined();
       expect(segment(r2!, 'preview')).toBeUndefined();
       expect(segment(r3!, 'preview')).toBeUndefined();
@@ -108,6 +111,23 @@ describe('the series step finds recaps and previews (a generated season, through
         const starts = r.segments!.map((s) => s.start);
         expect(starts).toEqual([...starts].sort((a, b) => a - b));
       }
+    },
+  );
+
+  it(
+    'watch: a file gets its recap from the stored episodes before it (no preview: the next one is not in yet)',
+    { timeout: 300_000 },
+    async () => {
+      const dir = tmp.path('ingest');
+      mkdirSync(join(dir, 'Show'), { recursive: true });
+      for (const f of files) copyFileSync(f, join(dir, 'Show', basename(f)));
+      const run = await cli('watch', dir, '--once', '--settle', '0');
+      expect(run.exitCode).toBe(0);
+      const read = (name: string) =>
+        JSON.parse(readFileSync(join(dir, `Show/${name}.intro.json`), 'utf8')) as DetectionResult;
+      expectNear(segment(read('e2'), 'recap'), 0, 10);
+      expectNear(segment(read('e3'), 'recap'), 0, 8);
+      expect(segment(read('e1'), 'preview')).toBeUndefined();
     },
   );
 });

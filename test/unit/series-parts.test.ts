@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { findPreview, findRecap, type PartEpisode } from '../../src/series/findParts.js';
+import { PrintStore } from '../../src/series/printStore.js';
+import { similarity } from '../../src/series/secondPrint.js';
 import {
   DEFAULT_SERIES,
   PARTS_DEFAULTS,
@@ -252,5 +257,75 @@ describe('the series block: recap and preview keys', () => {
       /series.partMinShot must be a whole number of seconds >= 1/,
     );
     expect(() => parseSeriesConfig({ partMinConfidence: 2 }, 'x')).toThrow(/partMinConfidence/);
+  });
+});
+
+describe('PrintStore: pictures for recaps and previews (version 2)', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const scratchDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'introdetect-parts-store-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('keeps the pictures, intro and credits, read back from 8-bit steps', async () => {
+    const dir = scratchDir();
+    const e = episode([own(5), INTRO, own(20), CREDITS], [5, 15], [35, 45]);
+    const store = new PrintStore(join(dir, 'store'));
+    const ep = printed('e1', e);
+    await store.put({ ...ep, result: { ...ep.result, file: join(dir, 'show/e1.mkv') } });
+    const [back] = await store.neighbours(join(dir, 'show/e2.mkv'), 2);
+    expect(back!.parts).toMatchObject({
+      duration: 45,
+      intro: { start: 5, end: 15 },
+      credits: { start: 35, end: 45 },
+    });
+    expect([...back!.parts!.pictures.keys()]).toEqual([...e.pictures.keys()]);
+    for (const [t, v] of e.pictures) {
+      expect(similarity(back!.parts!.pictures.get(t)!, v)).toBeGreaterThan(0.99);
+    }
+  });
+
+  it('still reads version 1 files (no pictures): partners for the intro, no recap source', async () => {
+    const dir = scratchDir();
+    // A version 1 file: header, then one scale and the 8-bit steps of each second's picture.
+    const seconds = [unit(1), unit(2)];
+    const header = Buffer.from(
+      JSON.stringify({
+        version: 1,
+        file: join(dir, 'show/e1.mkv'),
+        seconds: 2,
+        audio: false,
+        dims: [256],
+        intro: { from: 0, values: [0.1, 0.9] },
+        threshold: 0.5,
+      }),
+    );
+    const scales = new Float32Array(seconds.map((v) => Math.max(...v.map(Math.abs)) / 127));
+    const steps = new Int8Array(
+      seconds.flatMap((v, k) => [...v].map((x) => Math.round(x / scales[k]!))),
+    );
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.length);
+    const store = new PrintStore(join(dir, 'store'));
+    const bytes = [
+      Buffer.from('IDPR'),
+      length,
+      header,
+      Buffer.from(scales.buffer),
+      Buffer.from(steps.buffer),
+    ];
+    // Where the store keeps e1's folder: found by putting a version 2 neighbour first.
+    const ep = printed('e0', episode([own(3)], null, null));
+    await store.put({ ...ep, result: { ...ep.result, file: join(dir, 'show/e0.mkv') } });
+    const [sub] = readdirSync(join(dir, 'store'));
+    writeFileSync(join(dir, 'store', sub!, 'e1.mkv.prints'), Buffer.concat(bytes));
+    const found = await store.neighbours(join(dir, 'show/e2.mkv'), 2);
+    const v1 = found.find((f) => f.file.endsWith('e1.mkv'))!;
+    expect(v1.intro.values).toEqual([0.1, 0.9]);
+    expect(similarity(v1.prints[1]!.video, seconds[1]!)).toBeGreaterThan(0.99);
+    expect(v1.parts).toBeUndefined();
+    expect(found.find((f) => f.file.endsWith('e0.mkv'))!.parts).toBeDefined();
   });
 });
