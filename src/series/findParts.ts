@@ -12,7 +12,7 @@ export interface PartEpisode {
   duration: number;
   /** Picture prints of every second detection decoded (the head and the tail). */
   pictures: PictureSeconds;
-  /** The intro: as far as known, the part of the model's that recurs in the season (`confirmedIntro`). */
+  /** Its intro, as far as the season confirms the model's (`confirmedIntro`). */
   intro: Span | null;
   credits: Span | null;
   /** The preview found in it, once known: the next episode's footage, never a recap's source. */
@@ -27,7 +27,6 @@ export interface PartsConfig {
   partVideoMin: number;
   /** Shortest matched shot, in seconds. */
   partMinShot: number;
-
   /** Unmatched seconds in a row bridged between the matched shots of one recap or preview. */
   partMaxGap: number;
   /**
@@ -84,14 +83,13 @@ export function findParts(
 
 /**
  * The recap at the start of `episode`: its seconds before the intro (at most `recapSearch`)
- * whose pictures recur in the body of an `earlier` episode (any second outside that episode's
- * intro, credits and preview), in shots of at least `partMinShot` seconds. Shots seen in
- * `furnitureMin` or more of the season's other episodes (`others`, which includes `earlier`)
- * are furniture, not recap. The recap is the chain of matched shots with gaps of at most
- * `partMaxGap` seconds whose first shot starts within `partLead` seconds of the start: it runs
- * from 0 to the end of its last matched shot. (Not to the intro: a studio logo or a cold open
- * can come between.)
- * Confidence: the matched seconds' mean picture correlation over the recap's length.
+ * whose pictures recur in the story of an `earlier` episode (any second after its intro and
+ * outside its credits and preview: not its opening, where a studio logo sits), in shots of at
+ * least `partMinShot` seconds. Furniture (`matchedSeconds`) is no recap. The recap is the
+ * chain of matched shots with gaps of at most `partMaxGap` seconds whose first shot starts
+ * within `partLead` seconds of the start: it runs from 0 to the end of its last matched shot
+ * (not to the intro: a studio logo or a cold open can come between). Confidence: the matched
+ * seconds' mean picture correlation over the recap's length.
  */
 export function findRecap(
   episode: PartEpisode,
@@ -141,8 +139,8 @@ export function findPreview(
 ): DetectedSegment | null {
   const whole = Math.floor(episode.duration + 1e-3);
   const from = (episode.credits?.start ?? whole) - config.previewSearch;
-  // The credits are searched too: a model can call a preview after them credits (credits
-  // recur in every episode and are furniture; a preview's shots recur in the next one only).
+  // The credits are searched too: a model can take a preview after them for more credits
+  // (credits recur in every episode and are furniture; a preview's shots recur in the next).
   const zone = secondsOutside(episode.pictures, [], { start: from, end: whole });
   const matched = matchedSeconds(
     episode,
@@ -224,7 +222,7 @@ function matchedSeconds(
 /**
  * The part of the model's `intro` that recurs in the season (its overlap with the `repeated`
  * stretches, from the first one in it to the last), or the model's intro where none does.
- * A model can call a recap before the intro intro too; the copies of the intro in other
+ * A model can take a recap before the intro for part of it; the copies of the intro in other
  * episodes say where it really starts.
  */
 export function confirmedIntro(
