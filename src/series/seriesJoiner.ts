@@ -192,11 +192,20 @@ export function withSegments(
   result: DetectionResult,
   found: ReadonlyArray<DetectedSegment | null>,
 ): DetectionResult {
+  // Credits in pieces (around a mid-credits scene) stay pieces while they still span the
+  // credits as they are now; otherwise the credits interval replaces them.
+  const pieces = (result.segments ?? []).filter((s) => s.type === 'credits');
+  const credits = result.credits;
+  const keepPieces =
+    credits !== null &&
+    pieces.length > 1 &&
+    pieces[0]!.start === credits.start &&
+    pieces.at(-1)!.end === credits.end;
   const replaced = new Set(['intro', 'credits', 'recap', 'preview']);
   const segments: DetectedSegment[] = [
     ...(result.segments ?? []).filter((s) => !replaced.has(s.type)),
     ...(result.intro ? [{ type: 'intro' as const, ...result.intro }] : []),
-    ...(result.credits ? [{ type: 'credits' as const, ...result.credits }] : []),
+    ...(keepPieces ? pieces : credits ? [{ type: 'credits' as const, ...credits }] : []),
     ...found.filter((s): s is DetectedSegment => s !== null),
   ];
   return { ...result, segments: segments.sort((a, b) => a.start - b.start || a.end - b.end) };
