@@ -6,7 +6,7 @@ import { detectEpisode, type DetectTimings } from '../../src/fusion/detectEpisod
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { cudaAvailability } from '../../src/fusion/onnxBackend.js';
 import { ffmpeg, scratch } from '../helpers/clips.js';
-import { expectRepeatedWithin } from '../helpers/detectionSchema.js';
+import { DETECTION_KEYS, expectRepeatedWithin } from '../helpers/detectionSchema.js';
 
 // Random-weight fixture models: these specs check the CLI's schema, formats and behaviour, not
 // where the intro is. Whether the shipped models find intros and credits is
@@ -72,17 +72,7 @@ function checkSchema(
   mode: 'fused' | 'vision',
   repeated = false,
 ): void {
-  const keys = [
-    'credits',
-    'duration',
-    'file',
-    'id',
-    'intro',
-    'mode',
-    'probabilities',
-    'segments',
-    'threshold',
-  ];
+  const keys = DETECTION_KEYS;
   expect(Object.keys(r).sort()).toEqual((repeated ? [...keys, 'repeated'] : keys).sort());
   expect(r.id).toBe(file.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
   expect(r.file).toBe(file);

@@ -18,7 +18,8 @@ export interface ExpectedDetection {
   exact: boolean;
 }
 
-const KEYS = [
+/** The keys of every `detect --format json` object (`repeated` only beside a season). */
+export const DETECTION_KEYS = [
   'credits',
   'duration',
   'file',
@@ -43,7 +44,7 @@ export function expectWellFormedDetection(
     Object.keys(r)
       .filter((k) => k !== 'repeated')
       .sort(),
-  ).toEqual(KEYS);
+  ).toEqual(DETECTION_KEYS);
   expect(r.id).toBe(basename(want.file, extname(want.file)));
   expect(r.file).toBe(want.file);
   expect(Number.isFinite(r.duration) && r.duration >= 0).toBe(true);
