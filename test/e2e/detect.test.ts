@@ -72,7 +72,7 @@ function checkSchema(
   mode: 'fused' | 'vision',
   repeated = false,
 ): void {
-  const keys = DETECTION_KEYS;
+  const keys = [...DETECTION_KEYS];
   expect(Object.keys(r).sort()).toEqual((repeated ? [...keys, 'repeated'] : keys).sort());
   expect(r.id).toBe(file.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
   expect(r.file).toBe(file);
