@@ -129,18 +129,17 @@ export function findFailures(
   const out: Failure[] = [];
   for (const row of perEpisode) {
     const pred = row.predictionId !== undefined ? byId.get(row.predictionId) : undefined;
-    for (const kind of ['intro', 'credits'] as const) {
-      const score = row[kind];
+    const add = (
+      kind: Failure['kind'],
+      score: EpisodeKindScore | null | undefined,
+      why: (score: EpisodeKindScore) => string,
+    ) => {
       const what = score && whatWentWrong(score, tolerance);
-      if (!score || !what) continue;
-      out.push({
-        id: row.id,
-        kind,
-        label: score.label,
-        pred: score.pred,
-        what,
-        why: explain(score, pred?.probabilities?.[kind], pred?.threshold?.[kind]),
-      });
+      if (score && what)
+        out.push({ id: row.id, kind, label: score.label, pred: score.pred, what, why: why(score) });
+    };
+    for (const kind of ['intro', 'credits'] as const) {
+      add(kind, row[kind], (s) => explain(s, pred?.probabilities?.[kind], pred?.threshold?.[kind]));
     }
     const mid = row.midCredits;
     if (mid && mid.insideCredits > 0) {
@@ -153,19 +152,8 @@ export function findFailures(
         why: 'a "skip credits" would skip it',
       });
     }
-    for (const kind of PART_KINDS) {
-      const score = row.parts?.[kind];
-      const what = score && whatWentWrong(score, tolerance);
-      if (!score || !what) continue;
-      out.push({
-        id: row.id,
-        kind,
-        label: score.label,
-        pred: score.pred,
-        what,
-        why: 'no probabilities for this part',
-      });
-    }
+    for (const kind of PART_KINDS)
+      add(kind, row.parts?.[kind], () => 'no probabilities for this part');
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult.js';
+import { segmentsOfResult } from '../fusion/formats/segments.js';
 import type { Interval as ScoredInterval } from '../fusion/pickInterval.js';
 import type { EpisodeLabel, Interval } from '../labels/types.js';
 import { writeLabelsJson } from '../labels/writeLabelsJson.js';
@@ -208,12 +209,9 @@ export function applyCorrection(
   // the other parts (a recap, a preview) stay as detected.
   const replaced = new Set<string>(credits ? ['intro', 'credits'] : ['intro']);
   const segments: DetectedSegment[] = [
-    ...(detected.segments ?? []).filter((seg) => !replaced.has(seg.type)),
+    ...segmentsOfResult(detected).filter((seg) => !replaced.has(seg.type)),
     ...(intro ? [{ type: 'intro' as const, ...intro }] : []),
     ...(credits && creditsNow ? [{ type: 'credits' as const, ...creditsNow }] : []),
-    ...(!credits && !detected.segments && creditsNow
-      ? [{ type: 'credits' as const, ...creditsNow }]
-      : []),
   ].sort((a, b) => a.start - b.start);
   return {
     ...detected,
