@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # One-time set-up on a fresh Debian 12 / Ubuntu machine with Node 20+:
-# system packages (ffmpeg, voices for the corpus, PyTorch for training, fpcalc for the bench,
+# system packages (ffmpeg, voices for the corpus, PyTorch (and onnx, to read exported models back) for training, fpcalc for the bench,
 # mkvtoolnix for detect --mkv-chapters, redis-server for the job queue, chromium for the review
 # page's tests), then npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg espeak-ng flite fonts-dejavu-core python3-numpy python3-torch libchromaprint-tools mkvtoolnix redis-server chromium)
+APT_PACKAGES=(ffmpeg espeak-ng flite fonts-dejavu-core python3-numpy python3-torch python3-onnx libchromaprint-tools mkvtoolnix redis-server chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

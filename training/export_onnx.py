@@ -46,7 +46,8 @@ def export_model(model: IntroDetector, out_dir, extra=None):
     meta = {
         'format': 'introdetect-model', 'version': 1, 'mode': cfg.mode,
         'frameSize': s,
-        'mel': MEL if cfg.mode == 'fused' else None,
+        'mel': ({**MEL, 'futureSeconds': cfg.mel_future} if cfg.mel_future < MEL['padSeconds']
+                else MEL) if cfg.mode == 'fused' else None,
         'embedding': {'vision': cfg.dv, 'audio': cfg.da if cfg.mode == 'fused' else 0,
                       'total': cfg.d, 'order': ['vision', 'audio'] if cfg.mode == 'fused'
                       else ['vision']},

@@ -2,7 +2,9 @@
 
   /usr/bin/python3 training/make_parity_fixture.py [--out test/fixtures/models]
 
-Writes <out>/tiny-fused/ and <out>/tiny-vision/: the ONNX files, model.json and parity.json.
+Writes <out>/tiny-fused/, <out>/tiny-vision/ and <out>/tiny-fused-live/ (mel_future=1: the
+audio encoder hears 1 s ahead, as a live model): the ONNX files, model.json and parity.json.
+--only NAME (re)writes one of them.
 parity.json holds no inputs, only the formulas that generate them (the JS side rebuilds them)
 and the expected outputs of PyTorch (float32, as nested lists).
 """
@@ -39,17 +41,23 @@ def frame_tensor(frames):
     return torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
 
 
-def tiny_config(mode):
+FIXTURES = {'tiny-fused': ('fused', 5.0), 'tiny-vision': ('vision', 5.0),
+            'tiny-fused-live': ('fused', 1.0)}
+
+
+def tiny_config(mode, mel_future=5.0):
     return ModelConfig(mode=mode, img_channels=(4, 8, 8), dv=8, aud_channels=(4, 8, 8), da=8,
                        hidden=8, dropout=0.0, mel_mean=2.0, mel_std=2.5,  # pinned: fixtures
-                       aud_pool='time' if mode == 'fused' else 'mean')  # as shipped
+                       aud_pool='time' if mode == 'fused' else 'mean',  # as shipped
+                       mel_future=mel_future)
 
 
-def make(mode, out_root, seed=0):
+def make(name, out_root, seed=0):
+    mode, mel_future = FIXTURES[name]
     torch.manual_seed(seed)
-    cfg = tiny_config(mode)
+    cfg = tiny_config(mode, mel_future)
     model = IntroDetector(cfg).eval()
-    out_dir = os.path.join(out_root, f'tiny-{mode}')
+    out_dir = os.path.join(out_root, name)
     export_model(model, out_dir, {'note': f'randomly initialised (seed {seed}); for tests only'})
     write_parity(model, out_dir)
     return out_dir
@@ -95,8 +103,9 @@ def main():
     p = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
     p.add_argument('--out', default=os.path.join(here, '..', 'test', 'fixtures', 'models'))
+    p.add_argument('--only', choices=sorted(FIXTURES), help='write only this fixture')
     a = p.parse_args()
-    dirs = [make(mode, a.out) for mode in ('fused', 'vision')]
+    dirs = [make(name, a.out) for name in ([a.only] if a.only else FIXTURES)]
     # the repo's `prettier --check .` covers these JSON files: format them as it wants
     root = os.path.join(here, '..')
     jsons = [os.path.join(d, f) for d in dirs for f in ('model.json', 'parity.json')]

@@ -26,6 +26,9 @@ class ModelConfig:
     mel_window: int = 500               # mel frames per 10-s window (50 per second)
     mel_time_pool: int = 10             # average-pool along time first: 50 -> 5 frames/s
     mel_band_pool: int = 2              # and along bands: 64 -> 32
+    mel_future: float = 5.0             # seconds of audio after the second's centre the encoder
+                                        # hears; the rest of the window is silenced in the graph
+                                        # (< 5: a live model, decided that much sooner)
     aud_channels: tuple = (16, 32, 64)
     da: int = 64                        # audio embedding size
     aud_pool: str = 'time'              # 'mean': average over bands and time; 'time': average
@@ -87,6 +90,17 @@ class AudioEncoder(nn.Module):
         super().__init__()
         self.mean, self.std = float(cfg.mel_mean), float(cfg.mel_std)
         self.pool = (cfg.mel_band_pool, cfg.mel_time_pool)
+        # frames from the centre + mel_future on are set to silence (0 = ln(1 + 0)), in the
+        # graph, so a live stream can hand over a window whose future has not arrived yet
+        fps = cfg.mel_window // 10
+        keep = int(round(cfg.mel_window / 2 + cfg.mel_future * fps))
+        if not 0 <= cfg.mel_future <= 5:
+            raise ValueError(f'mel_future must be within 0..5 s (got {cfg.mel_future})')
+        self.keep = keep if keep < cfg.mel_window else None
+        if self.keep is not None:
+            mask = torch.zeros(1, cfg.mel_window, 1)
+            mask[:, :keep] = 1
+            self.register_buffer('future_mask', mask, persistent=False)
         chans = list(cfg.aud_channels)
         layers = [nn.Conv2d(1, chans[0], (1, 3), padding=(0, 1)), nn.ReLU(inplace=True),
                   nn.MaxPool2d(2)]
@@ -104,6 +118,8 @@ class AudioEncoder(nn.Module):
         self.proj = nn.Linear(c_in * t if self.keep_time else c_in, cfg.da)
 
     def forward(self, mel):                         # [N, F=500, B=64], time-major as stored
+        if self.keep is not None:
+            mel = mel * self.future_mask
         x = (mel - self.mean) / self.std
         x = x.transpose(1, 2).unsqueeze(1)          # [N, 1, B, F]
         if self.pool != (1, 1):

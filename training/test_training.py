@@ -103,6 +103,29 @@ def test_audio_time_pooling_knows_where_a_sound_is():
     assert embs['time'] > 1e-2 and embs['time'] > 4 * embs['mean']
 
 
+def test_a_live_audio_encoder_hears_only_mel_future_seconds_ahead():
+    # mel_future=1: frames from the centre + 1 s (frame 300) on are silenced inside the model,
+    # so whatever a live stream puts there (not yet arrived) cannot change the embedding, while
+    # a sound before it still does; the default hears the whole window
+    torch.manual_seed(0)
+    enc = IntroDetector(ModelConfig(mode='fused', mel_future=1.0)).eval().audio
+    full = IntroDetector(ModelConfig(mode='fused')).eval().audio
+    base = torch.rand(1, 500, 64)
+    late, early = base.clone(), base.clone()
+    late[0, 300:] += 7.0
+    early[0, 290:300] += 7.0
+    with torch.no_grad():
+        assert torch.equal(enc(late), enc(base))
+        assert (enc(early) - enc(base)).abs().max().item() > 1e-3
+        assert (full(late) - full(base)).abs().max().item() > 1e-3
+    for bad in (-0.5, 5.5):
+        try:
+            IntroDetector(ModelConfig(mode='fused', mel_future=bad))
+        except ValueError:
+            continue
+        raise AssertionError(f'mel_future={bad} accepted')
+
+
 def test_merge_labels_keeps_media_paths_and_ids_apart():
     import json
     import tempfile
@@ -171,11 +194,48 @@ def test_init_fine_tunes_from_a_checkpoint():
         for name in ('intro', 'credits'):   # val thresholds of this run, else the base's
             assert fk['decision'][name].get('threshold') is not None
         assert torch.load(os.path.join(base, 'best.pt'))['step'] == bk['step']
+        live = os.path.join(d, 'live')   # a live model from a whole-window one: same weights
+        train.main([f'--init={os.path.join(base, "best.pt")}', f'--labels={labels}',
+                    f'--dumps={dumps}', f'--out={live}', '--lr=0', '--epochs=1',
+                    '--max_steps=1', '--select=last', '--mel_future=1'])
+        lk = torch.load(os.path.join(live, 'best.pt'))
+        assert lk['model_config']['mel_future'] == 1.0 and bk['model_config']['mel_future'] == 5
+        assert {k: v for k, v in lk['model_config'].items() if k != 'mel_future'} == \
+            {k: v for k, v in bk['model_config'].items() if k != 'mel_future'}
+        for k, v in bk['model'].items():
+            assert torch.equal(v, lk['model'][k]), k
         try:
             train.main([f'--init={os.path.join(base, "best.pt")}', f'--out={ft}2'])
             raise AssertionError('--init without --labels/--dumps must fail')
         except SystemExit as e:
             assert '--labels' in str(e) and '--dumps' in str(e)
+
+
+def test_an_exported_model_converts_back_to_its_checkpoint():
+    # onnx_to_checkpoint: the shipped v3's checkpoint was not kept; its ONNX files give the
+    # weights back exactly (the LSTM's gates reordered from ONNX's layout)
+    import tempfile
+    from export_onnx import export_model
+    from onnx_to_checkpoint import convert
+    torch.manual_seed(3)
+    for mode in ('fused', 'vision'):
+        cfg = ModelConfig(mode=mode, img_channels=(4, 8, 8), dv=8, aud_channels=(4, 8, 8), da=8,
+                          hidden=8)
+        model = IntroDetector(cfg).eval()
+        with tempfile.TemporaryDirectory() as d:
+            export_model(model, d, {'training': {'seed': 1}, 'decision': {'intro': {}}})
+            ck = convert(d)
+        assert ck['model_config'] == cfg.to_dict() and ck['decision'] == {'intro': {}}
+        want = model.state_dict()
+        assert set(ck['model']) == set(want)
+        for k, v in want.items():
+            assert torch.allclose(v, ck['model'][k], atol=0, rtol=0), k
+        back = IntroDetector(ModelConfig.from_dict(ck['model_config'])).eval()
+        back.load_state_dict(ck['model'])
+        x, m = torch.rand(6, 3, 64, 64), torch.rand(6, 500, 64)
+        with torch.no_grad():
+            assert torch.equal(back(x, m if mode == 'fused' else None),
+                               model(x, m if mode == 'fused' else None))
 
 
 if __name__ == '__main__':

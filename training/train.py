@@ -233,6 +233,9 @@ def decision_from(best, tc, base=None):
 
 
 RUN_FIELDS = ('eval_only', 'max_steps')   # --init does not take these from the checkpoint
+# model options --init takes from the command line (the rest of the model is the checkpoint's):
+# a live model fine-tuned from a whole-window one hears less of the future (same weights)
+INIT_MODEL_FIELDS = ('mel_future',)
 
 
 def config_from(ck):
@@ -283,7 +286,11 @@ def main(argv=None):
         tc, mc = config_from(ik)
         for k in RUN_FIELDS:            # what ran, not the recipe: never inherited
             setattr(tc, k, getattr(TrainConfig(), k))
-        apply_overrides(pairs, tc, ModelConfig())
+        given_mc = ModelConfig()
+        apply_overrides(pairs, tc, given_mc)
+        for k in INIT_MODEL_FIELDS:     # model options that keep every weight's shape
+            if k in given:
+                setattr(mc, k, getattr(given_mc, k))
         if os.path.abspath(tc.out) == os.path.dirname(os.path.abspath(tc.init)):
             raise SystemExit(f'--out {tc.out} is the folder of --init {tc.init}; '
                              'fine-tune into a new folder')

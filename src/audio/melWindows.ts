@@ -3,6 +3,10 @@ import { MEL } from './melConfig.js';
 /**
  * Holds the log-mel frames of a stream and hands out the 10-s window of each second as a
  * view (`subarray`) into one contiguous buffer: windows are never recomputed or copied.
+ * A store made for a live model (`future` < 5 s: its audio encoder hears only that far past
+ * the second's centre) hands out second t's window as soon as `future` seconds past t have
+ * arrived; while the rest of the window is still to come, it is a copy with silence (0)
+ * there, which the model ignores anyway.
  * When the buffer fills, a NEW buffer is allocated for the frames still needed, so views
  * already handed out stay valid; memory stays bounded by about two windows.
  */
@@ -11,9 +15,19 @@ export class MelWindowStore {
   #base = 0; // mel frame index of #buffer[0]
   #count = 0; // frames held from #base
   #nextT = 0; // next second whose window will be asked for
+  /** Mel frames from a window's first frame to the last one it needs. */
+  readonly #needed: number;
 
-  constructor(capacityFrames = MEL.windowFrames * 4) {
+  /**
+   * @param future seconds past each second's centre a window needs (default 5: all of it;
+   *   0..5, see the model's `mel.futureSeconds`)
+   */
+  constructor(capacityFrames = MEL.windowFrames * 4, future: number = MEL.padSeconds) {
+    if (!(future >= 0 && future <= MEL.padSeconds)) {
+      throw new RangeError(`future must be within 0..${MEL.padSeconds} s (got ${future})`);
+    }
     this.#buffer = new Float32Array(capacityFrames * MEL.bands);
+    this.#needed = Math.round((MEL.padSeconds + future) * MEL.framesPerSecond);
   }
 
   /** Total mel frames appended so far. */
@@ -44,12 +58,15 @@ export class MelWindowStore {
     this.#count += n;
   }
 
-  /** True once the frames of second t's window have all arrived. */
+  /** True once the frames second t's window needs (up to `future` past t) have arrived. */
   ready(t: number): boolean {
-    return t * MEL.framesPerSecond + MEL.windowFrames <= this.frames;
+    return t * MEL.framesPerSecond + this.#needed <= this.frames;
   }
 
-  /** The window of second t ([t − 5 s, t + 5 s)), 500 × 64 time-major, as a view. */
+  /**
+   * The window of second t ([t − 5 s, t + 5 s)), 500 × 64 time-major: a view once all of it
+   * has arrived, before that a copy with silence where frames are still to come.
+   */
   window(t: number): Float32Array {
     const first = t * MEL.framesPerSecond;
     if (first < this.#base || !this.ready(t)) {
@@ -57,6 +74,10 @@ export class MelWindowStore {
     }
     this.#nextT = Math.max(this.#nextT, t + 1);
     const start = (first - this.#base) * MEL.bands;
-    return this.#buffer.subarray(start, start + MEL.windowFrames * MEL.bands);
+    const end = start + MEL.windowFrames * MEL.bands;
+    if (end <= this.#count * MEL.bands) return this.#buffer.subarray(start, end);
+    const partial = new Float32Array(MEL.windowFrames * MEL.bands);
+    partial.set(this.#buffer.subarray(start, this.#count * MEL.bands));
+    return partial;
   }
 }

@@ -51,12 +51,18 @@ export interface JoinSecondsOptions {
   maxBuffered?: number;
   /** Filled in with what the join holds, for monitoring. */
   held?: JoinHeld;
+  /**
+   * Seconds of audio past each second's centre to wait for (default 5: the whole window). A
+   * live model's `mel.futureSeconds` (its audio encoder silences the rest) lets a stream emit
+   * each second that much sooner; see MelWindowStore.
+   */
+  audioFuture?: number;
 }
 
 /**
  * Joins the decoder's frames and PCM into per-second samples: the audio is turned into log-mel
  * frames once (LogMelAnalyzer), windows are views into a MelWindowStore, and second t is
- * emitted as soon as its frame and the audio up to t + 5 s have arrived (so about 6 frames
+ * emitted as soon as its frame and the audio up to t + 5 s (t + `audioFuture`) have arrived (so about 6 frames
  * wait here when the streams arrive in step; at most `maxBuffered`, or it errors). At the end
  * the audio is padded with silence and the last windows are emitted. Errors pass straight
  * through; erroring, completing or unsubscribing frees every buffer. With a Demand, each
@@ -130,7 +136,7 @@ export function joinSeconds(
               audio = ev.audio;
               if (audio) {
                 analyzer = new LogMelAnalyzer();
-                store = new MelWindowStore();
+                store = new MelWindowStore(undefined, options.audioFuture);
               }
               break;
             case 'frame':

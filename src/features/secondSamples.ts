@@ -1,6 +1,11 @@
 import type { Observable } from 'rxjs';
 import { decode, type DecodeOptions } from '../streams/decode.js';
-import { joinSeconds, type SecondSample } from './joinSeconds.js';
+import { joinSeconds, type JoinSecondsOptions, type SecondSample } from './joinSeconds.js';
+
+export interface SecondSamplesOptions extends DecodeOptions {
+  /** See JoinSecondsOptions.audioFuture (default 5 s: whole windows). */
+  audioFuture?: number;
+}
 
 /**
  * The front end in one call: one ffmpeg process for `input`, turned into one SecondSample per
@@ -8,7 +13,12 @@ import { joinSeconds, type SecondSample } from './joinSeconds.js';
  */
 export function secondSamples(
   input: string,
-  options: DecodeOptions = {},
+  options: SecondSamplesOptions = {},
 ): Observable<SecondSample> {
-  return decode(input, options).pipe(joinSeconds(options.demand ? { demand: options.demand } : {}));
+  const { audioFuture, ...decodeOptions } = options;
+  const join: JoinSecondsOptions = {
+    ...(options.demand ? { demand: options.demand } : {}),
+    ...(audioFuture !== undefined ? { audioFuture } : {}),
+  };
+  return decode(input, decodeOptions).pipe(joinSeconds(join));
 }

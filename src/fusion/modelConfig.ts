@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MEL } from '../audio/melConfig.js';
 import { InvalidArgumentError, ModelNotFoundError } from '../errors.js';
 import { type DecisionConfig, parseDecision } from './decisionConfig.js';
 
@@ -25,6 +26,12 @@ export interface ModelConfig {
   mode: Mode;
   /** Side of the square frames the image encoder takes (default 64). */
   frameSize: number;
+  /**
+   * Seconds of audio past each second's centre the audio encoder hears (model.json
+   * `mel.futureSeconds`, default 5: the whole 10-s window). A live model hears less and
+   * silences the rest of the window itself, so a stream can decide sooner.
+   */
+  audioFuture: number;
   decision: DecisionConfig;
   raw: Readonly<Record<string, unknown>>;
 }
@@ -70,7 +77,21 @@ export function loadModelConfig(dir: string, mode?: Mode): ModelConfig {
   if (typeof frameSize !== 'number' || !Number.isInteger(frameSize) || frameSize < 8) {
     throw new ModelNotFoundError(`${where}: "frameSize" must be an integer >= 8.`);
   }
-  return { dir, mode: wanted, frameSize, decision: parseDecision(obj.decision, where), raw: obj };
+  const mel = obj.mel as Record<string, unknown> | null | undefined;
+  const audioFuture = mel?.futureSeconds ?? MEL.padSeconds;
+  if (typeof audioFuture !== 'number' || !(audioFuture >= 0 && audioFuture <= MEL.padSeconds)) {
+    throw new ModelNotFoundError(
+      `${where}: "mel.futureSeconds" must be a number of seconds within 0..${MEL.padSeconds}.`,
+    );
+  }
+  return {
+    dir,
+    mode: wanted,
+    frameSize,
+    audioFuture,
+    decision: parseDecision(obj.decision, where),
+    raw: obj,
+  };
 }
 
 function readMode(dir: string): Mode | undefined {

@@ -232,6 +232,7 @@ export function detectStream(
             frameSize: m.config.frameSize,
             demand,
           },
+          ...(m.config.mode === 'fused' ? { audioFuture: m.config.audioFuture } : {}),
           ...(options.onNotice ? { onNotice: options.onNotice } : {}),
           clock,
           signal,

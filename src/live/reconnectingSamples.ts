@@ -30,6 +30,8 @@ export interface ReconnectOptions {
   retryDelayMs?: number;
   /** Passed to each decoder (ffmpeg path, audio on/off, frame size, demand, read timeout). */
   decode?: Omit<DecodeOptions, 'from' | 'to' | 'signal' | 'info'>;
+  /** Seconds of audio past each second's centre its sample waits for (the model's; default 5). */
+  audioFuture?: number;
   onNotice?: (notice: StreamNotice) => void;
   /** Told where each connection starts in the input's presentation time. */
   clock?: StreamClock;
@@ -127,6 +129,7 @@ export function reconnectingSamples(
       const liveEdge = reconnecting && info?.live === true && looksLikeHls(input, info.formatName);
       inner = secondSamples(input, {
         ...options.decode,
+        ...(options.audioFuture !== undefined ? { audioFuture: options.audioFuture } : {}),
         ...(info ? { info } : {}),
         ...(from > 0 ? { from } : {}),
         ...(liveEdge ? { inputOptions: ['-live_start_index', '-1'] } : {}),

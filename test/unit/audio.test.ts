@@ -93,4 +93,26 @@ describe('MelWindowStore', () => {
     });
     expect(() => s.window(0)).toThrow(RangeError);
   });
+
+  it('for a live model (future 1 s), hands out window t once rows up to 50t + 300 have come, silent beyond', () => {
+    const s = new MelWindowStore(undefined, 1);
+    s.append(frames(0, 400));
+    expect(s.ready(2)).toBe(true); // needs rows up to 400
+    expect(s.ready(3)).toBe(false);
+    const w = s.window(2);
+    expect(w.length).toBe(500 * MEL.bands);
+    expect(w[0]).toBe(100);
+    expect(w[299 * MEL.bands]).toBe(399);
+    expect(w.subarray(300 * MEL.bands).every((v) => v === 0)).toBe(true);
+    // once the whole window is in, it is the plain view again
+    s.append(frames(400, 300));
+    const later = s.window(3);
+    expect(later[0]).toBe(150);
+    expect(later.at(-1)).toBe(649);
+  });
+
+  it('rejects a future outside 0..5 s', () => {
+    expect(() => new MelWindowStore(undefined, 5.5)).toThrow(RangeError);
+    expect(() => new MelWindowStore(undefined, -1)).toThrow(RangeError);
+  });
 });

@@ -110,6 +110,38 @@ describe('joinSeconds', () => {
     });
   });
 
+  it('for a live model (audioFuture 1 s), emits second t once the audio up to t + 1 s has arrived, silent beyond what came', () => {
+    // 5 s of audio after the analyser's 5 s of leading silence: whole windows for no second
+    // yet, but up to t + 1 s for seconds 0–3; 5 s more bring seconds 4–8. Each window holds
+    // every frame that had come when it was emitted and silence after it (second 4's was
+    // whole: a view as before); the end pads the audio for second 9.
+    const analyzer = new LogMelAnalyzer();
+    const first = analyzer.push(samplesOf(0));
+    const second = analyzer.push(samplesOf(1));
+    const both = new Float32Array(first.length + second.length);
+    both.set(first);
+    both.set(second, first.length);
+    const asEmitted = (t: number, arrived: Float32Array) => {
+      const w = new Float32Array(MEL.windowFrames * MEL.bands);
+      const from = t * MEL.framesPerSecond * MEL.bands;
+      w.set(arrived.subarray(from, from + w.length));
+      return w;
+    };
+    const expected = expectedSeconds(10, referenceMel(2, 10));
+    for (let t = 0; t < 9; t++) {
+      const key = FRAME_KEYS[t]!;
+      expected[key] = { ...expected[key]!, mel: asEmitted(t, t < 4 ? first : both) };
+    }
+    expect(expected['4']!.mel).toEqual(expectedSeconds(5, referenceMel(2, 10))['4']!.mel);
+    marbles(({ cold, expectObservable }) => {
+      const source = cold('s0123456789a---------b---------(e|)', sourceValues(true, 10));
+      expectObservable(source.pipe(joinSeconds({ maxBuffered: 10, audioFuture: 1 }))).toBe(
+        '-----------(0123)----(45678)---(9|)',
+        expected,
+      );
+    });
+  });
+
   it('without audio, emits each frame as it arrives with no mel window', () => {
     marbles(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('s012(e|)', sourceValues(false, 3));

@@ -86,7 +86,7 @@ function expectClose(
   expect(worst, `${what}: max |ONNX Runtime − PyTorch|`).toBeLessThanOrEqual(tol);
 }
 
-describe.each(['tiny-fused', 'tiny-vision'])('parity %s', (name) => {
+describe.each(['tiny-fused', 'tiny-vision', 'tiny-fused-live'])('parity %s', (name) => {
   const dir = join(FIXTURES, name);
   let parity: Parity;
   let model: EpisodeModel;
@@ -146,6 +146,38 @@ describe.each(['tiny-fused', 'tiny-vision'])('parity %s', (name) => {
       const want = batch.data.subarray(i * batch.cols, (i + 1) * batch.cols);
       m.data.forEach((v, j) => expect(v).toBeCloseTo(want[j]!, 5));
     });
+  });
+});
+
+describe('a live model (mel.futureSeconds)', () => {
+  it('reads how far ahead its audio encoder hears: 1 s for the live fixture, 5 s by default', async () => {
+    const live = await EpisodeModel.load(join(FIXTURES, 'tiny-fused-live'));
+    const whole = await EpisodeModel.load(join(FIXTURES, 'tiny-fused'));
+    try {
+      expect(live.config.audioFuture).toBe(1);
+      expect(whole.config.audioFuture).toBe(5);
+    } finally {
+      await live.dispose();
+      await whole.dispose();
+    }
+  });
+
+  it('embeds a window the same whatever lies more than 1 s past its centre (silenced in the graph)', async () => {
+    const model = await EpisodeModel.load(join(FIXTURES, 'tiny-fused-live'));
+    try {
+      const frame = new Uint8Array(64 * 64 * 3).fill(90);
+      const mel = Float32Array.from({ length: 500 * 64 }, (_, i) => (i % 13) / 4);
+      const later = mel.slice();
+      later.fill(9, 300 * 64); // frames 300… (centre + 1 s) on: what a stream has not heard yet
+      const sooner = mel.slice();
+      sooner.fill(9, 290 * 64, 300 * 64);
+      const emb = await model.embed({ frames: [frame, frame, frame], mels: [mel, later, sooner] });
+      const row = (r: number) => emb.data.subarray(r * emb.cols, (r + 1) * emb.cols);
+      expect(Array.from(row(1))).toEqual(Array.from(row(0)));
+      expect(Array.from(row(2))).not.toEqual(Array.from(row(0)));
+    } finally {
+      await model.dispose();
+    }
   });
 });
 
