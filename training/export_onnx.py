@@ -89,6 +89,9 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--ckpt', required=True, help='checkpoint from train.py (best.pt or ckpt.pt)')
     p.add_argument('--out', required=True, help='folder for the ONNX files and model.json')
+    p.add_argument('--stream-lookahead', type=int, default=None,
+                   help="model.json stream.lookahead: the look-ahead (s) `introdetect stream` "
+                        "uses with this model unless told (a live model's, chosen on validation)")
     p.add_argument('--parity', action='store_true',
                    help='also write parity.json (check: node training/check_parity.cjs OUT)')
     a = p.parse_args()
@@ -105,6 +108,8 @@ def main():
              'checkpoint': {'epoch': ck.get('epoch'), 'file': os.path.basename(a.ckpt)}}
     if ck.get('decision') is not None:
         extra['decision'] = ck['decision']
+    if a.stream_lookahead is not None:
+        extra['stream'] = {'lookahead': a.stream_lookahead}
     export_model(model, a.out, extra)
     if a.parity:
         from make_parity_fixture import write_parity

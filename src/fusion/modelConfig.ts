@@ -32,6 +32,8 @@ export interface ModelConfig {
    * silences the rest of the window itself, so a stream can decide sooner.
    */
   audioFuture: number;
+  /** The look-ahead (s) a stream uses with this model unless told (model.json `stream.lookahead`). */
+  streamLookahead?: number;
   decision: DecisionConfig;
   raw: Readonly<Record<string, unknown>>;
 }
@@ -39,6 +41,19 @@ export interface ModelConfig {
 /** `models/<mode>/` at the package root (next to `src/` and `dist/`). */
 export function defaultModelDir(mode: Mode): string {
   return fileURLToPath(new URL(`../../models/${mode}/`, import.meta.url));
+}
+
+/**
+ * The model a stream runs by default: `models/live/` for `fused` where the package ships it
+ * (a fused model whose audio encoder hears less of the future, so each second is decided
+ * sooner), else the same folder as `detect`.
+ */
+export function defaultStreamModelDir(mode: Mode): string {
+  if (mode === 'fused') {
+    const live = fileURLToPath(new URL('../../models/live/', import.meta.url));
+    if (existsSync(join(live, 'model.json'))) return live;
+  }
+  return defaultModelDir(mode);
 }
 
 /**
@@ -84,11 +99,22 @@ export function loadModelConfig(dir: string, mode?: Mode): ModelConfig {
       `${where}: "mel.futureSeconds" must be a number of seconds within 0..${MEL.padSeconds}.`,
     );
   }
+  const stream = obj.stream as Record<string, unknown> | null | undefined;
+  const streamLookahead = stream?.lookahead;
+  if (
+    streamLookahead !== undefined &&
+    (typeof streamLookahead !== 'number' ||
+      !Number.isInteger(streamLookahead) ||
+      streamLookahead < 0)
+  ) {
+    throw new ModelNotFoundError(`${where}: "stream.lookahead" must be a whole number of seconds.`);
+  }
   return {
     dir,
     mode: wanted,
     frameSize,
     audioFuture,
+    ...(streamLookahead !== undefined ? { streamLookahead } : {}),
     decision: parseDecision(obj.decision, where),
     raw: obj,
   };

@@ -5,6 +5,7 @@ import type { SecondSample } from '../features/joinSeconds.js';
 import { TARGETS, type DecisionConfig } from '../fusion/decisionConfig.js';
 import type { EpisodeModel } from '../fusion/episodeModel.js';
 import { modelFor, type ModelChoice } from '../fusion/modelChoice.js';
+import { defaultStreamModelDir } from '../fusion/modelConfig.js';
 import { Demand } from '../streams/demand.js';
 import { EmbeddingRing } from './embeddingRing.js';
 import { IntervalTracker, type TrackedEdge } from './intervalTracker.js';
@@ -42,7 +43,10 @@ export interface DecidedSecond {
 export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   /** Seconds the sequence model sees, ending at the newest second (default 300). */
   window?: number;
-  /** Future seconds second t waits for before it is decided (default 4). */
+  /**
+   * Future seconds second t waits for before it is decided (default: the model's
+   * `stream.lookahead`, else 4).
+   */
   lookahead?: number;
   /** Seconds between sequence-model runs (default 1). */
   hop?: number;
@@ -77,6 +81,22 @@ function checkInt(name: string, v: number, min: number): number {
   return v;
 }
 
+function checkLookahead(lookahead: number, window: number, hop: number): number {
+  checkInt('--lookahead', lookahead, 0);
+  if (window < lookahead + hop + 8) {
+    throw new InvalidArgumentError(
+      `--window (${window} s) must exceed --lookahead (${lookahead} s) by at least ${hop + 8} s.`,
+    );
+  }
+  return lookahead;
+}
+
+/** A stream's model: the given one, else the live model for `fused` (see defaultStreamModelDir). */
+function streamModelChoice(options: StreamDetectOptions): ModelChoice {
+  if (options.model || options.modelDir) return options;
+  return { ...options, modelDir: defaultStreamModelDir(options.mode ?? 'fused') };
+}
+
 /**
  * Live detection over an unbounded stream: decoded seconds → embeddings (batched, in the
  * model's worker) → a ring of the last `window` seconds → the sequence model every `hop`
@@ -100,18 +120,18 @@ export function detectStream(
 
     const run = async () => {
       const window = checkInt('--window', options.window ?? STREAM_DEFAULTS.window, 10);
-      const lookahead = checkInt('--lookahead', options.lookahead ?? STREAM_DEFAULTS.lookahead, 0);
       const hop = checkInt('hop', options.hop ?? STREAM_DEFAULTS.hop, 1);
       const endGap = checkInt('endGap', options.endGap ?? STREAM_DEFAULTS.endGap, 1);
       const minRun = checkInt('--min-run', options.minRun ?? STREAM_DEFAULTS.minRun, 0);
-      if (window < lookahead + hop + 8) {
-        throw new InvalidArgumentError(
-          `--window (${window} s) must exceed --lookahead (${lookahead} s) by at least ${hop + 8} s.`,
-        );
-      }
-      model = (await modelFor(options, signal)).model; // disposed below unless options.model
+      if (options.lookahead !== undefined) checkLookahead(options.lookahead, window, hop);
+      model = (await modelFor(streamModelChoice(options), signal)).model; // disposed below unless options.model
       if (closed) return;
       const m = model;
+      const lookahead = checkLookahead(
+        options.lookahead ?? m.config.streamLookahead ?? STREAM_DEFAULTS.lookahead,
+        window,
+        hop,
+      );
       const decision = options.decision ?? m.config.decision;
       const trackers = TARGETS.map(
         (target) =>

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AbortedError, InvalidArgumentError } from '../../errors.js';
 import { EpisodeModel } from '../../fusion/episodeModel.js';
-import { defaultModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
+import { defaultStreamModelDir, MODES, parseMode, type Mode } from '../../fusion/modelConfig.js';
 import { parseProvider, PROVIDER_NAMES, type Provider } from '../../fusion/onnxBackend.js';
 import { readChannelsConfig } from '../../live/channelConfig.js';
 import { ChannelRunner } from '../../live/channelRunner.js';
@@ -21,7 +21,7 @@ interface StreamCliOptions {
   provider: Provider;
   format: StreamFormat;
   logFormat: LogFormat;
-  lookahead: number;
+  lookahead?: number;
   window: number;
   minRun: number;
   maxRetries: number;
@@ -66,7 +66,10 @@ export function registerStream(program: Command): void {
       `${MODES.join(' | ')} (default: the model folder's, else fused)`,
       cli(parseMode),
     )
-    .option('--models <dir>', 'model folder (default: models/<mode>/ in the package)')
+    .option(
+      '--models <dir>',
+      'model folder (default: models/live/ for fused where the package has it, else models/<mode>/)',
+    )
     .option(
       '--format <format>',
       `events on stdout: ${STREAM_FORMATS.join(' | ')}`,
@@ -81,9 +84,8 @@ export function registerStream(program: Command): void {
     )
     .option(
       '--lookahead <s>',
-      'future seconds each second waits for before it is decided (latency vs accuracy)',
+      `future seconds each second waits for before it is decided (latency vs accuracy; default: the model's, else ${STREAM_DEFAULTS.lookahead})`,
       wholeNumber(0),
-      STREAM_DEFAULTS.lookahead,
     )
     .option(
       '--window <s>',
@@ -160,7 +162,7 @@ export function registerStream(program: Command): void {
         opts.config !== undefined ? readChannelsConfig(opts.config) : [singleSpec(input!, opts)];
       const specs = await specsOf();
 
-      const dir = opts.models ?? defaultModelDir(opts.mode ?? 'fused');
+      const dir = opts.models ?? defaultStreamModelDir(opts.mode ?? 'fused');
       const models = await Promise.all(
         Array.from({ length: opts.inferenceWorkers }, () =>
           EpisodeModel.load(dir, {
@@ -234,7 +236,7 @@ function singleSpec(input: string, opts: StreamCliOptions): ChannelSpec {
   return {
     name: opts.name,
     input,
-    lookahead: opts.lookahead,
+    ...(opts.lookahead !== undefined ? { lookahead: opts.lookahead } : {}),
     window: opts.window,
     minRun: opts.minRun,
     maxRetries: opts.maxRetries,
