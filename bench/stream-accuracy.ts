@@ -31,7 +31,11 @@ const flag = (name: string, fallback: string) => flagValue(args, name, fallback)
 const labelsFile = flag('labels', '.cache/corpus24/labels.json');
 const split = flag('split', 'test');
 const lookaheads = flag('lookahead', '0,2,4,8').split(',').map(Number);
-const models = flag('models', 'models/fused');
+/** The stream's default model: models/live where shipped, else models/fused. */
+const models = flag(
+  'models',
+  existsSync('models/live/model.json') ? 'models/live' : 'models/fused',
+);
 /** `--episodes`: also print each episode's labelled and found intro per decoder (stderr). */
 const perEpisode = args.includes('--episodes');
 /** `--min-run 0,3`: also vary the shortest run announced (default: the stream's). */

@@ -14,7 +14,8 @@
  *     Offline (file input): how far the probabilities decided with look-ahead L are from the
  *     same model with full context (mean and p95 |Δp|) — the accuracy side of the trade-off.
  *
- * Models: models/fused when it exists, else the random-weight test fixture (mechanics only).
+ * Models: the stream's default (models/live, else models/fused) when it exists, else the
+ * random-weight test fixture (mechanics only).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,9 +33,11 @@ import { serveFolder } from './lib/serveFolder.js';
 const args = process.argv.slice(2);
 const cmd = args[0] ?? 'rss';
 const flag = (name: string, fallback: string) => flagValue(args, name, fallback);
+/** The stream's own default (models/live where shipped, else models/fused), else the fixture. */
 const MODELS = flag(
   'models',
-  existsSync('models/fused/model.json') ? 'models/fused' : 'test/fixtures/models/tiny-fused',
+  ['models/live', 'models/fused'].find((d) => existsSync(`${d}/model.json`)) ??
+    'test/fixtures/models/tiny-fused',
 );
 const TRAINED = !MODELS.startsWith('test/fixtures/');
 const LABELS = '.cache/corpus/labels.json';
