@@ -6,9 +6,10 @@ import type { FileSignature } from '../watch/fileSignature.js';
  * `season` job (a media folder) whose children are its `episode` jobs. An episode job detects
  * one file, keeps its prints in the folder's print store and writes its results at once (joined
  * with the episodes of its folder already stored, as `watch` does); once every child has
- * finished, the season job runs the series step over all of them, each with the episodes
- * before and after it, and rewrites their results. A failed episode (after its retries) does
- * not hold the season back (`ignoreDependencyOnFailure`): it is left out of the join.
+ * finished, the season job runs the series step over the folder's stored episodes, as `detect`
+ * runs it over the folder (intros joined, recaps and previews found), and rewrites their
+ * results. A failed episode (after its retries) does not hold the season back
+ * (`ignoreDependencyOnFailure`): it is left out of the join.
  */
 export const QUEUE_NAME = 'introdetect';
 

@@ -6,9 +6,10 @@ import type { DetectOptions } from '../fusion/detectEpisode.js';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { OUTPUT_FORMATS } from '../fusion/formats/index.js';
 import { detectPrinted } from '../series/detectPrinted.js';
+import { joinStoredSeason } from '../series/joinStoredSeason.js';
+import { joinWithPrintStore } from '../series/joinWithPrintStore.js';
 import { PrintStore } from '../series/printStore.js';
 import { seriesConfigOf } from '../series/seriesConfig.js';
-import { refineWith, resolveJoin } from '../series/seriesJoiner.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { correctionsPathOf, CorrectionStore } from '../watch/corrections.js';
 import { finishEpisode } from '../watch/episodeOutput.js';
@@ -181,7 +182,8 @@ async function writeEpisode(
 /**
  * An episode job: detects the file, keeps its prints (and its result alone) for the season's
  * join, and writes its results at once, joined with the episodes of its folder stored so far
- * (what `watch` does with a file arriving alone).
+ * (what `watch` does with a file arriving alone: `joinWithPrintStore`, recap and preview
+ * included).
  */
 export async function runEpisodeJob(
   data: EpisodeJobData,
@@ -193,8 +195,7 @@ export async function runEpisodeJob(
   const layout = layoutOf(data, context);
   const { settings, corrections } = await libraryOutput(layout, context);
   const store = new PrintStore(printsDirOf(layout));
-  const { model } = context.detect;
-  const config = seriesConfigOf(model.config);
+  const config = seriesConfigOf(context.detect.model.config);
   const episode = await detectPrinted(data.file, {
     ...context.detect,
     ...(signal ? { signal } : {}),
@@ -208,14 +209,7 @@ export async function runEpisodeJob(
   ]);
   await mkdir(dirname(alone), { recursive: true });
   await writeFileAtomic(alone, JSON.stringify(episode.result));
-  const partners = await store.neighbours(data.file, resolveJoin({}, config).reach);
-  const result = refineWith(
-    episode,
-    partners.map((p) => ({ prints: p.prints, values: p.intro.values })),
-    {},
-    config,
-  );
-  await store.put(episode);
+  const result = await joinWithPrintStore(episode, store, {}, config);
   const results = await writeEpisode(data.file, data.key, data.siblings, result, {
     layout,
     settings,
@@ -227,9 +221,11 @@ export async function runEpisodeJob(
 }
 
 /**
- * A season job, once its episodes are done: the series step over them, each joined with the
- * stored episodes of its folder before and after it (the model's `series.reach`), and their
- * results rewritten. Episodes that failed are not among the children's values: left out.
+ * A season job, once its episodes are done: the series step over the stored episodes of its
+ * folder in name order, as `detect` runs it over the same files (`joinStoredSeason`: intros
+ * joined, recaps and previews found), and its episodes' results rewritten. Episodes that failed
+ * are not among the children's values: left out, as are stored episodes without a result
+ * alone (put by `watch`, should it share the store).
  */
 export async function runSeasonJob(
   data: SeasonJobData,
@@ -240,23 +236,21 @@ export async function runSeasonJob(
   const layout = layoutOf(data, context);
   const write = { layout, ...(await libraryOutput(layout, context)), context, run };
   const store = new PrintStore(printsDirOf(layout));
-  const config = seriesConfigOf(context.detect.model.config);
-  const { reach } = resolveJoin({}, config);
-  // Every stored episode of the folder: the neighbours of a name that sorts before them all.
-  const stored = await store.neighbours(join(data.dir, '\0'), Number.MAX_SAFE_INTEGER);
+  const byFile = new Map(children.map((c) => [c.file, c]));
+  const season = joinStoredSeason(store, data.dir, {
+    files: byFile.keys(),
+    // Each episode's result as its job detected it alone (none: replaced meanwhile).
+    resultOf: async (e) => {
+      const text = await readFile(alonePath(store.dir, e.file), 'utf8').catch(() => undefined);
+      return text === undefined ? undefined : (JSON.parse(text) as DetectionResult);
+    },
+    config: seriesConfigOf(context.detect.model.config),
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
   const results: string[] = [];
   let joined = 0;
-  for (const child of [...children].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-    const own = stored.find((e) => e.file === child.file);
-    const alone = await readFile(alonePath(store.dir, child.file), 'utf8').catch(() => undefined);
-    if (!own || alone === undefined) continue; // replaced meanwhile by a newer version's job
-    const partners = await store.neighbours(child.file, reach);
-    const result = refineWith(
-      { result: JSON.parse(alone) as DetectionResult, prints: own.prints },
-      partners.map((p) => ({ prints: p.prints, values: p.intro.values })),
-      {},
-      config,
-    );
+  for await (const { file, result } of season) {
+    const child = byFile.get(file)!;
     const siblings = data.episodes.filter((k) => k !== child.key);
     results.push(...(await writeEpisode(child.file, child.key, siblings, result, write)));
     joined++;

@@ -39,14 +39,8 @@ export class PrintStore {
   /** Up to `reach` stored episodes of `file`'s folder before it and `reach` after it, by name. */
   async neighbours(file: string, reach: number): Promise<StoredEpisode[]> {
     const folder = this.folderOf(file);
-    let names: string[];
-    try {
-      names = (await readdir(folder)).filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.'));
-    } catch {
-      return [];
-    }
     const own = `${basename(file)}${SUFFIX}`;
-    const others = names.filter((n) => n !== own).sort();
+    const others = (await storedNames(folder)).filter((n) => n !== own);
     const before = others.filter((n) => n < own).slice(-reach);
     const after = others.filter((n) => n > own).slice(0, reach);
     const out: StoredEpisode[] = [];
@@ -55,6 +49,18 @@ export class PrintStore {
       if (episode) out.push(episode);
     }
     return out;
+  }
+
+  /**
+   * Every stored episode of the media folder `dir`, by name, each read when it is asked for:
+   * only the one handed out is held here, however many the folder has.
+   */
+  async *episodesOf(dir: string): AsyncGenerator<StoredEpisode> {
+    const folder = this.folderOf(join(dir, SUFFIX));
+    for (const name of await storedNames(folder)) {
+      const episode = await readEpisode(join(folder, name));
+      if (episode) yield episode;
+    }
   }
 
   /**
@@ -83,6 +89,12 @@ export class PrintStore {
       .slice(0, 16);
     return join(this.dir, key);
   }
+}
+
+/** The names of the episodes stored in `folder`, sorted (none when it does not exist). */
+async function storedNames(folder: string): Promise<string[]> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  return names.filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.')).sort();
 }
 
 /** The parts of a print, in the order they are stored. */

@@ -4,14 +4,20 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
 import { findPreview, findRecap, type PartEpisode } from '../../src/series/findParts.js';
-import { PrintStore } from '../../src/series/printStore.js';
+import { joinStoredSeason } from '../../src/series/joinStoredSeason.js';
+import { PrintStore, type StoredEpisode } from '../../src/series/printStore.js';
 import { similarity } from '../../src/series/secondPrint.js';
 import {
   DEFAULT_SERIES,
   PARTS_DEFAULTS,
   parseSeriesConfig,
 } from '../../src/series/seriesConfig.js';
-import { refineSeries, SeriesJoiner, type PrintedEpisode } from '../../src/series/seriesJoiner.js';
+import {
+  refineSeries,
+  SeriesJoiner,
+  type JoinOptions,
+  type PrintedEpisode,
+} from '../../src/series/seriesJoiner.js';
 import { sharedShots, type PictureSeconds } from '../../src/series/sharedShots.js';
 
 // Pictures are 256-d unit vectors: a shot's seconds are drawn from its seed, so two copies of
@@ -246,6 +252,68 @@ describe('SeriesJoiner: recaps and previews', () => {
     const bare = season.map(({ result, prints }) => ({ result, prints }));
     const results = refineSeries(bare, {}, DEFAULT_SERIES);
     for (const r of results) expect(r.segments!.map((s) => s.type)).toEqual(['intro', 'credits']);
+  });
+
+  describe('joinStoredSeason (queue season jobs: the season read back from a print store)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'introdetect-stored-season-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const show = join(dir, 'show');
+    const stored = season.map((e) => ({
+      ...e,
+      result: { ...e.result, file: join(show, e.result.file) },
+    }));
+    const resultByFile = new Map(stored.map((e) => [e.result.file, e.result]));
+    const store = new PrintStore(join(dir, 'store'));
+    const files = stored.map((e) => e.result.file);
+    const put = Promise.all(stored.map((e) => store.put(e)));
+    const collect = async (
+      wanted: readonly string[],
+      resultOf = (e: StoredEpisode) => Promise.resolve(resultByFile.get(e.file)),
+      options: JoinOptions = {},
+    ) => {
+      await put;
+      const out: Array<{ file: string; result: DetectionResult }> = [];
+      for await (const r of joinStoredSeason(store, show, {
+        files: wanted,
+        resultOf,
+        join: options,
+      }))
+        out.push(r);
+      return out;
+    };
+    const places = (r: DetectionResult) => r.segments!.map((s) => [s.type, s.start, s.end]);
+
+    it('gives what refineSeries gives on the same episodes (8-bit pictures and all)', async () => {
+      const fromStore = await collect(files);
+      expect(fromStore.map((r) => r.file)).toEqual(files);
+      const inMemory = refineSeries(stored, {}, DEFAULT_SERIES);
+      expect(fromStore.map((r) => places(r.result))).toEqual(inMemory.map(places));
+      expect(places(fromStore[1]!.result)[0]).toEqual(['recap', 0, 7]);
+    });
+
+    it('yields only the files asked for, and reads no episode past the last one it needs', async () => {
+      const asked: string[] = [];
+      const resultOf = (e: StoredEpisode) => {
+        asked.push(e.file);
+        return Promise.resolve(resultByFile.get(e.file));
+      };
+      const [r1, ...rest] = await collect([files[0]!], resultOf, { reach: 1 });
+      expect(rest).toEqual([]);
+      expect(places(r1!.result).map(([type]) => type)).toContain('preview');
+      // e1 is released once e2, its partner and its preview's source, is in: e3 is not read.
+      expect(asked).toEqual(files.slice(0, 2));
+    });
+
+    it('leaves out an episode without a result alone, as detect leaves out a failed file', async () => {
+      const missing = files[0]!;
+      const without = await collect(files.slice(1), (e) =>
+        Promise.resolve(e.file === missing ? undefined : resultByFile.get(e.file)),
+      );
+      expect(without.map((r) => r.file)).toEqual(files.slice(1));
+      const inMemory = refineSeries(stored.slice(1), {}, DEFAULT_SERIES);
+      expect(without.map((r) => places(r.result))).toEqual(inMemory.map(places));
+      expect(places(without[0]!.result).map(([type]) => type)).not.toContain('recap');
+    });
   });
 });
 
