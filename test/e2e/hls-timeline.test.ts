@@ -20,7 +20,8 @@ import { publishLive, readPlaylistBack } from '../helpers/liveHls.js';
 
 // A live HLS stream published by ffmpeg (-re, 2-s segments, 6 listed, PROGRAM-DATE-TIME) from
 // a 24-s MPEG-TS clip whose timestamps are kept (-copyts): the segment of a presentation time
-// and its wall-clock instant, checked against ffprobe on the segment files themselves.
+// and its wall-clock instant, checked against ffprobe on the segment files themselves (MPEG-TS
+// segments, and fMP4 ones with their init segment).
 
 const tmp = scratch('introdetect-hls-timeline-');
 afterAll(() => tmp.cleanup());
@@ -28,6 +29,8 @@ afterAll(() => tmp.cleanup());
 const CLIP_SECONDS = 24;
 /** One frame at 25 fps: how far a located PROGRAM-DATE-TIME may be off. */
 const FRAME_MS = 40;
+/** How far either side of a segment's start (per ffprobe) its place is checked. */
+const EDGE_S = 0.02;
 
 /**
  * A 24-s clip (320×240, so 2-s segments are larger than the 64 KB the timeline reads), 1-s
@@ -46,8 +49,16 @@ function clip(name: string, offset: number): string {
 
 interface Served {
   url: (name: string) => string;
-  /** Segment requests: the Range asked for, the status answered, whether the client hung up. */
-  segmentRequests: Array<{ range: string | undefined; status: number; closedByClient: boolean }>;
+  /**
+   * Segment (and init segment) requests: the file, the Range asked for, the status answered,
+   * whether the client hung up.
+   */
+  segmentRequests: Array<{
+    name: string;
+    range: string | undefined;
+    status: number;
+    closedByClient: boolean;
+  }>;
   close: () => Promise<void>;
 }
 
@@ -71,7 +82,12 @@ async function serve(root: string, honourRange: boolean): Promise<Served> {
     }
     const size = statSync(path).size;
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    const entry = { range: req.headers.range, status: 200, closedByClient: false };
+    const entry = {
+      name: basename(path),
+      range: req.headers.range,
+      status: 200,
+      closedByClient: false,
+    };
     segmentRequests.push(entry);
     res.on('close', () => (entry.closedByClient = !res.writableFinished));
     if (honourRange && range) {
@@ -114,6 +130,38 @@ function segmentStart(file: string): number {
   );
   const ticks = Number(/^-?\d+/.exec(out.trim())![0]);
   return (((ticks % 2 ** 33) + 2 ** 33) % 2 ** 33) / 90_000;
+}
+
+/**
+ * ffprobe's start_time of the video of an fMP4 init segment + media segment, joined in a file
+ * (what ffmpeg reads of an fMP4 HLS stream), in seconds.
+ */
+function fmp4Start(init: Uint8Array, segment: Uint8Array, name: string): number {
+  const file = tmp.path(`joined-${name}.mp4`);
+  writeFileSync(file, Buffer.concat([init, segment]));
+  const out = execFileSync(
+    'ffprobe',
+    [
+      ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=start_time'],
+      ...['-of', 'csv=p=0', file],
+    ],
+    { encoding: 'utf8' },
+  );
+  return Number(out.trim());
+}
+
+/** Checks that 20 ms before each segment's start is the segment before it, 20 ms after it. */
+async function expectEdges(
+  timeline: PlaylistTimeline,
+  segments: ReadonlyArray<{ msn: number; start: number }>,
+): Promise<void> {
+  for (let i = 1; i < segments.length; i++) {
+    const s = segments[i]!;
+    expect((await timeline.locate(s.start - EDGE_S))?.mediaSequence, `before ${s.msn}`).toBe(
+      segments[i - 1]!.msn,
+    );
+    expect((await timeline.locate(s.start + EDGE_S))?.mediaSequence, `after ${s.msn}`).toBe(s.msn);
+  }
 }
 
 /** The segments of `manifest` with their media sequence numbers and raw start PTS. */
@@ -285,6 +333,134 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
       await server.close();
     }
     expect(timers()).toBeLessThanOrEqual(baseline);
+  });
+
+  it('fMP4 segments (EXT-X-MAP): places from their real starts, as ffmpeg reads them; the init segment read once', async () => {
+    const dir = tmp.path('live-fmp4');
+    const publisher = await publishLive(small, dir, {
+      programDateTime: true,
+      keepTimestamps: true,
+      waitForSegments: 3,
+      segmentType: 'fmp4',
+    });
+    const server = await serve(dir, true);
+    const baseline = timers();
+    const warnings: string[] = [];
+    const timeline = new PlaylistTimeline(server.url('live.m3u8'), {
+      onWarning: (m) => warnings.push(m),
+    });
+    try {
+      const text = readFileSync(join(dir, 'live.m3u8'), 'utf8');
+      const manifest = readPlaylistBack(text);
+      expect(manifest.segments[0]!.map?.uri).toBe('init.mp4');
+      const init = readFileSync(join(dir, 'init.mp4'));
+      const segments = manifest.segments.map((s, i) => ({
+        msn: (manifest.mediaSequence ?? 0) + i,
+        name: s.uri,
+        date: s.programDateTime!,
+        start: fmp4Start(init, readFileSync(join(dir, s.uri)), s.uri),
+      }));
+      expect(segments.length).toBeGreaterThanOrEqual(3);
+      expect(segments[0]!.start).toBeGreaterThan(1000); // the clip's timestamps, kept
+      // ffmpeg reading the live playlist from its first segment starts where ffprobe said.
+      writeFileSync(join(dir, 'snapshot.m3u8'), text);
+      const firstPacket = execFileSync(
+        'ffprobe',
+        [
+          ...['-v', 'error', '-live_start_index', '0', '-select_streams', 'v:0'],
+          ...['-show_entries', 'packet=pts_time', '-read_intervals', '%+#1'],
+          ...['-of', 'csv=p=0', join(dir, 'snapshot.m3u8')],
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(
+        Math.abs(Number(/^[\d.]+/.exec(firstPacket.trim())![0]) - segments[0]!.start),
+      ).toBeLessThan(0.001);
+      timeline.start();
+
+      const known = segments.at(-2)!;
+      const place = await timeline.locate(known.start + 0.5);
+      expect(place?.mediaSequence).toBe(known.msn);
+      expect(place!.uri).toBe(server.url(known.name));
+      const pdt = Date.parse(place!.programDateTime!);
+      expect(Math.abs(pdt - (known.date + 500))).toBeLessThanOrEqual(FRAME_MS);
+      await expectEdges(timeline, segments);
+
+      // The init segment once (up to 1 MiB asked), each segment's first 64 KB.
+      const inits = server.segmentRequests.filter((r) => r.name === 'init.mp4');
+      expect(inits).toEqual([expect.objectContaining({ range: 'bytes=0-1048575', status: 206 })]);
+      const media = server.segmentRequests.filter((r) => r.name.endsWith('.m4s'));
+      expect(media.length).toBeGreaterThanOrEqual(segments.length);
+      for (const r of media) expect(r).toMatchObject({ range: 'bytes=0-65535', status: 206 });
+      expect(warnings).toEqual([]);
+    } finally {
+      timeline.stop();
+      publisher.kill();
+      await server.close();
+    }
+    expect(timers()).toBeLessThanOrEqual(baseline);
+  });
+
+  it('fMP4 in one file (EXT-X-BYTERANGE, a MAP with BYTERANGE): sub-ranges read, whether or not the server honours Range', async () => {
+    const dir = tmp.path('single-fmp4');
+    mkdirSync(dir, { recursive: true });
+    ffmpeg(
+      ...['-i', small, '-c', 'copy', '-bsf:a', 'aac_adtstoasc', '-copyts', '-f', 'hls'],
+      ...['-hls_segment_type', 'fmp4', '-hls_time', '2', '-hls_list_size', '0'],
+      ...['-hls_flags', 'single_file+program_date_time', join(dir, 'live.m3u8')],
+    );
+    const manifest = readPlaylistBack(readFileSync(join(dir, 'live.m3u8'), 'utf8'));
+    const file = readFileSync(join(dir, 'live.m4s'));
+    const part = (r: { offset: number; length: number }) =>
+      file.subarray(r.offset, r.offset + r.length);
+    const map = manifest.segments[0]!.map!;
+    expect(map.byterange).toBeDefined();
+    const init = part(map.byterange!);
+    const segments = manifest.segments.map((s, i) => ({
+      msn: i,
+      date: s.programDateTime!,
+      range: s.byterange!,
+      start: fmp4Start(init, part(s.byterange!), `single-${i}`),
+    }));
+    expect(segments.length).toBe(CLIP_SECONDS / 2);
+    expect(segments.at(-1)!.range.offset).toBeGreaterThan(65_536);
+    for (const honourRange of [true, false]) {
+      const server = await serve(dir, honourRange);
+      const warnings: string[] = [];
+      const timeline = new PlaylistTimeline(server.url('live.m3u8'), {
+        onWarning: (m) => warnings.push(m),
+      });
+      try {
+        timeline.start();
+        for (const s of [segments[1]!, segments.at(-1)!]) {
+          const place = await timeline.locate(s.start + 0.5);
+          expect(place?.mediaSequence, `honourRange ${honourRange}`).toBe(s.msn);
+          expect(place!.uri).toBe(server.url('live.m4s'));
+          const pdt = Date.parse(place!.programDateTime!);
+          expect(Math.abs(pdt - (s.date + 500))).toBeLessThanOrEqual(FRAME_MS);
+        }
+        await expectEdges(timeline, segments);
+        expect(warnings).toEqual([]);
+      } finally {
+        timeline.stop();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      try {
+        const asked = server.segmentRequests.map((r) => r.range);
+        const { offset, length } = map.byterange!;
+        expect(asked.filter((r) => r === `bytes=${offset}-${offset + length - 1}`)).toHaveLength(1);
+        for (const s of segments) {
+          const end = s.range.offset + Math.min(s.range.length, 65_536) - 1;
+          expect(asked).toContain(`bytes=${s.range.offset}-${end}`);
+        }
+        for (const r of server.segmentRequests)
+          expect(r).toMatchObject(
+            honourRange ? { status: 206 } : { status: 200, closedByClient: true },
+          );
+      } finally {
+        await server.close();
+      }
+    }
   });
 
   it('a master playlist (first variant), unreadable segments estimated with one warning, ENDLIST ends polling', async () => {

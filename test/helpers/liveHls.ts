@@ -67,11 +67,16 @@ export interface PublishOptions {
    * negative (just below the 33-bit wrap); by default ffmpeg restarts them near 1.4 s.
    */
   keepTimestamps?: boolean;
+  /**
+   * The segments' container (default MPEG-TS); fMP4 writes `init.mp4` (EXT-X-MAP) and `.m4s`
+   * segments, the clip's AAC turned from ADTS to MP4's form.
+   */
+  segmentType?: 'mpegts' | 'fmp4';
 }
 
 /**
  * ffmpeg `-re` publishing `clip` (MPEG-TS, copied) into `dir/live.m3u8` as a live HLS
- * playlist of 2-s segments; resolves once it lists a few segments.
+ * playlist of 2-s segments (MPEG-TS or fMP4); resolves once it lists a few segments.
  */
 export async function publishLive(
   clip: string,
@@ -80,12 +85,14 @@ export async function publishLive(
 ): Promise<ChildProcess> {
   mkdirSync(dir, { recursive: true });
   const flags = ['delete_segments', ...(options.programDateTime ? ['program_date_time'] : [])];
+  const fmp4 = options.segmentType === 'fmp4';
   const child = spawn(
     'ffmpeg',
     [
       ...['-hide_banner', '-loglevel', 'error', '-re', '-i', clip, '-c', 'copy'],
       ...(options.keepTimestamps ? ['-copyts', '-avoid_negative_ts', 'disabled'] : []),
       ...(options.keepTimestamps ? ['-hls_ts_options', 'avoid_negative_ts=disabled'] : []),
+      ...(fmp4 ? ['-bsf:a', 'aac_adtstoasc', '-hls_segment_type', 'fmp4'] : []),
       ...['-f', 'hls', '-hls_time', '2', '-hls_list_size', String(options.listSize ?? 6)],
       ...['-hls_flags', flags.join('+'), join(dir, 'live.m3u8')],
     ],
@@ -97,7 +104,7 @@ export async function publishLive(
   while (Date.now() < deadline) {
     if (
       existsSync(playlist) &&
-      (readFileSync(playlist, 'utf8').match(/\.ts$/gm) ?? []).length >= wanted
+      (readFileSync(playlist, 'utf8').match(fmp4 ? /\.m4s$/gm : /\.ts$/gm) ?? []).length >= wanted
     )
       return child;
     await new Promise((r) => setTimeout(r, 200));

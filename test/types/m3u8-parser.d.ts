@@ -16,7 +16,9 @@ declare module 'm3u8-parser' {
     timeline: number;
     /** Epoch ms, from the segment's tag or carried from the previous segment. */
     programDateTime?: number;
-    map?: { uri: string };
+    /** EXT-X-BYTERANGE, its offset resolved. */
+    byterange?: { length: number; offset: number };
+    map?: { uri: string; byterange?: { length: number; offset: number } };
     key?: { method: string; uri: string };
   }
   export interface ParsedManifest {

@@ -2,12 +2,20 @@
  * Where a presentation time of a live HLS stream sits in the playlist: which segment (media
  * sequence number, absolute URI) and, when the playlist carries EXT-X-PROGRAM-DATE-TIME, which
  * wall-clock instant. The timeline polls the media playlist alongside ffmpeg, reads the start
- * PTS of each new segment from its first 64 KB, and keeps the last `keepSeconds` of segments.
+ * of each new segment from its first 64 KB (the PTS of an MPEG-TS segment; the decode time,
+ * composition offset and edit list of an fMP4 one, with its EXT-X-MAP init segment), and keeps
+ * the last `keepSeconds` of segments.
  */
 import { getOptions, parse, setOptions, type types } from 'hls-parser';
 import { AbortedError } from '../../errors.js';
 import { backoffDelay } from '../../util/backoff.js';
 import { unwrapNear } from '../timestamps.js';
+import {
+  firstPresentationTime,
+  type Fmp4Init,
+  isIsoBmff,
+  readInitSegment,
+} from './fmp4FirstPts.js';
 import { firstPts } from './mpegtsFirstPts.js';
 
 /** The place of a presentation time in the playlist. */
@@ -39,8 +47,18 @@ export interface FetchedPlaylist {
   fetchedAt: number;
 }
 
-/** Bytes of each segment read for its first PTS (PAT, PMT and the first keyframe's header). */
+/**
+ * Bytes of each segment read for its start: PAT, PMT and the first keyframe's PES header of
+ * MPEG-TS; styp, sidx and the first moof of fMP4.
+ */
 const SEGMENT_HEAD_BYTES = 65_536;
+/** The most read of an EXT-X-MAP init segment (ftyp + moov: a few KB in practice). */
+const INIT_MAX_BYTES = 1_048_576;
+/**
+ * The most bytes skipped to reach a sub-range (EXT-X-BYTERANGE) when the server ignores Range
+ * requests and sends the whole resource; a sub-range further in is not read.
+ */
+const MAX_SKIP_BYTES = 8_388_608;
 /** The longest `locate` waits for segment starts still being read. */
 const LOCATE_WAIT_MS = 5_000;
 /** A playlist or segment request that takes longer is abandoned (and retried next poll). */
@@ -56,17 +74,35 @@ const LAST_SEGMENT_TOLERANCE_S = 1;
  */
 const FIRST_SEGMENT_LEAD_S = 0.5;
 
+/** A sub-range of a resource (EXT-X-BYTERANGE, or an EXT-X-MAP's BYTERANGE). */
+interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** An EXT-X-MAP: the init segment of fMP4 segments. */
+interface InitSection {
+  /** Absolute. */
+  uri: string;
+  range: ByteRange | undefined;
+}
+
 interface Segment {
   msn: number;
   discontinuitySequence: number;
   uri: string;
+  /** Where in `uri` the segment lies (EXT-X-BYTERANGE); the whole resource when undefined. */
+  range: ByteRange | undefined;
+  /** The EXT-X-MAP in force for the segment. */
+  map: InitSection | undefined;
   duration: number;
   /** Program date-time, epoch ms (its own tag, or carried from the previous segment). */
   date: number | undefined;
   /**
-   * Start PTS in seconds, unwrapped along the chain of segments (the first one raw, each next
-   * one nearest its predecessor): off from ffmpeg's timeline by whole wrap periods at most,
-   * which `locate` removes. Undefined until read (or estimated).
+   * Start in seconds on ffmpeg's timeline. MPEG-TS PTS (33-bit) are unwrapped along the chain
+   * of segments (the first one raw, each next one nearest its predecessor): off from ffmpeg's
+   * timeline by whole wrap periods at most, which `locate` removes. fMP4 times are 64-bit and
+   * taken as read. Undefined until read (or estimated).
    */
   start: number | undefined;
   /** False once the start has been read, estimated, or given up on. */
@@ -75,10 +111,12 @@ interface Segment {
 
 /**
  * Follows a live HLS playlist to map presentation times (ffmpeg's timeline: the segments'
- * MPEG-TS PTS / 90 000, unwrapped) to segments and program date-times. `start()` begins
- * polling; `stop()` (or the signal) ends it and every request in flight. Reloads never
- * overlap; while the playlist cannot be read they back off (doubling, up to 30 s) with one
- * warning per outage. A playlist that ends (EXT-X-ENDLIST) is not polled again.
+ * MPEG-TS PTS / 90 000, unwrapped; for fMP4 segments the first frame's decode time + its
+ * composition offset / the track's timescale, shifted by the init segment's edit list) to
+ * segments and program date-times. `start()` begins polling; `stop()` (or the signal) ends it
+ * and every request in flight. Reloads never overlap; while the playlist cannot be read they
+ * back off (doubling, up to 30 s) with one warning per outage. A playlist that ends
+ * (EXT-X-ENDLIST) is not polled again.
  *
  * Segment starts are read one segment at a time, in playlist order (each unwrapped next to
  * the one before), so a long EVENT playlist is read from `keepSeconds` before its end.
@@ -110,6 +148,8 @@ export class PlaylistTimeline {
   #reads: Promise<void> = Promise.resolve();
   /** Whether the last segment start could not be read (one warning per run of failures). */
   #ptsUnreadable = false;
+  /** Init segments (EXT-X-MAP) read, by URI and range: each fetched once while in use. */
+  #inits = new Map<string, Promise<Fmp4Init>>();
 
   constructor(url: string, options: PlaylistTimelineOptions = {}) {
     this.#url = url;
@@ -218,7 +258,8 @@ export class PlaylistTimeline {
     const pendingAfter = (s: Segment | undefined) =>
       segments.slice(s ? segments.indexOf(s) + 1 : 0).some((p) => p.pending);
     if (!newest) return { place: undefined, waitable: pendingAfter(undefined) };
-    // The chain may be off ffmpeg's timeline by whole wrap periods: move pts onto the chain.
+    // An MPEG-TS chain may be off ffmpeg's timeline by whole wrap periods, and a stream clock
+    // takes its first start modulo the wrap (fMP4 too): move pts onto the chain.
     const q = unwrapNear(pts, newest.start);
     for (let i = known.length - 1; i >= 0; i--) {
       const s = known[i]!;
@@ -398,37 +439,45 @@ export class PlaylistTimeline {
     return this.#segments.some((r) => r.msn === msn && r.uri === uri);
   }
 
-  /** Drops segments older than keepSeconds (measured back from the newest segment's end). */
+  /**
+   * Drops segments older than keepSeconds (measured back from the newest segment's end), and
+   * the init segments no remaining segment uses.
+   */
   #prune(): void {
     let kept = 0;
     let i = this.#segments.length;
     while (i > 0 && kept < this.#keepSeconds) kept += this.#segments[--i]!.duration;
     if (i > 0) this.#segments = this.#segments.slice(i);
+    const used = new Set(this.#segments.map((s) => s.map && initKey(s.map)));
+    for (const key of this.#inits.keys()) if (!used.has(key)) this.#inits.delete(key);
   }
 
-  /** Reads one segment's start PTS; estimates it from its neighbours when it cannot. */
+  /** Reads one segment's start; estimates it from its neighbours when it cannot. */
   async #readStart(segment: Segment): Promise<void> {
     if (this.#stopped || !segment.pending) return;
     if (!this.#segments.includes(segment)) {
       segment.pending = false; // pruned (or the timeline restarted) before its turn
       return;
     }
-    let raw: number | undefined;
-    let why = 'no MPEG-TS PTS in its first 64 KB (fMP4 or encrypted segments are estimated)';
+    let read: { seconds: number; wraps: boolean } | undefined;
+    let why =
+      'neither an MPEG-TS PTS nor an fMP4 box in its first 64 KB (encrypted segments are estimated)';
     try {
-      raw = firstPts(await this.#readHead(segment.uri));
+      read = await this.#segmentStart(segment);
     } catch (err) {
       if (this.#stopped) return;
       why = messageOf(err);
     }
     const index = this.#segments.indexOf(segment); // -1 once pruned: nothing to estimate from
     const previous = index > 0 ? this.#segments[index - 1] : undefined;
-    if (raw !== undefined) {
-      // Unwrapped next to the closest earlier start, so the chain stays continuous.
+    if (read !== undefined) {
+      // A PTS is unwrapped next to the closest earlier start, so the chain stays continuous;
+      // fMP4 times are 64-bit and ffmpeg's own.
       const reference = this.#segments
         .slice(0, Math.max(0, index))
         .findLast((s) => s.start !== undefined)?.start;
-      segment.start = reference !== undefined ? unwrapNear(raw, reference) : raw;
+      segment.start =
+        read.wraps && reference !== undefined ? unwrapNear(read.seconds, reference) : read.seconds;
       this.#ptsUnreadable = false;
       this.#backfill(index);
     } else {
@@ -443,6 +492,54 @@ export class PlaylistTimeline {
     segment.pending = false;
   }
 
+  /**
+   * A segment's start from its first 64 KB: the first video PTS of MPEG-TS, or the first
+   * presentation time of fMP4 (with its EXT-X-MAP init segment, or a moov of its own).
+   * Undefined when MPEG-TS bytes hold no PTS; throws when fMP4 bytes cannot be read. `wraps`:
+   * whether the time is a 33-bit PTS, to be unwrapped.
+   */
+  async #segmentStart(segment: Segment): Promise<{ seconds: number; wraps: boolean } | undefined> {
+    const length = Math.min(segment.range?.length ?? Infinity, SEGMENT_HEAD_BYTES);
+    const head = await this.#readRange(segment.uri, segment.range?.offset ?? 0, length);
+    if (!isIsoBmff(head)) {
+      const pts = firstPts(head);
+      return pts === undefined ? undefined : { seconds: pts, wraps: true };
+    }
+    let init: Fmp4Init;
+    if (segment.map) {
+      init = await this.#init(segment.map);
+    } else {
+      try {
+        init = readInitSegment(head);
+      } catch (err) {
+        const why = `no EXT-X-MAP, and no moov of its own: ${messageOf(err)}`;
+        throw new Error(why, { cause: err });
+      }
+    }
+    return { seconds: firstPresentationTime(head, init).seconds, wraps: false };
+  }
+
+  /** The init segment of an EXT-X-MAP, fetched once (a failed read is tried again later). */
+  #init(map: InitSection): Promise<Fmp4Init> {
+    const key = initKey(map);
+    let init = this.#inits.get(key);
+    if (!init) {
+      const length = Math.min(map.range?.length ?? Infinity, INIT_MAX_BYTES);
+      init = this.#readRange(map.uri, map.range?.offset ?? 0, length).then((bytes) => {
+        try {
+          return readInitSegment(bytes);
+        } catch (err) {
+          throw new Error(`the init segment ${map.uri}: ${messageOf(err)}`, { cause: err });
+        }
+      });
+      this.#inits.set(key, init);
+      init.catch(() => {
+        if (this.#inits.get(key) === init) this.#inits.delete(key);
+      });
+    }
+    return init;
+  }
+
   /** Estimates the starts of unread segments just before `index` back from its start. */
   #backfill(index: number): void {
     for (let i = index; i > 0; i--) {
@@ -453,24 +550,39 @@ export class PlaylistTimeline {
     }
   }
 
-  /** The first 64 KB of a segment: a Range request, or the start of the whole body. */
-  async #readHead(uri: string): Promise<Uint8Array> {
+  /**
+   * `length` bytes of `uri` from `offset` (fewer where it ends): a Range request, or, from a
+   * server that ignores Range, the whole body read up to them (at most MAX_SKIP_BYTES skipped)
+   * and then hung up on.
+   */
+  async #readRange(uri: string, offset: number, length: number): Promise<Uint8Array> {
     const request = this.#request();
     const chunks: Uint8Array[] = [];
     let size = 0;
     try {
       const res = await fetch(uri, {
         signal: request.signal,
-        headers: { Range: `bytes=0-${SEGMENT_HEAD_BYTES - 1}` },
+        headers: { Range: `bytes=${offset}-${offset + length - 1}` },
       });
       if (!res.ok) throw new Error(`HTTP ${res.status} for ${uri}`);
       if (!res.body) return new Uint8Array(0);
       const reader = res.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
-      while (size < SEGMENT_HEAD_BYTES) {
+      /** Bytes of a whole body (200) still to pass before the range starts. */
+      let skip = res.status === 206 ? 0 : offset;
+      if (skip > MAX_SKIP_BYTES) {
+        request.abort();
+        throw new Error(
+          `the server ignores Range requests, and the sub-range starts ${offset} bytes into ${uri}`,
+        );
+      }
+      while (size < length) {
         const { done, value } = await reader.read();
         if (done) break;
-        chunks.push(value);
-        size += value.length;
+        const kept = skip > 0 ? value.subarray(Math.min(skip, value.length)) : value;
+        skip -= value.length - kept.length;
+        if (kept.length === 0) continue;
+        chunks.push(kept);
+        size += kept.length;
       }
       // A server that ignored Range keeps sending: stop the transfer and its connection.
       if (res.status !== 206) request.abort();
@@ -478,14 +590,14 @@ export class PlaylistTimeline {
     } finally {
       request.done();
     }
-    const head = new Uint8Array(Math.min(size, SEGMENT_HEAD_BYTES));
+    const bytes = new Uint8Array(Math.min(size, length));
     let at = 0;
     for (const chunk of chunks) {
-      if (at >= head.length) break;
-      head.set(chunk.subarray(0, head.length - at), at);
+      if (at >= bytes.length) break;
+      bytes.set(chunk.subarray(0, bytes.length - at), at);
       at += chunk.length;
     }
-    return head;
+    return bytes;
   }
 }
 
@@ -515,11 +627,25 @@ function record(s: types.Segment, base: string): Segment {
     msn: s.mediaSequenceNumber,
     discontinuitySequence: s.discontinuitySequence,
     uri: new URL(s.uri, base).href,
+    range: rangeOf(s.byterange),
+    map: s.map
+      ? { uri: new URL(s.map.uri, base).href, range: rangeOf(s.map.byterange) }
+      : undefined,
     duration: s.duration,
     date: undefined,
     start: undefined,
     pending: true,
   };
+}
+
+/** A BYTERANGE as parsed (offset −1 where the playlist gave none: from the start). */
+function rangeOf(r: types.Byterange | undefined): ByteRange | undefined {
+  if (!r || !(r.length > 0)) return undefined;
+  return { offset: Math.max(0, r.offset), length: r.length };
+}
+
+function initKey(map: InitSection): string {
+  return map.range ? `${map.uri} ${map.range.offset}+${map.range.length}` : map.uri;
 }
 
 function dateOf(s: types.Segment): number | undefined {
