@@ -509,6 +509,54 @@ describe('PlaylistTimeline + HlsRepublisher on a live HLS stream', () => {
     }
   });
 
+  it('a pts past the newest listed segment waits for the reload that lists it (ffmpeg read it first); after ENDLIST it does not wait', async () => {
+    const dir = tmp.path('growing');
+    mkdirSync(dir, { recursive: true });
+    ffmpeg(
+      ...['-i', small, '-c', 'copy', '-copyts', '-f', 'hls', '-hls_time', '2'],
+      ...['-hls_list_size', '0', '-hls_flags', 'program_date_time', join(dir, 'all.m3u8')],
+    );
+    const lines = readFileSync(join(dir, 'all.m3u8'), 'utf8').trimEnd().split('\n');
+    const segments = listed(readPlaylistBack(lines.join('\n')), dir);
+    const head = lines.slice(
+      0,
+      lines.findIndex((l) => l.startsWith('#EXTINF')),
+    );
+    const body = lines.slice(head.length).filter((l) => l !== '#EXT-X-ENDLIST');
+    /** The live playlist listing the first `n` segments (each an EXTINF, date-time and URI). */
+    const publish = (n: number, ended = false) =>
+      writeFileSync(
+        join(dir, 'live.m3u8'),
+        [...head, ...body.slice(0, 3 * n), ...(ended ? ['#EXT-X-ENDLIST'] : []), ''].join('\n'),
+      );
+    expect(body.slice(0, 3).map((l) => l.split(':')[0])).toEqual([
+      '#EXTINF',
+      '#EXT-X-PROGRAM-DATE-TIME',
+      segments[0]!.name,
+    ]);
+    publish(4);
+    const server = await serve(dir, true);
+    const timeline = new PlaylistTimeline(server.url('live.m3u8'), { pollIntervalMs: 200 });
+    try {
+      timeline.start();
+      await timeline.ready();
+      expect((await timeline.locate(segments[3]!.start + 0.5))?.mediaSequence).toBe(3);
+      // The event of a second in segment 5 comes before the reload that lists it.
+      const late = timeline.locate(segments[5]!.start + 0.5);
+      setTimeout(() => publish(6), 600);
+      expect((await late)?.mediaSequence).toBe(5);
+      // Once the playlist has ended, a pts past its end is unknown at once.
+      publish(6, true);
+      await new Promise((r) => setTimeout(r, 500));
+      const asked = Date.now();
+      expect(await timeline.locate(segments[segments.length - 1]!.start + 30)).toBeUndefined();
+      expect(Date.now() - asked).toBeLessThan(1000);
+    } finally {
+      timeline.stop();
+      await server.close();
+    }
+  });
+
   it('stop() before the first playlist: ready() rejects, no timer left', async () => {
     const baseline = timers();
     const timeline = new PlaylistTimeline('http://127.0.0.1:9/never.m3u8', { pollIntervalMs: 50 });

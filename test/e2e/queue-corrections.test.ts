@@ -26,12 +26,19 @@ const tmp = scratch('introdetect-queue-corrections-');
 let redis: RedisServer;
 let worker: WorkerProcess | undefined;
 
-/** A 30-s episode (H.264 + AAC): a cold open, a shared 12-s intro, a body. */
+/**
+ * A 30-s episode (H.264 + AAC): a cold open, a shared 10-s intro inside the searched head, a
+ * body of its own (bodies that looked alike would be a recap or preview the series step finds).
+ */
 function episode(path: string, seed: number): string {
   return concatClip(path, [
-    [`life=mold=10:ratio=0.3:seed=${seed}`, 'anoisesrc=c=pink:a=0.2', 4 + 2 * seed],
-    ['testsrc2', "aevalsrc='0.3*sin(2*PI*(200+30*t)*t)'", 12],
-    ['smptehdbars', `aevalsrc='0.2*sin(2*PI*${300 + 50 * seed}*t)'`, 14 - 2 * seed],
+    [`life=mold=10:ratio=0.3:seed=${seed}`, 'anoisesrc=c=pink:a=0.2', 1 + seed],
+    ['testsrc2', "aevalsrc='0.3*sin(2*PI*(200+30*t)*t)'", 10],
+    [
+      `cellauto=rule=${seed === 1 ? 30 : 110}:random_seed=${seed}:random_fill_ratio=0.5`,
+      `aevalsrc='0.2*sin(2*PI*${300 + 50 * seed}*t)'`,
+      19 - seed,
+    ],
   ]);
 }
 

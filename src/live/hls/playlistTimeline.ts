@@ -141,6 +141,8 @@ export class PlaylistTimeline {
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   #stopped = false;
+  /** Whether the playlist has ended (EXT-X-ENDLIST): it will list no more segments. */
+  #ended = false;
   #failures = 0;
   /** The poll interval in use (the backoff's base while the playlist cannot be read). */
   #interval: number;
@@ -243,21 +245,46 @@ export class PlaylistTimeline {
       const { place, waitable } = this.#find(pts);
       const left = deadline - Date.now();
       if (place || !waitable || left <= 0 || this.#stopped) return place;
-      // Waitable means a read is queued, so the chain is unsettled: this does not spin.
-      await this.#wait(this.#reads, left);
+      // A read is queued (the chain is unsettled), or the pts lies past the newest segment of
+      // a playlist that still grows (ffmpeg can read a segment before this timeline's next
+      // reload lists it): wait for that, not spinning.
+      await this.#wait(waitable === 'reads' ? this.#reads : this.#nextPoll(), left);
     }
+  }
+
+  /** Resolves after the next successful playlist reload (or on stop, through `#wait`). */
+  #nextPoll(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const stopped = this.#controller.signal;
+      const off = this.onPlaylist(() => {
+        off();
+        stopped.removeEventListener('abort', off);
+        resolve();
+      });
+      stopped.addEventListener('abort', off, { once: true });
+    });
   }
 
   #onAbort = (): void => this.stop();
 
-  #find(pts: number): { place: SegmentPlace | undefined; waitable: boolean } {
+  /**
+   * The place of `pts` if known; else what could still settle it (`waitable`): a segment start
+   * being read, or the next reload of a playlist that has not ended.
+   */
+  #find(pts: number): { place: SegmentPlace | undefined; waitable: 'reads' | 'poll' | false } {
     const segments = this.#segments;
     const known = segments.filter((s): s is Segment & { start: number } => s.start !== undefined);
     const newest = known.at(-1);
     /** Whether a segment after `s` (in playlist order) is still being read. */
     const pendingAfter = (s: Segment | undefined) =>
       segments.slice(s ? segments.indexOf(s) + 1 : 0).some((p) => p.pending);
-    if (!newest) return { place: undefined, waitable: pendingAfter(undefined) };
+    const growing = this.#started && !this.#ended;
+    if (!newest) {
+      return {
+        place: undefined,
+        waitable: pendingAfter(undefined) ? 'reads' : growing ? 'poll' : false,
+      };
+    }
     // An MPEG-TS chain may be off ffmpeg's timeline by whole wrap periods, and a stream clock
     // takes its first start modulo the wrap (fMP4 too): move pts onto the chain.
     const q = unwrapNear(pts, newest.start);
@@ -271,10 +298,14 @@ export class PlaylistTimeline {
       const from = i === 0 ? s.start - FIRST_SEGMENT_LEAD_S : s.start;
       if (q < from || q >= end) continue;
       // The newest known segment may still be cut short by a next one being read.
-      if (!next && pendingAfter(s)) return { place: undefined, waitable: true };
+      if (!next && pendingAfter(s)) return { place: undefined, waitable: 'reads' };
       return { place: placeOf(s, q), waitable: false };
     }
-    return { place: undefined, waitable: q >= newest.start && pendingAfter(newest) };
+    if (q < newest.start) return { place: undefined, waitable: false };
+    return {
+      place: undefined,
+      waitable: pendingAfter(newest) ? 'reads' : growing ? 'poll' : false,
+    };
   }
 
   /** Resolves when `done` settles, after `ms`, or on stop; leaves no timer behind. */
@@ -323,7 +354,10 @@ export class PlaylistTimeline {
           this.#onWarning(`A playlist listener failed: ${messageOf(err)}`);
         }
       }
-      if (playlist.endlist) return; // finished: it will not change again
+      if (playlist.endlist) {
+        this.#ended = true;
+        return; // finished: it will not change again
+      }
       this.#interval =
         this.#pollIntervalMs ??
         (playlist.targetDuration > 0 ? playlist.targetDuration * 500 : DEFAULT_POLL_MS);
