@@ -16,8 +16,11 @@ const MAX_CONNECTIONS = 1000;
  * input's presentation time (PTS seconds). Each connection says where it starts, as ffmpeg
  * reports it; within a connection seconds advance one by one. Starts are unwrapped against
  * where the previous connection had got to, so PTS stays continuous across 33-bit wraps
- * (every 26.5 h) and reconnects; the first start is taken modulo the wrap (ffmpeg may report a
- * negative start for an input that is about to wrap). A live input resumed at its live edge
+ * (every 26.5 h) and reconnects; a negative first start is moved up one wrap (ffmpeg reports one
+ * for an MPEG-TS input that is about to wrap). Starts past the wrap are kept as they are: they
+ * come from 64-bit clocks (fMP4 / CMAF decode times, often counted from 1970), which do not
+ * wrap, and the reconnects of such an input land within one wrap period of where the previous
+ * connection had got to. A live input resumed at its live edge
  * jumps ahead in PTS by what was missed, as it should: stream time does not.
  *
  * Within one connection, PTS follows ffmpeg's timeline: where the input's own timestamps jump
@@ -31,7 +34,9 @@ export class StreamClock {
     const prev = this.#connections.at(-1);
     const start = prev
       ? unwrapNear(rawStart, prev.start + (origin - prev.origin))
-      : ((rawStart % PTS_WRAP_SECONDS) + PTS_WRAP_SECONDS) % PTS_WRAP_SECONDS;
+      : rawStart < 0
+        ? rawStart + PTS_WRAP_SECONDS
+        : rawStart;
     if (prev && prev.origin === origin) this.#connections.pop();
     this.#connections.push({ origin, start, atMs: Date.now() });
     if (this.#connections.length > MAX_CONNECTIONS) this.#connections.shift();

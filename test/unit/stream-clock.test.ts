@@ -45,6 +45,17 @@ describe('StreamClock', () => {
     expect(clock.ptsAt(50)).toBeCloseTo(W - 50, 6);
   });
 
+  it('keeps a 64-bit start past the wrap (fMP4 decode times counted from 1970) as it is, across reconnects', () => {
+    const clock = new StreamClock();
+    const epoch = 1_764_547_200.48; // 2025-12-01 as CMAF packagers count it
+    clock.connected(0, epoch);
+    expect(clock.ptsAt(10)).toBeCloseTo(epoch + 10, 6);
+    // 60 s delivered, a 15-s outage, resumed at the live edge.
+    clock.connected(60, epoch + 75);
+    expect(clock.ptsAt(60)).toBeCloseTo(epoch + 75, 6);
+    expect(clock.ptsAt(30)).toBeCloseTo(epoch + 30, 6);
+  });
+
   it('a connection that delivered nothing is replaced by the next one at the same origin', () => {
     const clock = new StreamClock();
     clock.connected(0, 1000);
