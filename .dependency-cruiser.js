@@ -20,6 +20,8 @@ export const RANK = {
   corpus: 5,
   fusion: 5,
   eval: 5,
+  // Boundaries to the frame: decodes around a result's boundaries (streams) and moves them.
+  refine: 5.5,
   series: 6,
   tuning: 6.5,
   live: 6,

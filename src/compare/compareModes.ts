@@ -17,6 +17,7 @@ import {
   seriesKey,
   type SeriesGrouping,
 } from '../series/groupEpisodes.js';
+import { refineResult } from '../refine/refineResult.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 
 /**
@@ -65,6 +66,11 @@ export interface CompareOptions extends LocateFfmpegOptions {
    * each mode both ways on the same episodes: columns `<mode> 1-pass` and `<mode> 2-pass`.
    */
   passes?: readonly Passes[];
+  /**
+   * Also score each run's detections with their boundaries moved to the frame
+   * (`refineResult`): one more column, `<mode> refined`, from the same detections.
+   */
+  refine?: boolean;
   onEvent?: (event: CompareEvent) => void;
   /** Receives the models' warnings (default: process.emitWarning). */
   onWarning?: (message: string) => void;
@@ -122,6 +128,7 @@ async function runMode(
     onEvent,
     onWarning,
     signal,
+    refine = false,
     ...ffmpeg
   } = options;
   const model = await EpisodeModel.load(modelDirs?.[mode] ?? defaultModelDir(mode), {
@@ -131,6 +138,7 @@ async function runMode(
     ...(signal ? { signal } : {}),
   });
   const predictions: EpisodePrediction[] = [];
+  const refined: EpisodePrediction[] = [];
   const alone: EpisodePrediction[] = [];
   const failures: ModeRun['failures'] = [];
   let mediaSeconds = 0;
@@ -173,6 +181,13 @@ async function runMode(
           continue;
         }
         predictions.push(predictionOf(outcome.result, label.id));
+        if (refine) {
+          const moved = await refineResult(outcome.result, {
+            ...ffmpeg,
+            ...(signal ? { signal } : {}),
+          });
+          refined.push(predictionOf(moved.result, label.id));
+        }
         mediaSeconds += outcome.result.duration;
         onEvent?.({ type: 'detected', mode, id: label.id, done, total: located.length });
       }
@@ -190,9 +205,11 @@ async function runMode(
     failures,
     predictions: preds,
   });
-  return series === 'both'
-    ? [runOf(`${mode}-alone`, alone), runOf(mode, predictions)]
-    : [runOf(mode, predictions)];
+  return [
+    ...(series === 'both' ? [runOf(`${mode}-alone`, alone)] : []),
+    runOf(mode, predictions),
+    ...(refine ? [runOf(`${mode} refined`, refined)] : []),
+  ];
 }
 
 /** A detection as eval reads it: its segments as `detect` writes them (`segmentsOfResult`). */

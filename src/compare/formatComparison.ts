@@ -3,6 +3,7 @@ import type { ModeRun } from './compareModes.js';
 
 const pct = (v: number | null) => (v === null ? '–' : `${(100 * v).toFixed(1)}`);
 const sec = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+const ms = (v: number | null) => (v === null ? '–' : v.toFixed(3));
 
 type Row = [name: string, cell: (run: ModeRun) => string];
 
@@ -15,17 +16,18 @@ function rows(kind: string, metricsOf: (r: ModeRun) => KindMetrics | undefined):
       (k) => `${pct(k.perSecond.precision)} / ${pct(k.perSecond.recall)}`,
     ],
     [`${kind} mean IoU`, (k) => sec(k.meanIoU)],
+    [`${kind} both bounds ±0.5 s %`, (k) => pct(k.withinHalf.share)],
     [`${kind} both bounds ±1 s %`, (k) => pct(k.within1s.share)],
     [`${kind} both bounds ±2 s %`, (k) => pct(k.within2s.share)],
     [`${kind} both bounds ±3 s %`, (k) => pct(k.within3s.share)],
     [`${kind} F1 @ ±1 s %`, (k) => pct(k.f1At1s.f1)],
     [
       `${kind} start error mean / median s`,
-      (k) => `${sec(k.startError.mean)} / ${sec(k.startError.median)}`,
+      (k) => `${ms(k.startError.mean)} / ${ms(k.startError.median)}`,
     ],
     [
       `${kind} end error mean / median s`,
-      (k) => `${sec(k.endError.mean)} / ${sec(k.endError.median)}`,
+      (k) => `${ms(k.endError.mean)} / ${ms(k.endError.median)}`,
     ],
     [`${kind} presence P / R %`, (k) => `${pct(k.presence.precision)} / ${pct(k.presence.recall)}`],
   ];

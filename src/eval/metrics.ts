@@ -55,7 +55,11 @@ export interface KindMetrics {
   /** Absolute boundary errors over episodes where label and prediction both have it. */
   startError: ErrorStats;
   endError: ErrorStats;
-  /** Episodes with both boundaries within ±1 s / ±2 s / ±3 s, over episodes labelled with it. */
+  /**
+   * Episodes with both boundaries within ±0.5 s (to the frame: `detect --refine`) / ±1 s /
+   * ±2 s / ±3 s, over episodes labelled with it.
+   */
+  withinHalf: Share;
   within1s: Share;
   within2s: Share;
   within3s: Share;
@@ -245,6 +249,7 @@ function aggregate(scores: readonly EpisodeKindScore[]): KindMetrics {
     meanIoU: mean(scores.map((s) => s.iou)),
     startError: errorStats(both.map((s) => s.startError!)),
     endError: errorStats(both.map((s) => s.endError!)),
+    withinHalf: share(within(0.5), labelled),
     within1s: share(hits1, labelled),
     within2s: share(within(2), labelled),
     within3s: share(within(3), labelled),

@@ -16,6 +16,8 @@ const RANK: Record<string, number> = {
   corpus: 5,
   fusion: 5,
   eval: 5,
+  // Boundaries to the frame: decodes around a result's boundaries (streams) and moves them.
+  refine: 5.5,
   series: 6,
   // Tuning re-runs the decision and the series step.
   tuning: 6.5,

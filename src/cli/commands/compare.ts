@@ -30,6 +30,7 @@ interface CompareCliOptions {
   modes: Mode[];
   series: CompareGrouping;
   passes: Passes[];
+  refine: boolean;
 }
 
 export function registerCompare(program: Command): void {
@@ -60,6 +61,11 @@ export function registerCompare(program: Command): void {
       (v: string) => [...new Set(v.split(',').map(parsePasses))],
       [DEFAULT_PASSES],
     )
+    .option(
+      '--refine',
+      "also score each mode's detections with their boundaries moved to the frame (detect --refine): one more column per mode",
+      false,
+    )
     .option('--json <file>', "write both modes' full metrics as JSON")
     .option(
       '--pred-dir <dir>',
@@ -87,6 +93,7 @@ export function registerCompare(program: Command): void {
         },
         series: opts.series,
         passes: opts.passes,
+        refine: opts.refine,
         onEvent: (event) => process.stderr.write(`${formatCompareEvent(event)}\n`),
         onWarning: (w) => process.stderr.write(`${w}\n`),
         signal: interrupt.signal,

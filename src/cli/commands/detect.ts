@@ -33,6 +33,7 @@ import {
   seriesKey,
   type SeriesGrouping,
 } from '../../series/groupEpisodes.js';
+import { refineResult } from '../../refine/refineResult.js';
 import { writeFileAtomic } from '../../util/atomicFile.js';
 import { checkMkvToolnix, setMkvChapters } from '../../watch/mkvChapters.js';
 import { mirroredOutBases } from '../../watch/resultFiles.js';
@@ -55,6 +56,7 @@ interface DetectCliOptions {
   sidecarFormats?: SidecarKind[];
   edlAction?: EdlActions;
   mkvChapters: boolean;
+  refine: boolean;
 }
 
 const cli = commanderParser;
@@ -124,6 +126,11 @@ export function registerDetect(program: Command): void {
     .option(
       '--mkv-chapters',
       'set the chapters of Matroska inputs in place with mkvpropedit (mkvtoolnix); chapters introdetect did not write are kept',
+      false,
+    )
+    .option(
+      '--refine',
+      'move each boundary from whole seconds to the frame where the picture or sound changes (a shot cut, black, silence), decoding about 3 s around each one; times to the millisecond',
       false,
     )
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
@@ -197,38 +204,56 @@ export function registerDetect(program: Command): void {
           files.length > 1 ? `[${files.indexOf(file) + 1}/${files.length}] ${file}` : file;
         // Files are written atomically, one after another, as outcomes become final.
         let writes = Promise.resolve();
-        const write = ({ file, result, error }: SeriesOutcome) => {
+        const decode = decodeOptionsFrom(cmd);
+        const write = (outcome: SeriesOutcome) => {
           if (tty) process.stderr.write('\r\x1b[K');
-          if (error) {
+          if (outcome.error) {
             // One file: main reports it (below). Several: report, go on with the others.
             if (files.length === 1) return;
-            report(file, error);
+            report(outcome.file, outcome.error);
             return;
           }
+          const { file } = outcome;
+          // Boundaries to the frame first, if asked (a failure there is the file's).
+          const final = opts.refine
+            ? () =>
+                refineResult(outcome.result, { ...decode, signal: interrupt.signal }).then(
+                  (r) => r.result,
+                )
+            : () => Promise.resolve(outcome.result);
+          writes = writes.then(async () => {
+            let result: DetectionResult;
+            try {
+              result = await final();
+            } catch (err) {
+              if (!(err instanceof IntrodetectError) || err.code === 'ABORTED') throw err;
+              report(file, err);
+              return;
+            }
+            await output(file, result);
+          });
+        };
+        /** Writes one file's result, then its sidecars and chapters. */
+        const output = async (file: string, result: DetectionResult) => {
           const text = formatResult(result, opts.format, formatOptions);
           if (opts.outDir) {
             const base = (outBases.get(file) as string | undefined) ?? join(opts.outDir, result.id);
             const path = `${base}${OUTPUT_FORMATS[opts.format].extension}`;
-            writes = writes
-              .then(() => mkdir(dirname(path), { recursive: true }))
-              .then(() => writeFileAtomic(path, text))
-              .then(() => {
-                process.stderr.write(`${file} → ${path}\n`);
-              });
+            await mkdir(dirname(path), { recursive: true });
+            await writeFileAtomic(path, text);
+            process.stderr.write(`${file} → ${path}\n`);
           } else {
             process.stdout.write(text);
           }
           // A file whose sidecars or chapters fail is reported; the others go on.
-          writes = writes.then(() =>
-            beside(file, result).catch((err: unknown) => {
-              if (!(err instanceof IntrodetectError) || err.code === 'ABORTED') throw err;
-              report(file, err);
-            }),
-          );
+          await beside(file, result).catch((err: unknown) => {
+            if (!(err instanceof IntrodetectError) || err.code === 'ABORTED') throw err;
+            report(file, err);
+          });
         };
         for (const group of groupBy(files, seriesKey(opts.series))) {
           const outcomes = await detectSeries(group, {
-            ...decodeOptionsFrom(cmd),
+            ...decode,
             model,
             passes: opts.passes,
             ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),

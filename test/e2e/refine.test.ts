@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DetectionResult } from '../../src/fusion/detectionResult.js';
+import { boundaryCues } from '../../src/refine/boundaryCues.js';
+import { refineResult } from '../../src/refine/refineResult.js';
+import { concatClip, ffmpeg, scratch } from '../helpers/clips.js';
+
+// Boundaries to the frame (issue 12): a clip whose "intro" (testsrc2 under a tone) starts and
+// ends between whole seconds, at frames of its 25 fps: 3.48 s (frame 87) and 13.72 s (frame
+// 343). The 1-s decision can only say 4–14; refinement must find the frames.
+const tmp = scratch('introdetect-refine-');
+const INTRO = { start: 3.48, end: 13.72 };
+const FRAME = 1 / 25;
+let mp4: string;
+let ts: string;
+
+beforeAll(() => {
+  mp4 = concatClip(tmp.path('episode.mp4'), [
+    ['smptebars', 'anoisesrc=a=0.05:c=pink', INTRO.start],
+    ['testsrc2', 'sine=f=660', INTRO.end - INTRO.start],
+    ['rgbtestsrc', 'anoisesrc=a=0.05:c=brown', 20 - INTRO.end],
+  ]);
+  // The same episode in MPEG-TS as broadcast captures are: timestamps from 1.4 s, a keyframe
+  // every 0.48 s (ffmpeg seeks such a file to the first keyframe after the time asked).
+  ts = tmp.path('episode.ts');
+  ffmpeg('-i', mp4, '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-c:a', 'copy', ts);
+}, 60_000);
+
+afterAll(() => tmp.cleanup());
+
+/** A result as detect gives it on whole seconds. */
+function coarse(file: string, intro: { start: number; end: number }): DetectionResult {
+  return {
+    id: 'episode',
+    file,
+    duration: 20,
+    mode: 'fused',
+    intro: { ...intro, confidence: 0.9 },
+    credits: null,
+    probabilities: { intro: { from: 0, values: [] }, credits: { from: 15, values: [] } },
+    threshold: { intro: 0.5, credits: 0.5 },
+  };
+}
+
+describe('refineResult: boundaries from whole seconds to the frame', () => {
+  it('decodes the frames around a boundary with their times on the file timeline', async () => {
+    const cues = await boundaryCues(mp4, 2.5, 4.5);
+    expect(cues.frames.length).toBeGreaterThanOrEqual(49);
+    expect(cues.frames[0]!.t).toBeCloseTo(2.5, 1);
+    const steps = cues.frames.slice(1).map((f, i) => f.t - cues.frames[i]!.t);
+    for (const s of steps) expect(s).toBeCloseTo(FRAME, 3);
+    // The cut into the intro is the frame that changes most.
+    const cut = cues.frames.reduce((a, b) => (b.change > a.change ? b : a));
+    expect(cut.t).toBeCloseTo(INTRO.start, 2);
+    expect(cues.audioDb.length).toBeGreaterThan(90);
+  });
+
+  it.each([
+    ['MP4', () => mp4],
+    ['MPEG-TS', () => ts],
+  ])('moves an intro found as 4–14 s to its frames, 3.48–13.72 s (%s)', async (_, file) => {
+    const { result, boundaries } = await refineResult(coarse(file(), { start: 4, end: 14 }));
+    expect(boundaries.map((b) => b.cue)).toEqual(['cut', 'cut']);
+    // Within one frame (MPEG-TS: plus the audio's priming, which moves the file's start).
+    expect(Math.abs(result.intro!.start - INTRO.start)).toBeLessThanOrEqual(FRAME * 2 + 1e-9);
+    expect(Math.abs(result.intro!.end - INTRO.end)).toBeLessThanOrEqual(FRAME * 2 + 1e-9);
+    expect(result.segments).toEqual([{ type: 'intro', ...result.intro }]);
+  });
+
+  it('finds the same frames from a decision a second late or early', async () => {
+    const late = await refineResult(coarse(mp4, { start: 5, end: 15 }));
+    expect(late.result.intro).toMatchObject({ start: INTRO.start, end: INTRO.end });
+    const early = await refineResult(coarse(mp4, { start: 3, end: 13 }));
+    expect(early.result.intro).toMatchObject({ start: INTRO.start, end: INTRO.end });
+  });
+
+  it('leaves a boundary with nothing to snap to on its whole second', async () => {
+    // 8 s lies in the middle of the intro's steady picture: no cut, black or silence near it.
+    const { result, boundaries } = await refineResult(coarse(mp4, { start: 4, end: 8.5 }));
+    expect(result.intro!.end).toBe(8.5);
+    expect(boundaries.find((b) => b.from === 8.5)?.cue).toBe('none');
+  });
+});
