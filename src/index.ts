@@ -118,11 +118,7 @@ export { formatSidecar, isOwnSidecar, type SidecarKind } from './fusion/formats/
 export { joinRepeatedPieces, type JoinPiecesOptions } from './series/joinRepeatedPieces.js';
 
 export { detectSeries, type SeriesOptions, type SeriesOutcome } from './series/detectSeries.js';
-export {
-  refineResult,
-  type RefineOptions,
-  type RefinedBoundary,
-} from './refine/refineResult.js';
+export { refineResult, type RefineOptions, type RefinedBoundary } from './refine/refineResult.js';
 export { snapBoundary, type SnapCue, type SnapOptions } from './refine/snapBoundary.js';
 export { boundaryCues, type BoundaryCues, type FrameCue } from './refine/boundaryCues.js';
 export type { SeriesGrouping } from './series/groupEpisodes.js';
