@@ -9,6 +9,9 @@ export interface RefineOptions extends BoundaryCueOptions, SnapOptions {
   span?: number;
 }
 
+/** A boundary this close to the end of the file is its end (s). */
+const END_SLACK = 1;
+
 /** One boundary moved to the frame (what `refineResult` did, for logs and tests). */
 export interface RefinedBoundary {
   from: number;
@@ -19,7 +22,7 @@ export interface RefinedBoundary {
 /**
  * A result with every boundary of its parts (intro, credits and each segment) moved from whole
  * seconds to the frame where picture or sound changes (`snapBoundary`), decoding a few seconds
- * around each one. Boundaries at the file's start or end stay. One boundary shared by two
+ * around each one. A boundary at the file's start stays; one in its last second moves to its end. One boundary shared by two
  * parts (an intro ending where a recap begins) is decoded once and moves for both. The result's
  * per-second probabilities stay as they were.
  */
@@ -30,8 +33,12 @@ export async function refineResult(
   const { span = 1.5, centre = -0.5, ...rest } = options;
   const segments = segmentsOfResult(result);
   const times = new Set<number>();
+  // The file's own start and end are boundaries already: a part that ends within the last
+  // second (a credits roll that runs to the end) ends where the file does.
+  const moved = new Map<number, number>();
   const add = (v: number) => {
-    if (v > 0 && v < result.duration) times.add(v);
+    if (v >= result.duration - END_SLACK) moved.set(v, round3(result.duration));
+    else if (v > 0) times.add(v);
   };
   for (const part of [result.intro, result.credits, ...segments]) {
     if (part) {
@@ -39,7 +46,6 @@ export async function refineResult(
       add(part.end);
     }
   }
-  const moved = new Map<number, number>();
   const boundaries: RefinedBoundary[] = [];
   for (const t of [...times].sort((a, b) => a - b)) {
     const from = Math.max(0, t + centre - span);
@@ -66,4 +72,8 @@ export async function refineResult(
     },
     boundaries,
   };
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
 }

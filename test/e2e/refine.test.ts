@@ -73,6 +73,18 @@ describe('refineResult: boundaries from whole seconds to the frame', () => {
     expect(early.result.intro).toMatchObject({ start: INTRO.start, end: INTRO.end });
   });
 
+  it('ends a part that runs into the last second of the file where the file ends; a shared boundary moves for both parts', async () => {
+    const found = coarse(mp4, { start: 4, end: 14 });
+    const { result, boundaries } = await refineResult({
+      ...found,
+      credits: { start: 14, end: 20, confidence: 0.9 },
+    });
+    expect(boundaries.map((b) => b.from)).toEqual([4, 14]);
+    expect(result.credits!.start).toBe(result.intro!.end);
+    expect(Math.abs(result.credits!.start - INTRO.end)).toBeLessThanOrEqual(FRAME + 1e-9);
+    expect(result.credits!.end).toBe(found.duration);
+  });
+
   it('leaves a boundary with nothing to snap to on its whole second', async () => {
     // 8 s lies in the middle of the intro's steady picture: no cut, black or silence near it.
     const { result, boundaries } = await refineResult(coarse(mp4, { start: 4, end: 8.5 }));
