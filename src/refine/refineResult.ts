@@ -2,7 +2,7 @@ import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult
 import { segmentsOfResult } from '../fusion/formats/segments.js';
 import type { Interval } from '../fusion/pickInterval.js';
 import { boundaryCues, type BoundaryCueOptions } from './boundaryCues.js';
-import { snapBoundary, type SnapCue, type SnapOptions } from './snapBoundary.js';
+import { round3, snapBoundary, type SnapCue, type SnapOptions } from './snapBoundary.js';
 
 export interface RefineOptions extends BoundaryCueOptions, SnapOptions {
   /** Seconds decoded around each boundary's expected place, each side (default 1.5). */
@@ -72,8 +72,4 @@ export async function refineResult(
     },
     boundaries,
   };
-}
-
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
 }

@@ -122,6 +122,7 @@ function medianOf(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function round3(v: number): number {
+/** Seconds rounded to the millisecond (how refined times are given). */
+export function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
