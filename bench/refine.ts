@@ -9,19 +9,25 @@
  * episode of the split is copied once (into DIR, default `<labels' folder>-shifted`; resumable)
  * with a lead-in of k/25 s of black and silence (k drawn from 1..24 by the seed), re-encoded at
  * a constant 25 fps (H.264 + AAC in MP4), and its labels moved by the same k/25 s. Then
- * `compareModes` runs fused detection with the series step on the copies and scores the
- * results as detected and as refined, side by side. The first lines name each copy's shift.
+ * `compareModes` runs fused detection with the series step on the copies (once: kept in
+ * DIR/found) and the results are scored as detected and as refined (`refineResult`, with
+ * `--centre KIND=S,…` and `--reach S` when given), side by side. `--episodes` prints every
+ * boundary: label, found, refined.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { compareModes } from '../src/compare/compareModes.js';
+import { compareModes, type ModeRun } from '../src/compare/compareModes.js';
 import { formatComparison } from '../src/compare/formatComparison.js';
+import { computeMetrics } from '../src/eval/metrics.js';
+import type { EpisodePrediction } from '../src/eval/predictionTypes.js';
+import type { DetectionResult } from '../src/fusion/detectionResult.js';
 import { mediaPathOf } from '../src/features/featurizeLabelled.js';
 import { parseTime } from '../src/labels/parseTime.js';
 import { readLabels } from '../src/labels/readLabels.js';
 import { selectSplit } from '../src/labels/selectSplit.js';
+import { refineResult, type RefineOptions } from '../src/refine/refineResult.js';
 import { locateFfmpeg } from '../src/streams/locateFfmpeg.js';
 import { flagValue } from './lib/argv.js';
 
@@ -105,16 +111,72 @@ for (const label of chosen) {
 }
 await writeFile(join(out, 'labels.json'), `${JSON.stringify(outLabels, null, 2)}\n`);
 
-const runs = await compareModes((await readLabels(join(out, 'labels.json'))).labels, {
-  mediaDir: out,
-  modes: ['fused'],
-  modelDirs: { fused: models },
-  passes: [1],
-  refine: true,
-  onEvent: (e) => {
-    if (e.type === 'failed') console.error(`${e.id}: ${e.error}`);
-  },
-  onWarning: () => {},
+const truth = (await readLabels(join(out, 'labels.json'))).labels;
+// The detections (fused, series step) once: kept in DIR/found, reused by later runs.
+const foundDir = join(out, 'found');
+let found: EpisodePrediction[];
+if (truth.every((l) => existsSync(join(foundDir, `${l.id}.json`)))) {
+  found = await Promise.all(
+    truth.map(
+      async (l) =>
+        JSON.parse(await readFile(join(foundDir, `${l.id}.json`), 'utf8')) as EpisodePrediction,
+    ),
+  );
+} else {
+  const [run] = await compareModes(truth, {
+    mediaDir: out,
+    modes: ['fused'],
+    modelDirs: { fused: models },
+    passes: [1],
+    onEvent: (e) => {
+      if (e.type === 'failed') console.error(`${e.id}: ${e.error}`);
+    },
+    onWarning: () => {},
+  });
+  found = run!.predictions;
+  await mkdir(foundDir, { recursive: true });
+  for (const p of found) await writeFile(join(foundDir, `${p.id}.json`), JSON.stringify(p));
+}
+// `--centre intro.start=0,credits.start=0.5 --reach 1`: refineResult's options.
+const centres = Object.fromEntries(
+  flag('centre', '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => {
+      const [k, v] = kv.split('=');
+      return [k!, Number(v)];
+    }),
+) as RefineOptions['centres'];
+const reach = Number(flag('reach', '1'));
+const cues = new Map<string, number>();
+const refined: EpisodePrediction[] = [];
+for (const p of found) {
+  const { result, boundaries } = await refineResult(p as DetectionResult, { centres, reach });
+  for (const b of boundaries) cues.set(b.cue, (cues.get(b.cue) ?? 0) + 1);
+  refined.push({ ...result, id: p.id, segments: result.segments ?? [] });
+}
+const runOf = (label: string, predictions: EpisodePrediction[]): ModeRun => ({
+  mode: 'fused',
+  label,
+  metrics: computeMetrics(truth, predictions),
+  mediaSeconds: 0,
+  wallSeconds: 0,
+  failures: [],
+  predictions,
 });
-console.log(`\n${chosen.length} episodes of ${labelsFile} (${split}), each shifted by k/25 s:\n`);
-console.log(formatComparison(runs));
+const runs = [runOf('fused', found), runOf('fused refined', refined)];
+if (args.includes('--episodes')) {
+  // Each boundary: the label, as detected, as refined.
+  const at = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(2));
+  for (const [i, p] of found.entries()) {
+    const l = truth.find((e) => e.id === p.id)!;
+    const r = refined[i]!;
+    const row = (kind: 'intro' | 'credits') =>
+      `${kind} ${at(l[kind]?.start)}–${at(l[kind]?.end)} found ${at(p[kind]?.start)}–${at(p[kind]?.end)} refined ${at(r[kind]?.start)}–${at(r[kind]?.end)}`;
+    console.log(`${p.id}\t${row('intro')}\t${row('credits')}`);
+  }
+}
+console.log(
+  `\n${chosen.length} episodes of ${labelsFile} (${split}), each shifted by k/25 s; refined with reach ${reach} s, centres ${JSON.stringify(centres)}; cues: ${[...cues].map(([c, n]) => `${c} ${n}`).join(', ')}\n`,
+);
+console.log(formatComparison(runs).replace(/\n.*speed.*$/m, ''));

@@ -4,10 +4,25 @@ import type { Interval } from '../fusion/pickInterval.js';
 import { boundaryCues, type BoundaryCueOptions } from './boundaryCues.js';
 import { round3, snapBoundary, type SnapCue, type SnapOptions } from './snapBoundary.js';
 
-export interface RefineOptions extends BoundaryCueOptions, SnapOptions {
-  /** Seconds decoded around each boundary's expected place, each side (default 1.5). */
-  span?: number;
+export interface RefineOptions extends BoundaryCueOptions, Omit<SnapOptions, 'centre' | 'reach'> {
+  /**
+   * Where the truth lies relative to the whole-second boundary, by kind of boundary (s).
+   * Defaults, chosen on the validation split's copies shifted by whole frames (`npm run
+   * bench:refine`): the credits' start is decided about half a second early (`credits.start`
+   * +0.5), the intro's end a little (`intro.end` +0.25); every other boundary 0.
+   */
+  centres?: Partial<Record<BoundaryKind, number>>;
+  /** How far from there a cue is taken (s, default 1); that much is decoded each side. */
+  reach?: number;
 }
+
+/** Which end of which part a boundary is (a segment's type and end). */
+export type BoundaryKind = `${DetectedSegment['type']}.${'start' | 'end'}`;
+
+const DEFAULT_CENTRES: Partial<Record<BoundaryKind, number>> = {
+  'credits.start': 0.5,
+  'intro.end': 0.25,
+};
 
 /** A boundary this close to the end of the file is its end (s). */
 const END_SLACK = 1;
@@ -17,6 +32,7 @@ export interface RefinedBoundary {
   from: number;
   to: number;
   cue: SnapCue;
+  kind: BoundaryKind;
 }
 
 /**
@@ -30,30 +46,37 @@ export async function refineResult(
   result: DetectionResult,
   options: RefineOptions = {},
 ): Promise<{ result: DetectionResult; boundaries: RefinedBoundary[] }> {
-  const { span = 1.5, centre = -0.5, ...rest } = options;
+  const { reach = 1, centres: given, ...rest } = options;
+  const centres = { ...DEFAULT_CENTRES, ...given };
   const segments = segmentsOfResult(result);
-  const times = new Set<number>();
+  // Each boundary once, with the kind it is first named as (intro before credits, then the
+  // segments in time order).
+  const kinds = new Map<number, BoundaryKind>();
   // The file's own start and end are boundaries already: a part that ends within the last
   // second (a credits roll that runs to the end) ends where the file does.
   const moved = new Map<number, number>();
-  const add = (v: number) => {
+  const add = (v: number, kind: BoundaryKind) => {
     if (v >= result.duration - END_SLACK) moved.set(v, round3(result.duration));
-    else if (v > 0) times.add(v);
+    else if (v > 0 && !kinds.has(v)) kinds.set(v, kind);
   };
-  for (const part of [result.intro, result.credits, ...segments]) {
-    if (part) {
-      add(part.start);
-      add(part.end);
-    }
+  const parts = [
+    ...(result.intro ? [{ ...result.intro, type: 'intro' as const }] : []),
+    ...(result.credits ? [{ ...result.credits, type: 'credits' as const }] : []),
+    ...segments,
+  ];
+  for (const part of parts) {
+    add(part.start, `${part.type}.start`);
+    add(part.end, `${part.type}.end`);
   }
   const boundaries: RefinedBoundary[] = [];
-  for (const t of [...times].sort((a, b) => a - b)) {
-    const from = Math.max(0, t + centre - span);
-    const to = Math.min(result.duration, t + centre + span);
+  for (const [t, kind] of [...kinds].sort((a, b) => a[0] - b[0])) {
+    const centre = centres[kind] ?? 0;
+    const from = Math.max(0, t + centre - reach);
+    const to = Math.min(result.duration, t + centre + reach);
     const cues = await boundaryCues(result.file, from, to, rest);
-    const snapped = snapBoundary(t, cues, { ...rest, centre, reach: span });
+    const snapped = snapBoundary(t, cues, { ...rest, centre, reach });
     moved.set(t, snapped.time);
-    boundaries.push({ from: t, to: snapped.time, cue: snapped.cue });
+    boundaries.push({ from: t, to: snapped.time, cue: snapped.cue, kind });
   }
   const at = (v: number) => moved.get(v) ?? v;
   const interval = (i: Interval | null): Interval | null =>

@@ -10,13 +10,9 @@ export interface SnappedBoundary {
 }
 
 export interface SnapOptions {
-  /**
-   * Where the truth is expected, relative to the whole-second boundary: a part that begins at
-   * second `t` of the 1-s decision began after sample `t − 1` and by sample `t`, so about half
-   * a second before it (default −0.5).
-   */
+  /** Where the truth is expected, relative to the whole-second boundary (s, default 0). */
   centre?: number;
-  /** Cues farther than this from the expected place are not taken (s, default 1.5). */
+  /** Cues farther than this from the expected place are not taken (s, default 1). */
   reach?: number;
   /** A frame's change that counts as a cut, at least (mean |Δluma|, default 0.06) … */
   minCut?: number;
@@ -48,8 +44,8 @@ export function snapBoundary(
   options: SnapOptions = {},
 ): SnappedBoundary {
   const {
-    centre = -0.5,
-    reach = 1.5,
+    centre = 0,
+    reach = 1,
     minCut = 0.06,
     cutContrast = 4,
     blackShare = 0.98,

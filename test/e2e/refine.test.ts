@@ -66,11 +66,17 @@ describe('refineResult: boundaries from whole seconds to the frame', () => {
     expect(result.segments).toEqual([{ type: 'intro', ...result.intro }]);
   });
 
-  it('finds the same frames from a decision a second late or early', async () => {
-    const late = await refineResult(coarse(mp4, { start: 5, end: 15 }));
-    expect(late.result.intro).toMatchObject({ start: INTRO.start, end: INTRO.end });
+  it('finds the same frames from a decision on the other side of them (3–13 s)', async () => {
     const early = await refineResult(coarse(mp4, { start: 3, end: 13 }));
     expect(early.result.intro).toMatchObject({ start: INTRO.start, end: INTRO.end });
+  });
+
+  it('takes no cut farther than the reach (1 s) from where the truth is expected', async () => {
+    // 5 s is 1.52 s after the cut into the intro: the 1-s decision was wrong by more than a
+    // second there, and the steady test pattern around 5 s has nothing to snap to.
+    const { result, boundaries } = await refineResult(coarse(mp4, { start: 5, end: 14 }));
+    expect(result.intro!.start).toBe(5);
+    expect(boundaries[0]).toMatchObject({ from: 5, to: 5, cue: 'none', kind: 'intro.start' });
   });
 
   it('ends a part that runs into the last second of the file where the file ends; a shared boundary moves for both parts', async () => {
