@@ -150,11 +150,14 @@ const centres = Object.fromEntries(
 const reach = Number(flag('reach', '1'));
 const cues = new Map<string, number>();
 const refined: EpisodePrediction[] = [];
+const t0 = performance.now();
 for (const p of found) {
   const { result, boundaries } = await refineResult(p as DetectionResult, { centres, reach });
   for (const b of boundaries) cues.set(b.cue, (cues.get(b.cue) ?? 0) + 1);
   refined.push({ ...result, id: p.id, segments: result.segments ?? [] });
 }
+const refineSeconds = (performance.now() - t0) / 1000;
+const boundaryCount = [...cues.values()].reduce((a, b) => a + b, 0);
 const runOf = (label: string, predictions: EpisodePrediction[]): ModeRun => ({
   mode: 'fused',
   label,
@@ -177,6 +180,6 @@ if (args.includes('--episodes')) {
   }
 }
 console.log(
-  `\n${chosen.length} episodes of ${labelsFile} (${split}), each shifted by k/25 s; refined with reach ${reach} s, centres ${JSON.stringify(centres)}; cues: ${[...cues].map(([c, n]) => `${c} ${n}`).join(', ')}\n`,
+  `\n${chosen.length} episodes of ${labelsFile} (${split}), each shifted by k/25 s; refined with reach ${reach} s, centres ${JSON.stringify(centres)}; cues: ${[...cues].map(([c, n]) => `${c} ${n}`).join(', ')}; ${(refineSeconds / boundaryCount).toFixed(2)} s wall per boundary\n`,
 );
 console.log(formatComparison(runs).replace(/\n.*speed.*$/m, ''));
