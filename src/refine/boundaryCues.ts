@@ -41,14 +41,14 @@ const SEEK_MARGIN = 2;
 /** What ffmpeg says when an optional map (`0:a:0?`) found nothing to map. */
 const NO_STREAM = /does not contain any stream/;
 
-/** `pts_time:1.24` in a showinfo line. */
-const PTS_TIME = /\bpts_time:\s*(-?[\d.]+(?:e-?\d+)?)/;
+/** `pts_time:1.24` in showinfo's lines. */
+const PTS_TIME = /\bpts_time:\s*(-?[\d.]+(?:e-?\d+)?)/g;
 
 /**
  * Decodes [from, to) of `input` at its own frame rate (small grey frames; showinfo gives each
  * frame's time) and its audio (mono, 8 kHz), and reduces them to per-frame luma, darkness and
- * change, and a 20-ms audio level. A few seconds cost a fraction of a second: ffmpeg seeks to
- * the keyframe before `from` and decodes from there.
+ * change, and a 20-ms audio level. Decoding starts `SEEK_MARGIN` s before `from`, since
+ * ffmpeg may seek MPEG-TS to the first keyframe after the time asked.
  */
 export async function boundaryCues(
   input: string,
@@ -64,7 +64,8 @@ export async function boundaryCues(
   const seek = Math.max(0, start - SEEK_MARGIN);
   const seconds = Math.max(0, to - seek);
   const common = ['-hide_banner', '-nostdin', '-nostats', '-ss', seek.toFixed(3)];
-  const run = async (args: string[], what: string) => {
+  /** Runs ffmpeg; `optional`: a stream the input lacks gives empty output, not an error. */
+  const run = async (args: string[], optional = false) => {
     const result = await execa(ffmpeg, args, {
       encoding: 'buffer',
       reject: false,
@@ -74,9 +75,8 @@ export async function boundaryCues(
     });
     if (options.signal?.aborted) throw new AbortedError({ cause: options.signal.reason });
     const stderr = Buffer.from(result.stderr).toString('utf8');
-    // A file without sound: no audio cues.
-    if (result.exitCode !== 0 && what === 'audio' && NO_STREAM.test(stderr)) {
-      return { stdout: Buffer.alloc(0), stderr, what };
+    if (result.exitCode !== 0 && optional && NO_STREAM.test(stderr)) {
+      return { stdout: Buffer.alloc(0), stderr };
     }
     if (result.exitCode !== 0) {
       throw classifyFfmpegFailure(input, stderr, {
@@ -84,34 +84,31 @@ export async function boundaryCues(
         ...(result.exitCode !== undefined ? { exitStatus: result.exitCode } : {}),
       });
     }
-    return { stdout: Buffer.from(result.stdout), stderr, what };
+    return { stdout: Buffer.from(result.stdout), stderr };
   };
-  const video = await run(
-    [
-      ...common,
-      '-loglevel',
-      'info',
-      '-i',
-      input,
-      '-t',
-      seconds.toFixed(3),
-      '-map',
-      '0:v:0',
-      '-vf',
-      `scale=${CUE_WIDTH}:${CUE_HEIGHT}:flags=area,format=gray,showinfo`,
-      // One output frame per decoded frame (rawvideo would otherwise get constant-rate
-      // duplicates, out of step with showinfo's times). `-vsync` is what every ffmpeg knows.
-      '-vsync',
-      'passthrough',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'gray',
-      'pipe:1',
-    ],
-    'video',
-  );
-  const times = [...video.stderr.matchAll(new RegExp(PTS_TIME, 'g'))].map((m) => Number(m[1]));
+  const video = await run([
+    ...common,
+    '-loglevel',
+    'info',
+    '-i',
+    input,
+    '-t',
+    seconds.toFixed(3),
+    '-map',
+    '0:v:0',
+    '-vf',
+    `scale=${CUE_WIDTH}:${CUE_HEIGHT}:flags=area,format=gray,showinfo`,
+    // One output frame per decoded frame (rawvideo would otherwise get constant-rate
+    // duplicates, out of step with showinfo's times). `-vsync` is what every ffmpeg knows.
+    '-vsync',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'gray',
+    'pipe:1',
+  ]);
+  const times = [...video.stderr.matchAll(PTS_TIME)].map((m) => Number(m[1]));
   const frames = frameCues(video.stdout, times, seek).filter((f) => f.t >= start - 1e-6);
   const audio = await run(
     [
@@ -133,7 +130,8 @@ export async function boundaryCues(
       's16le',
       'pipe:1',
     ],
-    'audio',
+    // A file without sound: no audio cues.
+    true,
   );
   const step = Math.round(AUDIO_STEP * AUDIO_RATE);
   const skip = Math.round((start - seek) / AUDIO_STEP);

@@ -38,8 +38,8 @@ export interface RefinedBoundary {
 /**
  * A result with every boundary of its parts (intro, credits and each segment) moved from whole
  * seconds to the frame where picture or sound changes (`snapBoundary`), decoding a few seconds
- * around each one. A boundary at the file's start stays; one in its last second moves to its end. One boundary shared by two
- * parts (an intro ending where a recap begins) is decoded once and moves for both. The result's
+ * around each one. A boundary at the file's start stays; one in its last second moves to its
+ * end. One boundary shared by two parts (an intro ending where a recap begins) is decoded once and moves for both. The result's
  * per-second probabilities stay as they were.
  */
 export async function refineResult(
@@ -48,9 +48,9 @@ export async function refineResult(
 ): Promise<{ result: DetectionResult; boundaries: RefinedBoundary[] }> {
   const { reach = 1, centres: given, ...rest } = options;
   const centres = { ...DEFAULT_CENTRES, ...given };
+  // The intro and credits are among the segments (`segmentsOfResult` keeps them in step).
   const segments = segmentsOfResult(result);
-  // Each boundary once, with the kind it is first named as (intro before credits, then the
-  // segments in time order).
+  // Each boundary once, with the kind it is first named as (segments in time order).
   const kinds = new Map<number, BoundaryKind>();
   // The file's own start and end are boundaries already: a part that ends within the last
   // second (a credits roll that runs to the end) ends where the file does.
@@ -59,12 +59,7 @@ export async function refineResult(
     if (v >= result.duration - END_SLACK) moved.set(v, round3(result.duration));
     else if (v > 0 && !kinds.has(v)) kinds.set(v, kind);
   };
-  const parts = [
-    ...(result.intro ? [{ ...result.intro, type: 'intro' as const }] : []),
-    ...(result.credits ? [{ ...result.credits, type: 'credits' as const }] : []),
-    ...segments,
-  ];
-  for (const part of parts) {
+  for (const part of segments) {
     add(part.start, `${part.type}.start`);
     add(part.end, `${part.type}.end`);
   }

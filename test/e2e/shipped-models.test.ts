@@ -133,6 +133,28 @@ describe('the shipped models on an unseen corpus season (seed 6, 2 series × 3 e
     expect(misses).toEqual([]);
   });
 
+  // `detect --refine` (README, boundaries to the frame) through the CLI on the same season: the
+  // corpus puts parts on whole seconds, so refined boundaries stay within the same tolerance,
+  // and they come out to the millisecond (frame timestamps), not on whole seconds.
+  it(`fused with --refine keeps every intro and credits roll within ±${TOLERANCE_S} s, with boundaries to the frame`, async () => {
+    const results = await detectSeason('--refine');
+    const misses: string[] = [];
+    const bounds: number[] = [];
+    for (const l of season) {
+      const r = results.get(l.id)!;
+      for (const iv of [r.intro, r.credits]) if (iv) bounds.push(iv.start, iv.end);
+      misses.push(
+        ...[
+          miss(`${l.id} intro`, l.intro, r.intro, TOLERANCE_S),
+          miss(`${l.id} credits`, l.credits, r.credits, TOLERANCE_S),
+        ].filter((m) => m !== null),
+      );
+    }
+    expect(misses).toEqual([]);
+    expect(bounds.every((b) => Math.abs(b * 1000 - Math.round(b * 1000)) < 1e-6)).toBe(true);
+    expect(bounds.some((b) => !Number.isInteger(b))).toBe(true);
+  });
+
   // What the model card supports for vision v2 (test split: intro presence P / R 81.8 / 75 %,
   // 1 in 12 with both boundaries within ±1 s, median start error 3 s, end 1 s; credits 100 %
   // within ±3 s), and what held on every episode of this season: each intro found, where it

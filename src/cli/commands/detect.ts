@@ -130,7 +130,7 @@ export function registerDetect(program: Command): void {
     )
     .option(
       '--refine',
-      'move each boundary from whole seconds to the frame where the picture or sound changes (a shot cut, black, silence), decoding about 3 s around each one; times to the millisecond',
+      'move each boundary from whole seconds to the frame where the picture or sound changes (a shot cut, black, silence), decoding a few seconds around each one; times to the millisecond',
       false,
     )
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
