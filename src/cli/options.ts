@@ -56,23 +56,30 @@ export interface DetectionFlags {
   sidecarFormats?: SidecarKind[] | undefined;
   edlAction?: EdlActions | undefined;
   mkvChapters?: boolean | undefined;
+  refine?: boolean | undefined;
 }
+
+/** The help of `--refine`, the same for every command that has it. */
+export const REFINE_HELP =
+  'move each boundary from whole seconds to the frame where the picture or sound changes (a shot cut, black, silence), decoding a few seconds around each one; times to the millisecond';
 
 /** What those flags ask for: the model and its run, and what to write per episode. */
 export interface DetectionOptions {
   readonly detect: ModelChoice & { intraOpThreads: number; passes: Passes };
   /**
-   * Result files, sidecars, EDL actions, Matroska chapters; undefined when none of
-   * `--format`, `--sidecar`, `--sidecar-formats`, `--edl-action`, `--mkv-chapters` was given
+   * Result files, sidecars, EDL actions, Matroska chapters, boundaries to the frame; undefined
+   * when none of `--format`, `--sidecar`, `--sidecar-formats`, `--edl-action`, `--mkv-chapters`,
+   * `--refine` was given
    * (each command then has its own default). Given, they make one whole setting: what was not
-   * given is the default (json results, no sidecar, EDL action 3, no chapters).
+   * given is the default (json results, no sidecar, EDL action 3, no chapters, whole seconds).
    */
   readonly output: OutputSettings | undefined;
 }
 
 /**
  * The one place the detection flags become options: `--mode`, `--models`, `--threads`,
- * `--passes`, and the output flags (`--sidecar` alone means the edl sidecar).
+ * `--passes`, and the output flags (`--sidecar` alone means the edl sidecar; `--refine` writes
+ * boundaries to the frame).
  */
 export function detectionOptionsFrom(flags: DetectionFlags): DetectionOptions {
   const sidecars = flags.sidecarFormats ?? (flags.sidecar ? ['edl' as const] : undefined);
@@ -80,7 +87,8 @@ export function detectionOptionsFrom(flags: DetectionFlags): DetectionOptions {
     flags.format !== undefined ||
     sidecars !== undefined ||
     flags.edlAction !== undefined ||
-    flags.mkvChapters === true;
+    flags.mkvChapters === true ||
+    flags.refine === true;
   return {
     detect: {
       ...(flags.mode !== undefined ? { mode: parseMode(flags.mode) } : {}),
@@ -94,6 +102,7 @@ export function detectionOptionsFrom(flags: DetectionFlags): DetectionOptions {
           sidecars: sidecars ?? [],
           ...(flags.edlAction ? { edlActions: flags.edlAction } : {}),
           ...(flags.mkvChapters ? { mkvChapters: true } : {}),
+          ...(flags.refine ? { refine: true } : {}),
         }
       : undefined,
   };

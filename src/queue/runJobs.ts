@@ -90,9 +90,14 @@ async function libraryOutput(
 ): Promise<{ settings: OutputSettings; corrections: CorrectionStore }> {
   const statePath = statePathOfLayout(layout);
   const recorded = context.output ?? (await StateStore.open(statePath, layout.root)).output;
-  const { formats, sidecars, edlActions } = recorded ?? DEFAULT_OUTPUT;
+  const { formats, sidecars, edlActions, refine } = recorded ?? DEFAULT_OUTPUT;
   return {
-    settings: { formats, sidecars, ...(edlActions ? { edlActions } : {}) },
+    settings: {
+      formats,
+      sidecars,
+      ...(edlActions ? { edlActions } : {}),
+      ...(refine ? { refine } : {}),
+    },
     corrections: new CorrectionStore(correctionsPathOf(statePath)),
   };
 }
@@ -166,6 +171,7 @@ async function writeEpisode(
     key,
     onWarning: context.onWarning,
     signal: run.signal,
+    ffmpegPath: context.detect.ffmpegPath,
   });
   const staged = await stageResults(output, uniqueResultBase(layout, key, siblings));
   try {

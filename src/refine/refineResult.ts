@@ -27,6 +27,20 @@ const DEFAULT_CENTRES: Partial<Record<BoundaryKind, number>> = {
 /** A boundary this close to the end of the file is its end (s). */
 const END_SLACK = 1;
 
+/**
+ * Where a part goes once its boundaries have moved: both ends moved, unless that would leave
+ * it empty or inside out (a part of a second or two whose ends snapped to one cut between
+ * them, or past each other): such a part keeps its whole seconds.
+ */
+export function placeOf(
+  moved: ReadonlyMap<number, number>,
+): (part: { start: number; end: number }) => { start: number; end: number } {
+  return ({ start, end }) => {
+    const to = { start: moved.get(start) ?? start, end: moved.get(end) ?? end };
+    return to.start < to.end ? to : { start, end };
+  };
+}
+
 /** One boundary moved to the frame (what `refineResult` did, for logs and tests). */
 export interface RefinedBoundary {
   from: number;
@@ -39,8 +53,9 @@ export interface RefinedBoundary {
  * A result with every boundary of its parts (intro, credits and each segment) moved from whole
  * seconds to the frame where picture or sound changes (`snapBoundary`), decoding a few seconds
  * around each one. A boundary at the file's start stays; one in its last second moves to its
- * end. One boundary shared by two parts (an intro ending where a recap begins) is decoded once and moves for both. The result's
- * per-second probabilities stay as they were.
+ * end. One boundary shared by two parts (an intro ending where a recap begins) is decoded once
+ * and moves for both. A part that refining would leave empty keeps its whole seconds
+ * (`placeOf`). The result's per-second probabilities stay as they were.
  */
 export async function refineResult(
   result: DetectionResult,
@@ -73,14 +88,9 @@ export async function refineResult(
     moved.set(t, snapped.time);
     boundaries.push({ from: t, to: snapped.time, cue: snapped.cue, kind });
   }
-  const at = (v: number) => moved.get(v) ?? v;
-  const interval = (i: Interval | null): Interval | null =>
-    i && { ...i, start: at(i.start), end: at(i.end) };
-  const segment = (s: DetectedSegment): DetectedSegment => ({
-    ...s,
-    start: at(s.start),
-    end: at(s.end),
-  });
+  const place = placeOf(moved);
+  const interval = (i: Interval | null): Interval | null => i && { ...i, ...place(i) };
+  const segment = (s: DetectedSegment): DetectedSegment => ({ ...s, ...place(s) });
   return {
     result: {
       ...result,

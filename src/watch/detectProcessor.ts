@@ -38,6 +38,8 @@ export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice
   corrections?: { store: CorrectionStore; root: string };
   /** Decoding passes per file (default DEFAULT_PASSES, 1; see Passes). */
   passes?: Passes;
+  /** Write each boundary to the frame (`refineResult`), not on whole seconds. */
+  refine?: boolean;
   /** Aborts the model load. */
   signal?: AbortSignal;
 }
@@ -57,6 +59,7 @@ export async function detectProcessor(
     edlActions,
     sidecars = [],
     mkvChapters = false,
+    refine = false,
     corrections,
     printsDir,
     signal,
@@ -67,6 +70,7 @@ export async function detectProcessor(
     sidecars,
     mkvChapters,
     ...(edlActions ? { edlActions } : {}),
+    ...(refine ? { refine } : {}),
   };
   const { model, owned } = await modelFor(choice, signal);
   const store = printsDir === undefined ? undefined : new PrintStore(printsDir);
@@ -84,6 +88,7 @@ export async function detectProcessor(
         onWarning: choice.onWarning,
         signal: fileSignal,
         context,
+        ffmpegPath: choice.ffmpegPath,
       });
       return output;
     },

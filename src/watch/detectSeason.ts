@@ -99,6 +99,7 @@ export async function detectSeason(
             key,
             onWarning: choice.onWarning,
             signal,
+            ffmpegPath: choice.ffmpegPath,
             context: {
               inputEdited: (before, after) => {
                 if (signature && sameSignature(before, signature)) signature = after;

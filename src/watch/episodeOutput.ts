@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import type { DetectionResult } from '../fusion/detectionResult.js';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../fusion/formats/index.js';
+import { refineResult } from '../refine/refineResult.js';
+import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import {
   applyCorrection,
@@ -21,7 +23,7 @@ export function libraryKey(root: string, file: string): string {
   return relative(resolve(root), resolve(file)).split(sep).join('/');
 }
 
-export interface FinishEpisodeOptions {
+export interface FinishEpisodeOptions extends LocateFfmpegOptions {
   settings: OutputSettings;
   /** The library's corrections: a corrected episode keeps its correction (it wins). */
   corrections?: CorrectionStore | undefined;
@@ -35,7 +37,8 @@ export interface FinishEpisodeOptions {
 
 /**
  * The one writer of an episode's detection, shared by `watch` and the server's season jobs:
- * applies the episode's correction (read now, so a correction saved while it was detected
+ * moves its boundaries to the frame when the settings say `refine` (where that fails, the
+ * whole-second result is written, with a warning), applies the episode's correction (read now, so a correction saved while it was detected
  * still wins), writes the sidecars beside the video and, when asked, its Matroska chapters in
  * place, and returns the result files' contents for the caller to stage and commit
  * atomically (`<name>.intro.json`, … per `settings.formats`).
@@ -45,9 +48,12 @@ export async function finishEpisode(
   detected: DetectionResult,
   options: FinishEpisodeOptions,
 ): Promise<{ result: ReviewedResult; output: ProcessOutput }> {
-  const { settings, corrections, key, onWarning, signal, context } = options;
+  const { settings, corrections, key, onWarning, signal, context, ffmpegPath } = options;
   const correction = corrections && key !== undefined ? await corrections.get(key) : undefined;
-  const result = applyCorrection(detected, correction);
+  const found = settings.refine
+    ? await refinedOrAsIs(detected, { ffmpegPath, signal, onWarning })
+    : detected;
+  const result = applyCorrection(found, correction);
   const formatOptions = settings.edlActions ? { edlActions: settings.edlActions } : {};
   if (settings.sidecars.length > 0 && !signal?.aborted) {
     await writeSidecars(video, result, {
@@ -75,6 +81,34 @@ export async function finishEpisode(
     ]),
   );
   return { result, output };
+}
+
+/**
+ * The result with its boundaries to the frame; the result as it is (and a warning) where the
+ * decoding around a boundary fails, since a whole-second answer is still an answer.
+ */
+async function refinedOrAsIs(
+  detected: DetectionResult,
+  options: {
+    ffmpegPath: string | undefined;
+    signal: AbortSignal | undefined;
+    onWarning: ((message: string) => void) | undefined;
+  },
+): Promise<DetectionResult> {
+  const { ffmpegPath, signal, onWarning } = options;
+  try {
+    const { result } = await refineResult(detected, {
+      ...(ffmpegPath !== undefined ? { ffmpegPath } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    return result;
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    onWarning?.(
+      `${detected.file}: boundaries kept on whole seconds, refining failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return detected;
+  }
 }
 
 /** The format of a result file the watcher wrote (`…/ep1.intro.edl` → edl), if any. */

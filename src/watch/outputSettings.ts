@@ -16,6 +16,11 @@ export interface OutputSettings {
   readonly edlActions?: EdlActions;
   /** Set the chapters of Matroska videos in place (mkvpropedit). */
   readonly mkvChapters?: boolean;
+  /**
+   * Move each boundary from whole seconds to the frame before writing (`refineResult`: a few
+   * seconds decoded around each one), as `detect --refine` does.
+   */
+  readonly refine?: boolean;
 }
 
 /** What `watch` writes without options: `<name>.intro.json` only. */

@@ -91,6 +91,19 @@ describe('refineResult: boundaries from whole seconds to the frame', () => {
     expect(result.credits!.end).toBe(found.duration);
   });
 
+  it('keeps the whole seconds of a short part whose two ends would snap to the one cut inside it', async () => {
+    // A 1-s recap around the cut out of the intro (13.72 s): both its ends are within reach
+    // of that cut, and moving both there would leave nothing.
+    const found = coarse(mp4, { start: 4, end: 13 });
+    const recap = { type: 'recap' as const, start: 13, end: 14, confidence: 0.8 };
+    const { result, boundaries } = await refineResult({
+      ...found,
+      segments: [{ type: 'intro', ...found.intro! }, recap],
+    });
+    expect(boundaries.filter((b) => b.from >= 13).map((b) => b.to)).toEqual([INTRO.end, INTRO.end]);
+    expect(result.segments?.find((s) => s.type === 'recap')).toEqual(recap);
+  });
+
   it('leaves a boundary with nothing to snap to on its whole second', async () => {
     // 8 s lies in the middle of the intro's steady picture: no cut, black or silence near it.
     const { result, boundaries } = await refineResult(coarse(mp4, { start: 4, end: 8.5 }));

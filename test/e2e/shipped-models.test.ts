@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildCorpus } from '../../src/corpus/buildCorpus.js';
 import type { CorpusOptions } from '../../src/corpus/types.js';
 import type { DetectionResult } from '../../src/fusion/detectionResult.js';
@@ -152,6 +152,54 @@ describe('the shipped models on an unseen corpus season (seed 6, 2 series × 3 e
     }
     expect(misses).toEqual([]);
     expect(bounds.every((b) => Math.abs(b * 1000 - Math.round(b * 1000)) < 1e-6)).toBe(true);
+    expect(bounds.some((b) => !Number.isInteger(b))).toBe(true);
+  });
+
+  // `watch --refine` writes a library's results to the frame too (issue 12): file by file, what
+  // `detect --refine` gives for each file alone (`--series none` both, the default spans).
+  it('watch --refine writes, file by file, the boundaries detect --refine gives', async () => {
+    const results = await mkdtemp(join(tmpdir(), 'introdetect-watch-refine-'));
+    onTestFinished(() => rm(results, { recursive: true, force: true }));
+    const files = season.map((l) => l.path);
+    const [watched, detected] = await Promise.all([
+      execa(
+        'node',
+        [CLI, 'watch', out, '--once', '--settle', '0', '--poll', '0.1', '--out', results].concat([
+          '--series',
+          'none',
+          '--refine',
+          '--threads',
+          '1',
+        ]),
+        { reject: false },
+      ),
+      execa('node', [CLI, 'detect', ...files, '--series', 'none', '--refine', '--threads', '1'], {
+        reject: false,
+      }),
+    ]);
+    expect(watched.exitCode, watched.stderr).toBe(0);
+    expect(watched.stderr).not.toMatch(/refining failed/);
+    expect(detected.exitCode, detected.stderr).toBe(0);
+    const byDetect = new Map(
+      detected.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as DetectionResult)
+        .map((r) => [r.id, r]),
+    );
+    const bounds: number[] = [];
+    for (const l of season) {
+      const name = l.file!.replace(/\.[^./]+$/, '.intro.json');
+      const w = JSON.parse(await readFile(join(results, name), 'utf8')) as DetectionResult;
+      const d = byDetect.get(l.id)!;
+      expect({ intro: w.intro, credits: w.credits, segments: w.segments }, l.id).toEqual({
+        intro: d.intro,
+        credits: d.credits,
+        segments: d.segments,
+      });
+      for (const iv of [w.intro, w.credits]) if (iv) bounds.push(iv.start, iv.end);
+    }
+    // Refined, not whole seconds: some boundary moved to a frame between them.
     expect(bounds.some((b) => !Number.isInteger(b))).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BoundaryCues, FrameCue } from '../../src/refine/boundaryCues.js';
+import { placeOf } from '../../src/refine/refineResult.js';
 import { snapBoundary } from '../../src/refine/snapBoundary.js';
 
 const FPS = 25;
@@ -73,5 +74,33 @@ describe('snapBoundary: a boundary found on whole seconds moves to the frame', (
   it('ignores picture noise: a frame change counts as a cut only well above the usual', () => {
     const noisy = (t: number) => 0.4 + 0.05 * Math.sin(t * 157);
     expect(snapBoundary(6, cues(4, 7, noisy)).cue).toBe('none');
+  });
+});
+
+describe('placeOf: a part once its boundaries have moved', () => {
+  it('moves both ends of a part as its boundaries moved; an unmoved end stays', () => {
+    const place = placeOf(new Map([[4, 3.48]]));
+    expect(place({ start: 4, end: 14 })).toEqual({ start: 3.48, end: 14 });
+  });
+
+  it('keeps the whole seconds of a part that would come out empty or inside out', () => {
+    // A 1-s part whose two ends snapped to the one cut between them…
+    expect(
+      placeOf(
+        new Map([
+          [13, 13.72],
+          [14, 13.72],
+        ]),
+      )({ start: 13, end: 14 }),
+    ).toEqual({ start: 13, end: 14 });
+    // …or past each other.
+    expect(
+      placeOf(
+        new Map([
+          [20, 20.9],
+          [21, 20.2],
+        ]),
+      )({ start: 20, end: 21 }),
+    ).toEqual({ start: 20, end: 21 });
   });
 });

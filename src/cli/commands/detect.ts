@@ -39,7 +39,7 @@ import { checkMkvToolnix, setMkvChapters } from '../../watch/mkvChapters.js';
 import { mirroredOutBases } from '../../watch/resultFiles.js';
 import { writeSidecars } from '../../watch/sidecarFiles.js';
 import { abortOnSignals } from '../abortOnSignals.js';
-import { commanderParser, decodeOptionsFrom, wholeNumberAtLeast } from '../options.js';
+import { commanderParser, decodeOptionsFrom, REFINE_HELP, wholeNumberAtLeast } from '../options.js';
 
 interface DetectCliOptions {
   mode?: Mode;
@@ -128,11 +128,7 @@ export function registerDetect(program: Command): void {
       'set the chapters of Matroska inputs in place with mkvpropedit (mkvtoolnix); chapters introdetect did not write are kept',
       false,
     )
-    .option(
-      '--refine',
-      'move each boundary from whole seconds to the frame where the picture or sound changes (a shot cut, black, silence), decoding a few seconds around each one; times to the millisecond',
-      false,
-    )
+    .option('--refine', REFINE_HELP, false)
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
     .option(
       '--passes <n>',

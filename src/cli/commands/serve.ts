@@ -8,9 +8,10 @@ import { abortOnSignals } from '../abortOnSignals.js';
 import {
   commanderParser,
   decodeOptionsFrom,
-  detectionOptionsFrom,
-  wholeNumberAtLeast,
   type DetectionFlags,
+  detectionOptionsFrom,
+  REFINE_HELP,
+  wholeNumberAtLeast,
 } from '../options.js';
 
 interface ServeCliOptions extends DetectionFlags {
@@ -81,6 +82,7 @@ export function registerServe(program: Command): void {
       'season jobs and corrections: EDL action per segment kind, e.g. intro=3,credits=0',
       commanderParser(parseEdlActions),
     )
+    .option('--refine', `season jobs: ${REFINE_HELP}`, false)
     .option(
       '--split <split>',
       `training split of corrected episodes in /labels.json: ${LABEL_SPLITS.join(' | ')}`,

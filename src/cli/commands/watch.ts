@@ -23,9 +23,10 @@ import { abortOnSignals } from '../abortOnSignals.js';
 import {
   commanderParser,
   decodeOptionsFrom,
-  detectionOptionsFrom,
-  wholeNumberAtLeast,
   type DetectionFlags,
+  detectionOptionsFrom,
+  REFINE_HELP,
+  wholeNumberAtLeast,
 } from '../options.js';
 
 interface WatchCliOptions extends DetectionFlags {
@@ -98,6 +99,7 @@ export function registerWatch(program: Command): void {
       'detect: set the chapters of Matroska files in place with mkvpropedit (mkvtoolnix); the file is not processed again for that edit',
       false,
     )
+    .option('--refine', `detect: ${REFINE_HELP}`, false)
     .option(
       '--processor <name>',
       'detect (intro and credits) | features (frames.npy + mel.npy for training → <name>.features/)',
@@ -161,10 +163,11 @@ export function registerWatch(program: Command): void {
         (opts.processor !== 'detect' ||
           opts.format !== undefined ||
           sidecars.length > 0 ||
-          opts.mkvChapters)
+          opts.mkvChapters ||
+          opts.refine)
       ) {
         throw new InvalidArgumentError(
-          '--enqueue hands files to the queue: --processor, --format, --sidecar and --mkv-chapters are options of introdetect worker there.',
+          '--enqueue hands files to the queue: --processor, --format, --sidecar, --mkv-chapters and --refine are options of introdetect worker there.',
         );
       }
       if (
@@ -172,10 +175,11 @@ export function registerWatch(program: Command): void {
         (opts.format !== undefined ||
           sidecars.length > 0 ||
           opts.edlAction !== undefined ||
-          opts.mkvChapters)
+          opts.mkvChapters ||
+          opts.refine)
       ) {
         throw new InvalidArgumentError(
-          '--format, --sidecar, --edl-action and --mkv-chapters apply to --processor detect; the features processor always writes <name>.features/.',
+          '--format, --sidecar, --edl-action, --mkv-chapters and --refine apply to --processor detect; the features processor always writes <name>.features/.',
         );
       }
       // Missing mkvtoolnix stops here, before any model is loaded or file touched.

@@ -9,9 +9,10 @@ import { abortOnSignals } from '../abortOnSignals.js';
 import {
   commanderParser,
   decodeOptionsFrom,
-  detectionOptionsFrom,
-  wholeNumberAtLeast,
   type DetectionFlags,
+  detectionOptionsFrom,
+  REFINE_HELP,
+  wholeNumberAtLeast,
 } from '../options.js';
 
 interface WorkerCliOptions extends DetectionFlags {
@@ -65,6 +66,7 @@ export function registerWorker(program: Command): void {
       'EDL action per segment kind, e.g. intro=3,credits=0',
       commanderParser(parseEdlActions),
     )
+    .option('--refine', REFINE_HELP, false)
     .option('--threads <n>', 'ONNX Runtime threads per operator', wholeNumberAtLeast(1), 2)
     .option(
       '--passes <n>',
