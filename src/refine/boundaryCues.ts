@@ -38,20 +38,20 @@ const TIMEOUT_MS = 60_000;
 /** Seconds decoded before a boundary's window, for seeks that land late (MPEG-TS). */
 const SEEK_MARGIN = 2;
 
-/** What ffmpeg says when an optional map (`0:a:0?`) found nothing to map. */
-const NO_STREAM = /does not contain any stream/;
+/** What ffmpeg says when the input has no audio stream to map (`-map 0:a:0`). */
+const NO_AUDIO = /Stream map '0:a:0' matches no streams/;
 
 /** `pts_time:1.24` in showinfo's lines. */
 const PTS_TIME = /\bpts_time:\s*(-?[\d.]+(?:e-?\d+)?)/g;
 
 /**
- * Decodes [from, to) of `input` at its own frame rate (small grey frames; showinfo gives each
+ * Decodes [from, to) of `file` at its own frame rate (small grey frames; showinfo gives each
  * frame's time) and its audio (mono, 8 kHz), and reduces them to per-frame luma, darkness and
- * change, and a 20-ms audio level. Decoding starts `SEEK_MARGIN` s before `from`, since
+ * change, and a 20-ms audio level, in one ffmpeg run. Decoding starts `SEEK_MARGIN` s before `from`, since
  * ffmpeg may seek MPEG-TS to the first keyframe after the time asked.
  */
 export async function boundaryCues(
-  input: string,
+  file: string,
   from: number,
   to: number,
   options: BoundaryCueOptions = {},
@@ -63,37 +63,11 @@ export async function boundaryCues(
   // between are simply dropped).
   const seek = Math.max(0, start - SEEK_MARGIN);
   const seconds = Math.max(0, to - seek);
-  const common = ['-hide_banner', '-nostdin', '-nostats', '-ss', seek.toFixed(3)];
-  /** Runs ffmpeg; `optional`: a stream the input lacks gives empty output, not an error. */
-  const run = async (args: string[], optional = false) => {
-    const result = await execa(ffmpeg, args, {
-      encoding: 'buffer',
-      reject: false,
-      timeout: TIMEOUT_MS,
-      maxBuffer: 64 * 1024 * 1024,
-      ...(options.signal ? { cancelSignal: options.signal } : {}),
-    });
-    if (options.signal?.aborted) throw new AbortedError({ cause: options.signal.reason });
-    const stderr = Buffer.from(result.stderr).toString('utf8');
-    if (result.exitCode !== 0 && optional && NO_STREAM.test(stderr)) {
-      return { stdout: Buffer.alloc(0), stderr };
-    }
-    if (result.exitCode !== 0) {
-      throw classifyFfmpegFailure(input, stderr, {
-        secondsDecoded: 0,
-        ...(result.exitCode !== undefined ? { exitStatus: result.exitCode } : {}),
-      });
-    }
-    return { stdout: Buffer.from(result.stdout), stderr };
-  };
-  const video = await run([
-    ...common,
-    '-loglevel',
-    'info',
-    '-i',
-    input,
-    '-t',
-    seconds.toFixed(3),
+  const head = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+  const input = ['-ss', seek.toFixed(3), '-i', file];
+  const duration = ['-t', seconds.toFixed(3)];
+  const pictureOut = [
+    ...duration,
     '-map',
     '0:v:0',
     '-vf',
@@ -107,40 +81,77 @@ export async function boundaryCues(
     '-pix_fmt',
     'gray',
     'pipe:1',
-  ]);
-  const times = [...video.stderr.matchAll(PTS_TIME)].map((m) => Number(m[1]));
-  const frames = frameCues(video.stdout, times, seek).filter((f) => f.t >= start - 1e-6);
-  const audio = await run(
-    [
-      ...common,
-      '-loglevel',
-      'error',
-      '-i',
-      input,
-      '-t',
-      seconds.toFixed(3),
-      '-map',
-      '0:a:0?',
-      '-ac',
-      '1',
-      // Silence before a late first sample, so sample n is time seek + n / rate.
-      '-af',
-      `aresample=${AUDIO_RATE}:async=1:first_pts=0`,
-      '-f',
-      's16le',
-      'pipe:1',
-    ],
-    // A file without sound: no audio cues.
-    true,
-  );
+  ];
+  const soundOut = [
+    ...duration,
+    '-map',
+    '0:a:0',
+    '-ac',
+    '1',
+    // Silence before a late first sample, so sample n is time seek + n / rate.
+    '-af',
+    `aresample=${AUDIO_RATE}:async=1:first_pts=0`,
+    '-f',
+    's16le',
+    'pipe:3',
+  ];
+  // One ffmpeg for both (one open, one seek, one demux); a file without sound fails that
+  // for want of an audio stream, and is decoded again for its picture alone.
+  let run = await runFfmpeg(ffmpeg, [...head, ...input, ...pictureOut, ...soundOut], file, options);
+  if (run.failure && NO_AUDIO.test(run.stderr)) {
+    run = await runFfmpeg(ffmpeg, [...head, ...input, ...pictureOut], file, options);
+  }
+  if (run.failure) throw run.failure;
+  const times = [...run.stderr.matchAll(PTS_TIME)].map((m) => Number(m[1]));
+  const frames = frameCues(run.picture, times, seek).filter((f) => f.t >= start - 1e-6);
   const step = Math.round(AUDIO_STEP * AUDIO_RATE);
   const skip = Math.round((start - seek) / AUDIO_STEP);
   return {
     from: start,
     to: seek + seconds,
     frames,
-    audioDb: audioLevels(audio.stdout, step).slice(skip),
+    audioDb: audioLevels(run.sound, step).slice(skip),
     audioStep: AUDIO_STEP,
+  };
+}
+
+/** One ffmpeg run's picture (pipe:1), sound (pipe:3) and log, or why it failed. */
+interface CueRun {
+  picture: Uint8Array;
+  sound: Uint8Array;
+  stderr: string;
+  failure?: Error;
+}
+
+async function runFfmpeg(
+  ffmpeg: string,
+  args: string[],
+  file: string,
+  options: BoundaryCueOptions,
+): Promise<CueRun> {
+  const result = await execa(ffmpeg, args, {
+    encoding: 'buffer',
+    reject: false,
+    timeout: TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+  });
+  if (options.signal?.aborted) throw new AbortedError({ cause: options.signal.reason });
+  const stderr = Buffer.from(result.stderr).toString('utf8');
+  const sound = result.stdio[3];
+  return {
+    picture: result.stdout,
+    sound: sound instanceof Uint8Array ? sound : new Uint8Array(0),
+    stderr,
+    ...(result.exitCode !== 0
+      ? {
+          failure: classifyFfmpegFailure(file, stderr, {
+            secondsDecoded: 0,
+            ...(result.exitCode !== undefined ? { exitStatus: result.exitCode } : {}),
+          }),
+        }
+      : {}),
   };
 }
 

@@ -104,6 +104,16 @@ describe('refineResult: boundaries from whole seconds to the frame', () => {
     expect(result.segments?.find((s) => s.type === 'recap')).toEqual(recap);
   });
 
+  it('refines a file without sound on its picture alone', async () => {
+    const mute = tmp.path('mute.mp4');
+    ffmpeg('-i', mp4, '-an', '-c', 'copy', mute);
+    const cues = await boundaryCues(mute, 2.5, 4.5);
+    expect(cues.audioDb).toEqual([]);
+    expect(cues.frames.length).toBeGreaterThanOrEqual(49);
+    const { result } = await refineResult(coarse(mute, { start: 4, end: 14 }));
+    expect(result.intro).toMatchObject({ start: INTRO.start, end: INTRO.end });
+  });
+
   it('leaves a boundary with nothing to snap to on its whole second', async () => {
     // 8 s lies in the middle of the intro's steady picture: no cut, black or silence near it.
     const { result, boundaries } = await refineResult(coarse(mp4, { start: 4, end: 8.5 }));
