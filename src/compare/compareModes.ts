@@ -89,6 +89,8 @@ export interface ModeRun {
   failures: Array<{ id: string; error: string }>;
   /** The detections scored, one per episode that did not fail. */
   predictions: EpisodePrediction[];
+  /** A refined column's: wall seconds its refining took, after detection (not in `wallSeconds`). */
+  refineSeconds?: number;
 }
 
 /**
@@ -193,12 +195,14 @@ async function runMode(
   const wallSeconds = (performance.now() - t0) / 1000;
   // After the clock: the speed columns are detection's, refined or not.
   const refined: EpisodePrediction[] = [];
+  const r0 = performance.now();
   if (refine) {
     for (const { result, id } of detected) {
       const moved = await refineResult(result, { ...ffmpeg, ...(signal ? { signal } : {}) });
       refined.push(predictionOf(moved.result, id));
     }
   }
+  const refineSeconds = (performance.now() - r0) / 1000;
   const runOf = (label: string, preds: EpisodePrediction[]): ModeRun => ({
     mode,
     label,
@@ -211,7 +215,7 @@ async function runMode(
   return [
     ...(series === 'both' ? [runOf(`${mode}-alone`, alone)] : []),
     runOf(mode, predictions),
-    ...(refine ? [runOf(`${mode} refined`, refined)] : []),
+    ...(refine ? [{ ...runOf(`${mode} refined`, refined), refineSeconds }] : []),
   ];
 }
 

@@ -43,7 +43,8 @@ function rows(kind: string, metricsOf: (r: ModeRun) => KindMetrics | undefined):
 /**
  * The runs side by side: one column per run, one row per metric — the intro's, the credits',
  * then those of each other part some run scored (the labels have it), and the mid-credits
- * share when the labels have such scenes — then speed and failures.
+ * share when the labels have such scenes — then speed (and what refining cost, for refined
+ * columns) and failures.
  */
 export function formatComparison(runs: readonly ModeRun[]): string {
   const parts = PART_KINDS.filter((kind) => runs.some((r) => r.metrics.parts[kind]));
@@ -61,6 +62,17 @@ export function formatComparison(runs: readonly ModeRun[]): string {
         ]
       : []),
     ['speed, media s per wall s', (r) => (r.mediaSeconds / r.wallSeconds).toFixed(1)],
+    ...(runs.some((r) => r.refineSeconds !== undefined)
+      ? [
+          [
+            'refining, % of detection wall s',
+            (r: ModeRun) =>
+              r.refineSeconds === undefined
+                ? '-'
+                : ((100 * r.refineSeconds) / r.wallSeconds).toFixed(1),
+          ] satisfies Row,
+        ]
+      : []),
     ['failures', (r) => String(r.failures.length)],
   ];
   const width = Math.max(...table.map(([name]) => name.length));

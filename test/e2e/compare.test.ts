@@ -130,4 +130,24 @@ describe('introdetect compare', () => {
     const a1 = JSON.parse(readFileSync(tmp.path('pred2/fused/a1.json'), 'utf8')) as DetectionResult;
     expect('repeated' in a1).toBe(false);
   });
+
+  it('--refine adds a refined column from the same detections, with what refining cost beside detection', async () => {
+    const run = await compare('--modes', 'fused', '--refine', '--json', tmp.path('m4.json'));
+    expect(run.exitCode, run.stderr).toBe(0);
+    const [head, , ...rows] = run.stdout.trim().split('\n');
+    expect(head).toMatch(/^metric\s+fused\s+fused refined$/);
+    expect(rows.find((r) => r.startsWith('refining, % of detection wall s'))).toMatch(
+      /\s-\s+\d+\.\d$/,
+    );
+    const runs = JSON.parse(readFileSync(tmp.path('m4.json'), 'utf8')) as Array<{
+      label: string;
+      wallSeconds: number;
+      refineSeconds?: number;
+    }>;
+    expect(runs.map((r) => r.label)).toEqual(['fused', 'fused refined']);
+    expect(runs[0]!.refineSeconds).toBeUndefined();
+    expect(runs[1]!.refineSeconds).toBeGreaterThan(0);
+    // Speed is detection's in both columns: refining is counted apart.
+    expect(runs[1]!.wallSeconds).toBe(runs[0]!.wallSeconds);
+  });
 });
