@@ -215,7 +215,7 @@ export async function runEpisodeJob(
   ]);
   await mkdir(dirname(alone), { recursive: true });
   await writeFileAtomic(alone, JSON.stringify(episode.result));
-  const result = await joinWithPrintStore(episode, store, {}, config);
+  const { result } = await joinWithPrintStore(episode, store, {}, config);
   const results = await writeEpisode(data.file, data.key, data.siblings, result, {
     layout,
     settings,

@@ -1,7 +1,6 @@
 import type { DetectOptions } from '../fusion/detectEpisode.js';
-import type { DetectionResult } from '../fusion/detectionResult.js';
 import { detectPrinted } from './detectPrinted.js';
-import { joinWithPrintStore } from './joinWithPrintStore.js';
+import { joinWithPrintStore, type StoreJoin } from './joinWithPrintStore.js';
 import type { PrintStore } from './printStore.js';
 import { seriesConfigOf } from './seriesConfig.js';
 import type { JoinOptions } from './seriesJoiner.js';
@@ -14,13 +13,14 @@ export interface StoreDetectOptions extends DetectOptions, JoinOptions {
 
 /**
  * Detects one file, then joins it with the episodes of its folder detected before it, kept in
- * `store`, and keeps its own prints there (`joinWithPrintStore`: `watch`, one file at a time).
+ * `store`, and keeps its own prints there (`joinWithPrintStore`: `watch`, one file at a time):
+ * its result, and the preview of it the episode before may end with.
  */
 export async function detectWithPrintStore(
   input: string,
   store: PrintStore,
   options: StoreDetectOptions,
-): Promise<DetectionResult> {
+): Promise<StoreJoin> {
   const { reach, match, minOverlap, trimSeconds, parts, ...detectOptions } = options;
   const episode = await detectPrinted(input, detectOptions);
   return joinWithPrintStore(

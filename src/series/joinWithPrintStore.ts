@@ -1,6 +1,13 @@
 import { basename } from 'node:path';
-import type { DetectionResult } from '../fusion/detectionResult.js';
-import { confirmedIntro, cutAround, findParts, type PartEpisode } from './findParts.js';
+import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult.js';
+import {
+  confirmedIntro,
+  cutAround,
+  findParts,
+  findPreview,
+  type PartEpisode,
+  type PartsConfig,
+} from './findParts.js';
 import type { PrintStore, StoredEpisode } from './printStore.js';
 import { repeatedRuns, unionOf } from './repeatedRuns.js';
 import { DEFAULT_SERIES, type SeriesConfig } from './seriesConfig.js';
@@ -15,18 +22,20 @@ import {
 /**
  * The series step for one episode just detected, with the episodes of its folder detected
  * before it (kept in `store`) as partners; then keeps its own prints there for the files after
- * it. The partners' results are not revisited: in an ingest folder, the first episode of a
+ * it. The partners' intros are not revisited: in an ingest folder, the first episode of a
  * season is joined with nothing and each later one with those already in. Its recap is matched
  * against the stored episodes before it by name (`recapReach` of them), its preview against
- * the stored episode right after it — there only when that one arrived first. `watch` runs it
- * on each file (`detectWithPrintStore`), a queue worker on each episode job.
+ * the stored episode right after it — there only when that one arrived first. The stored
+ * episode right before it may have a preview of it, which could not be found until now:
+ * `previous` says so, for the caller to add to that episode's results. `watch` runs it on each
+ * file (`detectWithPrintStore`), a queue worker on each episode job.
  */
 export async function joinWithPrintStore(
   episode: PrintedEpisode,
   store: PrintStore,
   options: JoinOptions = {},
   config: SeriesConfig = DEFAULT_SERIES,
-): Promise<DetectionResult> {
+): Promise<StoreJoin> {
   const input = episode.result.file;
   const join = resolveJoin(options, config);
   const stored = await store.neighbours(input, Math.max(join.reach, join.parts.recapReach));
@@ -45,7 +54,7 @@ export async function joinWithPrintStore(
   const intro = confirmedIntro(result.intro, result.repeated);
   const confirmed = intro && { ...intro, confidence: result.intro?.confidence ?? 0 };
   await store.put({ ...episode, result: { ...episode.result, intro: confirmed } });
-  if (!episode.pictures || stored.length === 0) return result;
+  if (!episode.pictures || stored.length === 0) return { result, previous: null };
   /** A stored episode's parts, its intro confirmed by what it shares with this one too. */
   const partsOf = (p: StoredEpisode): PartEpisode[] => {
     if (!p.parts) return [];
@@ -56,12 +65,55 @@ export async function joinWithPrintStore(
     return [{ ...p.parts, intro: confirmedIntro(p.parts.intro, unionOf(shared)) }];
   };
   const later = after.flatMap(partsOf);
+  const self: PartEpisode = {
+    duration: result.duration,
+    pictures: episode.pictures,
+    intro,
+    credits: result.credits,
+  };
+  const earlier = before.flatMap(partsOf);
   const { recap, preview } = findParts(
-    { duration: result.duration, pictures: episode.pictures, intro, credits: result.credits },
-    before.flatMap(partsOf).slice(-join.parts.recapReach),
+    self,
+    earlier.slice(-join.parts.recapReach),
     after[0]?.parts ? later[0] : undefined,
     later,
     join.parts,
   );
-  return withSegments({ ...result, intro: cutAround(result.intro, recap) }, [recap, preview]);
+  return {
+    result: withSegments({ ...result, intro: cutAround(result.intro, recap) }, [recap, preview]),
+    previous: previewOfPrevious(before.at(-1), earlier, self, recap, later, join.parts),
+  };
+}
+
+/** What `joinWithPrintStore` found: the episode's result, and a preview of it in the one before. */
+export interface StoreJoin {
+  result: DetectionResult;
+  /**
+   * The stored episode right before this one by name, when its tail is a preview of this
+   * one's story (its shots outside this one's intro, credits and recap): that episode's file
+   * and preview. Null otherwise.
+   */
+  previous: { file: string; preview: DetectedSegment } | null;
+}
+
+/**
+ * The preview at the end of `stored` (the episode right before this one), now that this one,
+ * its next, is in: as the series step over a whole season finds it (`findParts`), with this
+ * episode's recap known, so footage of `stored` shown again in it is no preview.
+ */
+function previewOfPrevious(
+  stored: StoredEpisode | undefined,
+  earlier: readonly PartEpisode[],
+  self: PartEpisode,
+  recap: DetectedSegment | null,
+  later: readonly PartEpisode[],
+  config: PartsConfig & { recapReach: number },
+): StoreJoin['previous'] {
+  // `earlier` ends with `stored`'s parts when it has them (partsOf gives one or none).
+  const theirs = stored?.parts ? earlier.at(-1) : undefined;
+  if (!stored || !theirs) return null;
+  const others = [...earlier.slice(0, -1), self, ...later];
+  const next = { ...self, recap: recap && { start: recap.start, end: recap.end } };
+  const preview = findPreview(theirs, next, others, config);
+  return preview && { file: stored.file, preview };
 }

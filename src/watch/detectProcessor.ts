@@ -7,7 +7,7 @@ import { detectWithPrintStore } from '../series/detectWithPrintStore.js';
 import { PrintStore } from '../series/printStore.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import type { CorrectionStore } from './corrections.js';
-import { finishEpisode, libraryKey } from './episodeOutput.js';
+import { addPreview, finishEpisode, libraryKey, type LibraryLocation } from './episodeOutput.js';
 import type { Processor } from './processFile.js';
 
 export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice {
@@ -36,6 +36,14 @@ export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice
    * result and sidecar, whatever the detection says. Keys are paths under `root`.
    */
   corrections?: { store: CorrectionStore; root: string };
+  /**
+   * The library's results (its root and the watcher's state file), with `printsDir`: a file's
+   * episode before it by name gets the preview of it that only this file reveals, added to the
+   * results already written for it (`addPreview`). Absent: earlier results are never touched.
+   */
+  library?: LibraryLocation;
+  /** Told what the processor did besides the file's own results (an earlier one's preview). */
+  onEvent?: (message: string) => void;
   /** Decoding passes per file (default DEFAULT_PASSES, 1; see Passes). */
   passes?: Passes;
   /** Write each boundary to the frame (`refineResult`), not on whole seconds. */
@@ -62,6 +70,8 @@ export async function detectProcessor(
     refine = false,
     corrections,
     printsDir,
+    library,
+    onEvent,
     signal,
     ...choice
   } = options;
@@ -78,9 +88,10 @@ export async function detectProcessor(
   return {
     process: async (input, fileSignal, _scratch, context) => {
       const detect = { ...choice, model, signal: fileSignal };
-      const result = store
+      const joined = store
         ? await detectWithPrintStore(input, store, detect)
-        : await detectEpisode(input, detect);
+        : { result: await detectEpisode(input, detect), previous: null };
+      const { result, previous } = joined;
       const { output } = await finishEpisode(input, result, {
         settings,
         corrections: corrections?.store,
@@ -90,6 +101,21 @@ export async function detectProcessor(
         context,
         ffmpegPath: choice.ffmpegPath,
       });
+      if (previous && library) {
+        const key = libraryKey(library.root, previous.file);
+        const written = await addPreview(library, key, previous.preview, {
+          settings,
+          corrections: corrections?.store,
+          onWarning: choice.onWarning,
+          signal: fileSignal,
+          ffmpegPath: choice.ffmpegPath,
+        });
+        const { start, end } = previous.preview;
+        if (written.length > 0)
+          onEvent?.(
+            `${key}: preview ${start}–${end} s (now that ${libraryKey(library.root, input)} is in): ${written.length} file(s) rewritten`,
+          );
+      }
       return output;
     },
     dispose,

@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import type { DetectionResult } from '../fusion/detectionResult.js';
+import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult.js';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../fusion/formats/index.js';
+import { segmentsOfResult } from '../fusion/formats/segments.js';
 import { refineResult } from '../refine/refineResult.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import {
   applyCorrection,
+  uncorrected,
   type Correction,
   type CorrectionStore,
   type ReviewedResult,
@@ -139,6 +141,71 @@ export async function rewriteCorrected(
   correction: Correction,
   options: { settings: OutputSettings; onWarning?: ((message: string) => void) | undefined },
 ): Promise<string[]> {
+  return rewriteResults(library, key, (previous) => applyCorrection(previous, correction), options);
+}
+
+export interface AddPreviewOptions extends LocateFfmpegOptions {
+  settings: OutputSettings;
+  /** The library's corrections: the episode's, if any, is applied again over the new result. */
+  corrections?: CorrectionStore | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Adds a preview found after an episode was written (the series step finds it once the next
+ * episode is in) to what was written for it, as `rewriteCorrected` rewrites: its result files
+ * and sidecars, a preview it had replaced, its correction kept. With `settings.refine` the
+ * preview's boundaries go to the frame first (its other boundaries are refined already). An
+ * episode with no result, or with this preview already, is left as it is. Returns the files
+ * written.
+ */
+export async function addPreview(
+  library: LibraryLocation,
+  key: string,
+  preview: DetectedSegment,
+  options: AddPreviewOptions,
+): Promise<string[]> {
+  const { settings, corrections, onWarning, signal, ffmpegPath } = options;
+  const correction = corrections ? await corrections.get(key) : undefined;
+  return rewriteResults(
+    library,
+    key,
+    async (previous) => {
+      const detected = uncorrected(previous);
+      // The preview alone to the frame (the episode's other boundaries are already).
+      const placed = settings.refine
+        ? ((
+            await refinedOrAsIs(
+              { ...detected, intro: null, credits: null, segments: [preview] },
+              { ffmpegPath, signal, onWarning },
+            )
+          ).segments?.[0] ?? preview)
+        : preview;
+      const parts = segmentsOfResult(detected);
+      const same = (s: DetectedSegment) =>
+        s.type === 'preview' && s.start === placed.start && s.end === placed.end;
+      if (parts.some(same)) return undefined;
+      const segments = [...parts.filter((s) => s.type !== 'preview'), placed].sort(
+        (a, b) => a.start - b.start,
+      );
+      return applyCorrection({ ...detected, segments }, correction);
+    },
+    { settings, onWarning },
+  );
+}
+
+/**
+ * Rewrites each of an episode's result files (those the state file lists for it) atomically
+ * from its JSON result as `change` makes it, and its sidecars beside the video; `change`
+ * returning undefined leaves everything as it is.
+ */
+async function rewriteResults(
+  library: LibraryLocation,
+  key: string,
+  change: (previous: ReviewedResult) => Promise<ReviewedResult | undefined> | ReviewedResult,
+  options: { settings: OutputSettings; onWarning?: ((message: string) => void) | undefined },
+): Promise<string[]> {
   const state = await StateStore.open(library.statePath, library.root);
   const record = state.get(key);
   if (record?.status !== 'done') return [];
@@ -151,7 +218,8 @@ export async function rewriteCorrected(
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const result = applyCorrection(previous, correction);
+  const result = await change(previous);
+  if (!result) return [];
   const { settings, onWarning } = options;
   const formatOptions = settings.edlActions ? { edlActions: settings.edlActions } : {};
   const written: string[] = [];

@@ -45,19 +45,48 @@ describe('the series step finds recaps and previews (a generated season, through
   );
 
   it(
-    'watch: a file gets its recap from the stored episodes before it (no preview: the next one is not in yet)',
+    'watch: a file gets its recap from the stored episodes before it, and the one before it the preview that only this one reveals',
     { timeout: 300_000 },
     async () => {
       const dir = tmp.path('ingest');
       mkdirSync(join(dir, 'Show'), { recursive: true });
-      for (const f of files) copyFileSync(f, join(dir, 'Show', basename(f)));
-      const run = await cli('watch', dir, '--once', '--settle', '0');
-      expect(run.exitCode).toBe(0);
+      // One at a time, as an ingest folder fills: e1 is written before e2 exists.
+      const arrive = async (f: string) => {
+        copyFileSync(f, join(dir, 'Show', basename(f)));
+        const run = await cli(
+          ...['watch', dir, '--once', '--settle', '0', '--format', 'json,edl'],
+          ...['--edl-action', 'preview=2'],
+        );
+        expect(run.exitCode, run.stderr).toBe(0);
+        return run.stderr;
+      };
       const read = (name: string) =>
         JSON.parse(readFileSync(join(dir, `Show/${name}.intro.json`), 'utf8')) as DetectionResult;
+      await arrive(files[0]!);
+      expect(segment(read('e1'), 'preview')).toBeUndefined();
+      const log = await arrive(files[1]!);
+      // e2's arrival shows e1's tail is a preview of it: e1's results are rewritten.
+      expect(log).toMatch(/Show\/e1\.mp4: preview \d+–67 s \(now that Show\/e2\.mp4 is in\)/);
+      const e1 = read('e1');
+      const preview = segment(e1, 'preview');
+      // It ends with the file and holds the preview's shots, 60–67 s. With two episodes in, the
+      // credits card before it (50–60 s; the model misses e2's credits) may come with it: it
+      // takes a third episode to show that card as season furniture (detect on the whole season
+      // gives 60–67).
+      expect(preview?.end).toBe(67);
+      expect(preview!.start).toBeLessThanOrEqual(60);
+      expect(preview!.start).toBeGreaterThanOrEqual(50);
+      const starts = e1.segments!.map((s) => s.start);
+      expect(starts).toEqual([...starts].sort((a, b) => a - b));
+      // The EDL result is rewritten too, with the preview's action.
+      expect(readFileSync(join(dir, 'Show/e1.intro.edl'), 'utf8')).toMatch(
+        new RegExp(`^${preview!.start}\\.0+\\s+67\\.0+\\s+2$`, 'm'),
+      );
+      await arrive(files[2]!);
       expectNear(segment(read('e2'), 'recap'), 0, 10);
       expectNear(segment(read('e3'), 'recap'), 0, 8);
-      expect(segment(read('e1'), 'preview')).toBeUndefined();
+      expect(segment(read('e2'), 'preview')).toBeUndefined();
+      expect(segment(read('e1'), 'preview')).toEqual(preview);
     },
   );
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import {
   uncorrected,
   type Correction,
 } from '../../src/watch/corrections.js';
+import { addPreview } from '../../src/watch/episodeOutput.js';
+import { StateStore } from '../../src/watch/stateStore.js';
 
 // Corrections as data: how one replaces a detection, and how they are exported as labels.
 const detected: DetectionResult = {
@@ -84,5 +86,71 @@ describe('CorrectionStore', () => {
     expect(() => parseLabelSplit('holdout')).toThrow(/Valid: train, val, test/);
     const store = new CorrectionStore(join(dir, 'c.json'));
     expect(() => store.save('a.mkv', { intro: null, split: 'dev' as 'val' })).toThrow(/"dev"/);
+  });
+});
+
+describe('addPreview: a preview found once the next episode is in', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'introdetect-add-preview-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A library with ep1 written by the watcher (json + edl), and a reviewer's intro for it. */
+  async function library() {
+    const root = join(dir, 'lib');
+    mkdirSync(join(root, 'Show'), { recursive: true });
+    const statePath = join(root, '.introdetect-watch.json');
+    const json = join(root, 'Show/ep1.intro.json');
+    const edl = join(root, 'Show/ep1.intro.edl');
+    const corrections = new CorrectionStore(join(root, '.introdetect-watch.corrections.json'));
+    await corrections.save('Show/ep1.mkv', { intro: { start: 38, end: 71 } });
+    writeFileSync(
+      json,
+      JSON.stringify(applyCorrection(detected, await corrections.get('Show/ep1.mkv'))),
+    );
+    const state = await StateStore.open(statePath, root);
+    state.set('Show/ep1.mkv', {
+      size: '1',
+      mtimeNs: '1',
+      ino: '1',
+      status: 'done',
+      attempts: 1,
+      lastError: null,
+      errorCode: null,
+      permanent: false,
+      nextAttemptAt: null,
+      results: [json, edl],
+      staged: [],
+      updatedAt: at,
+      elapsedMs: 1,
+    });
+    await state.save();
+    await state.dispose();
+    return { location: { root, statePath }, json, edl, corrections };
+  }
+
+  it('adds it to every result file, keeps the correction, and leaves a known preview alone', async () => {
+    const { location, json, edl, corrections } = await library();
+    const preview = { type: 'preview' as const, start: 580, end: 600, confidence: 0.9 };
+    const settings = { formats: ['json' as const, 'edl' as const], sidecars: [] };
+    const written = await addPreview(location, 'Show/ep1.mkv', preview, { settings, corrections });
+    expect(written).toEqual([json, edl]);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as ReturnType<typeof applyCorrection>;
+    expect(result.intro).toEqual({ start: 38, end: 71, confidence: 1 });
+    expect(result.segments?.map((x) => [x.type, x.start, x.end])).toEqual([
+      ['intro', 38, 71],
+      ['credits', 560, 600],
+      ['preview', 580, 600],
+    ]);
+    // The detection under the correction has it too: a later correction keeps it.
+    expect(uncorrected(result).segments?.some((x) => x.type === 'preview')).toBe(true);
+    expect(readFileSync(edl, 'utf8')).toMatch(/^580(\.0+)?\s+600(\.0+)?\s+3$/m);
+    // Found again (the next episode detected once more): nothing to write.
+    expect(await addPreview(location, 'Show/ep1.mkv', preview, { settings, corrections })).toEqual(
+      [],
+    );
+    // An episode the watcher has not written: nothing either.
+    expect(await addPreview(location, 'Show/ep2.mkv', preview, { settings })).toEqual([]);
   });
 });

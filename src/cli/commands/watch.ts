@@ -229,8 +229,12 @@ export function registerWatch(program: Command): void {
                 },
                 ...detection.detect,
                 ...(opts.series === 'folder'
-                  ? { printsDir: `${statePathOf(where).replace(/\.json$/, '')}.series` }
+                  ? {
+                      printsDir: `${statePathOf(where).replace(/\.json$/, '')}.series`,
+                      library: { root: dir, statePath: statePathOf(where) },
+                    }
                   : {}),
+                onEvent: log,
                 onWarning: (m) => log(`warning: ${m}`),
                 signal: interrupt.signal,
               });
