@@ -85,6 +85,7 @@ export class QueueWorker implements AsyncDisposable {
       outDir,
       output,
       onWarning: choice.onWarning,
+      ...(onEvent ? { onEvent } : {}),
     };
     // The jobs in this worker's hands, and those of them whose lock it lost.
     const inHand = new Set<string>();

@@ -12,7 +12,7 @@ import { PrintStore } from '../series/printStore.js';
 import { seriesConfigOf } from '../series/seriesConfig.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { correctionsPathOf, CorrectionStore } from '../watch/corrections.js';
-import { finishEpisode } from '../watch/episodeOutput.js';
+import { addPreview, finishEpisode, libraryKey } from '../watch/episodeOutput.js';
 import { classifyFailure, describeError } from '../watch/failurePolicy.js';
 import { statePathOf } from '../watch/folderWatcher.js';
 import { DEFAULT_OUTPUT, type OutputSettings } from '../watch/outputSettings.js';
@@ -56,6 +56,8 @@ export interface JobContext {
    */
   readonly output?: OutputSettings | undefined;
   readonly onWarning?: ((message: string) => void) | undefined;
+  /** Told what a job did besides its own episode's results (an earlier one's preview). */
+  readonly onEvent?: ((message: string) => void) | undefined;
 }
 
 type Layout = { root: string; outDir?: string | undefined };
@@ -215,7 +217,7 @@ export async function runEpisodeJob(
   ]);
   await mkdir(dirname(alone), { recursive: true });
   await writeFileAtomic(alone, JSON.stringify(episode.result));
-  const { result } = await joinWithPrintStore(episode, store, {}, config);
+  const { result, previous } = await joinWithPrintStore(episode, store, {}, config);
   const results = await writeEpisode(data.file, data.key, data.siblings, result, {
     layout,
     settings,
@@ -223,6 +225,33 @@ export async function runEpisodeJob(
     context,
     run,
   });
+  if (previous) {
+    // The episode before it (by name, done earlier) ends with a preview of this one: add it to
+    // what was written for that one, where this layout puts it (a season job over the folder,
+    // when there is one, rewrites it too).
+    const key = libraryKey(layout.root, previous.file);
+    const siblings = [data.key, ...data.siblings].filter((k) => k !== key);
+    await beforeWrite?.();
+    const written = await addPreview(
+      {
+        video: previous.file,
+        key,
+        results: resultPaths(previous.file, key, siblings, layout, settings),
+      },
+      previous.preview,
+      {
+        settings,
+        corrections,
+        onWarning: context.onWarning,
+        signal,
+        ffmpegPath: context.detect.ffmpegPath,
+      },
+    );
+    if (written.length > 0)
+      context.onEvent?.(
+        `${key}: preview ${previous.preview.start}–${previous.preview.end} s (now that ${data.key} is in): ${written.length} file(s) rewritten`,
+      );
+  }
   return { file: data.file, key: data.key, results, elapsedMs: Date.now() - started };
 }
 

@@ -7,7 +7,13 @@ import { detectWithPrintStore } from '../series/detectWithPrintStore.js';
 import { PrintStore } from '../series/printStore.js';
 import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import type { CorrectionStore } from './corrections.js';
-import { addPreview, finishEpisode, libraryKey, type LibraryLocation } from './episodeOutput.js';
+import {
+  addPreview,
+  finishEpisode,
+  libraryKey,
+  writtenResults,
+  type LibraryLocation,
+} from './episodeOutput.js';
 import type { Processor } from './processFile.js';
 
 export interface DetectProcessorOptions extends LocateFfmpegOptions, ModelChoice {
@@ -103,13 +109,16 @@ export async function detectProcessor(
       });
       if (previous && library) {
         const key = libraryKey(library.root, previous.file);
-        const written = await addPreview(library, key, previous.preview, {
-          settings,
-          corrections: corrections?.store,
-          onWarning: choice.onWarning,
-          signal: fileSignal,
-          ffmpegPath: choice.ffmpegPath,
-        });
+        const before = await writtenResults(library, key);
+        const written = before
+          ? await addPreview(before, previous.preview, {
+              settings,
+              corrections: corrections?.store,
+              onWarning: choice.onWarning,
+              signal: fileSignal,
+              ffmpegPath: choice.ffmpegPath,
+            })
+          : [];
         const { start, end } = previous.preview;
         if (written.length > 0)
           onEvent?.(

@@ -141,7 +141,28 @@ export async function rewriteCorrected(
   correction: Correction,
   options: { settings: OutputSettings; onWarning?: ((message: string) => void) | undefined },
 ): Promise<string[]> {
-  return rewriteResults(library, key, (previous) => applyCorrection(previous, correction), options);
+  const written = await writtenResults(library, key);
+  if (!written) return [];
+  return rewriteResults(written, (previous) => applyCorrection(previous, correction), options);
+}
+
+/** What was written for one episode: its video, its key and its result files. */
+export interface WrittenEpisode {
+  readonly video: string;
+  readonly key: string;
+  /** Its result files (`…/ep1.intro.json`, …); other paths among them are passed over. */
+  readonly results: readonly string[];
+}
+
+/** What the watcher's state file says was written for `key`; undefined while it is not done. */
+export async function writtenResults(
+  library: LibraryLocation,
+  key: string,
+): Promise<WrittenEpisode | undefined> {
+  const state = await StateStore.open(library.statePath, library.root);
+  const record = state.get(key);
+  if (record?.status !== 'done') return undefined;
+  return { video: resolve(library.root, ...key.split('/')), key, results: record.results };
 }
 
 export interface AddPreviewOptions extends LocateFfmpegOptions {
@@ -154,23 +175,22 @@ export interface AddPreviewOptions extends LocateFfmpegOptions {
 
 /**
  * Adds a preview found after an episode was written (the series step finds it once the next
- * episode is in) to what was written for it, as `rewriteCorrected` rewrites: its result files
- * and sidecars, a preview it had replaced, its correction kept. With `settings.refine` the
- * preview's boundaries go to the frame first (its other boundaries are refined already). An
- * episode with no result, or with this preview already, is left as it is. Returns the files
+ * episode is in) to what was written for it (`writtenResults` in a watched library; a queue
+ * worker knows the paths), as `rewriteCorrected` rewrites: its result files and sidecars, a
+ * preview it had replaced, its correction kept. With `settings.refine` the preview's
+ * boundaries go to the frame first (its other boundaries are refined already). An episode
+ * without a JSON result, or with this preview already, is left as it is. Returns the files
  * written.
  */
 export async function addPreview(
-  library: LibraryLocation,
-  key: string,
+  written: WrittenEpisode,
   preview: DetectedSegment,
   options: AddPreviewOptions,
 ): Promise<string[]> {
   const { settings, corrections, onWarning, signal, ffmpegPath } = options;
-  const correction = corrections ? await corrections.get(key) : undefined;
+  const correction = corrections ? await corrections.get(written.key) : undefined;
   return rewriteResults(
-    library,
-    key,
+    written,
     async (previous) => {
       const detected = uncorrected(previous);
       // The preview alone to the frame (the episode's other boundaries are already).
@@ -196,20 +216,16 @@ export async function addPreview(
 }
 
 /**
- * Rewrites each of an episode's result files (those the state file lists for it) atomically
- * from its JSON result as `change` makes it, and its sidecars beside the video; `change`
- * returning undefined leaves everything as it is.
+ * Rewrites each of an episode's result files atomically from its JSON result as `change`
+ * makes it, and its sidecars beside the video; `change` returning undefined, or no JSON
+ * result on disk, leaves everything as it is.
  */
 async function rewriteResults(
-  library: LibraryLocation,
-  key: string,
+  { video, results }: WrittenEpisode,
   change: (previous: ReviewedResult) => Promise<ReviewedResult | undefined> | ReviewedResult,
   options: { settings: OutputSettings; onWarning?: ((message: string) => void) | undefined },
 ): Promise<string[]> {
-  const state = await StateStore.open(library.statePath, library.root);
-  const record = state.get(key);
-  if (record?.status !== 'done') return [];
-  const json = record.results.find((r) => formatOfResult(r) === 'json');
+  const json = results.find((r) => formatOfResult(r) === 'json');
   if (!json) return [];
   let previous: ReviewedResult;
   try {
@@ -223,14 +239,13 @@ async function rewriteResults(
   const { settings, onWarning } = options;
   const formatOptions = settings.edlActions ? { edlActions: settings.edlActions } : {};
   const written: string[] = [];
-  for (const path of record.results) {
+  for (const path of results) {
     const format = formatOfResult(path);
     if (!format) continue;
     await writeFileAtomic(path, formatResult(result, format, formatOptions));
     written.push(path);
   }
   if (settings.sidecars.length > 0) {
-    const video = resolve(library.root, ...key.split('/'));
     const sidecars = await writeSidecars(video, result, {
       kinds: settings.sidecars,
       ...formatOptions,

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../scripts/lib/redisServer.js';
 import type { DetectedSegment, DetectionResult } from '../../src/fusion/detectionResult.js';
@@ -80,6 +80,41 @@ describe('queue season jobs find recaps and previews as detect does', () => {
       expectNear(segmentOf(q1, 'preview'), 60, 67);
       // Every segment as detect gives it: recaps, preview, and the intros they cut back.
       for (const [k, q] of queued.entries()) expectSame(q.segments!, byDetect[k]!.segments!);
+    },
+  );
+
+  it(
+    'watch --enqueue, one file at a time: the episode before a file gets the preview that only this one reveals',
+    { timeout: 300_000 },
+    async () => {
+      const ingest = tmp.path('ingest');
+      mkdirSync(join(ingest, 'Show'), { recursive: true });
+      worker = startWorker(redis.url, '--models', MODELS);
+      const arrive = async (k: number) => {
+        copyFileSync(files[k]!, join(ingest, 'Show', basename(files[k]!)));
+        const run = await cliOn(redis.url, 'watch', ingest, '--once', '--settle', '0', '--enqueue');
+        expect(run.exitCode, run.all).toBe(0);
+        await worker!.waitFor(new RegExp(`completed episode \\S+ .*e${k + 1}\\.mp4`), 120_000);
+      };
+      const read = (name: string) =>
+        JSON.parse(
+          readFileSync(join(ingest, 'Show', `${name}.intro.json`), 'utf8'),
+        ) as DetectionResult;
+      await arrive(0);
+      expect(segmentOf(read('e1'), 'preview')).toBeUndefined();
+      await arrive(1);
+      expect(worker.log()).toMatch(
+        /Show\/e1\.mp4: preview \d+–67 s \(now that Show\/e2\.mp4 is in\)/,
+      );
+      const preview = segmentOf(read('e1'), 'preview');
+      // As watch finds it with two episodes in (test/e2e/recap.test.ts): it ends with the file
+      // and holds the preview's shots (60–67 s), maybe with the credits card before them.
+      expect(preview?.end).toBe(67);
+      expect(preview!.start).toBeGreaterThanOrEqual(50);
+      expect(preview!.start).toBeLessThanOrEqual(60);
+      expectNear(segmentOf(read('e2'), 'recap'), 0, 10);
+      await killWorker(worker);
+      worker = undefined;
     },
   );
 });

@@ -11,7 +11,7 @@ import {
   uncorrected,
   type Correction,
 } from '../../src/watch/corrections.js';
-import { addPreview } from '../../src/watch/episodeOutput.js';
+import { addPreview, writtenResults } from '../../src/watch/episodeOutput.js';
 import { StateStore } from '../../src/watch/stateStore.js';
 
 // Corrections as data: how one replaces a detection, and how they are exported as labels.
@@ -134,7 +134,8 @@ describe('addPreview: a preview found once the next episode is in', () => {
     const { location, json, edl, corrections } = await library();
     const preview = { type: 'preview' as const, start: 580, end: 600, confidence: 0.9 };
     const settings = { formats: ['json' as const, 'edl' as const], sidecars: [] };
-    const written = await addPreview(location, 'Show/ep1.mkv', preview, { settings, corrections });
+    const ep1 = (await writtenResults(location, 'Show/ep1.mkv'))!;
+    const written = await addPreview(ep1, preview, { settings, corrections });
     expect(written).toEqual([json, edl]);
     const result = JSON.parse(readFileSync(json, 'utf8')) as ReturnType<typeof applyCorrection>;
     expect(result.intro).toEqual({ start: 38, end: 71, confidence: 1 });
@@ -147,10 +148,8 @@ describe('addPreview: a preview found once the next episode is in', () => {
     expect(uncorrected(result).segments?.some((x) => x.type === 'preview')).toBe(true);
     expect(readFileSync(edl, 'utf8')).toMatch(/^580(\.0+)?\s+600(\.0+)?\s+3$/m);
     // Found again (the next episode detected once more): nothing to write.
-    expect(await addPreview(location, 'Show/ep1.mkv', preview, { settings, corrections })).toEqual(
-      [],
-    );
-    // An episode the watcher has not written: nothing either.
-    expect(await addPreview(location, 'Show/ep2.mkv', preview, { settings })).toEqual([]);
+    expect(await addPreview(ep1, preview, { settings, corrections })).toEqual([]);
+    // An episode the watcher has not written: nothing to rewrite.
+    expect(await writtenResults(location, 'Show/ep2.mkv')).toBeUndefined();
   });
 });
