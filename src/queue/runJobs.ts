@@ -232,7 +232,7 @@ export async function runEpisodeJob(
     const key = libraryKey(layout.root, previous.file);
     const siblings = [data.key, ...data.siblings].filter((k) => k !== key);
     await beforeWrite?.();
-    const written = await addPreview(
+    await addPreview(
       {
         video: previous.file,
         key,
@@ -245,12 +245,10 @@ export async function runEpisodeJob(
         onWarning: context.onWarning,
         signal,
         ffmpegPath: context.detect.ffmpegPath,
+        onEvent: context.onEvent,
+        revealedBy: data.key,
       },
     );
-    if (written.length > 0)
-      context.onEvent?.(
-        `${key}: preview ${previous.preview.start}–${previous.preview.end} s (now that ${data.key} is in): ${written.length} file(s) rewritten`,
-      );
   }
   return { file: data.file, key: data.key, results, elapsedMs: Date.now() - started };
 }

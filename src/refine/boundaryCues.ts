@@ -46,9 +46,9 @@ const PTS_TIME = /\bpts_time:\s*(-?[\d.]+(?:e-?\d+)?)/g;
 
 /**
  * Decodes [from, to) of `file` at its own frame rate (small grey frames; showinfo gives each
- * frame's time) and its audio (mono, 8 kHz), and reduces them to per-frame luma, darkness and
- * change, and a 20-ms audio level, in one ffmpeg run. Decoding starts `SEEK_MARGIN` s before `from`, since
- * ffmpeg may seek MPEG-TS to the first keyframe after the time asked.
+ * frame's time) and its audio (mono, 8 kHz) in one ffmpeg run, and reduces them to per-frame
+ * luma, darkness and change, and a 20-ms audio level. Decoding starts `SEEK_MARGIN` s before
+ * `from`, since ffmpeg may seek MPEG-TS to the first keyframe after the time asked.
  */
 export async function boundaryCues(
   file: string,

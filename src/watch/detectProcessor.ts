@@ -108,22 +108,18 @@ export async function detectProcessor(
         ffmpegPath: choice.ffmpegPath,
       });
       if (previous && library) {
-        const key = libraryKey(library.root, previous.file);
-        const before = await writtenResults(library, key);
-        const written = before
-          ? await addPreview(before, previous.preview, {
-              settings,
-              corrections: corrections?.store,
-              onWarning: choice.onWarning,
-              signal: fileSignal,
-              ffmpegPath: choice.ffmpegPath,
-            })
-          : [];
-        const { start, end } = previous.preview;
-        if (written.length > 0)
-          onEvent?.(
-            `${key}: preview ${start}–${end} s (now that ${libraryKey(library.root, input)} is in): ${written.length} file(s) rewritten`,
-          );
+        const before = await writtenResults(library, libraryKey(library.root, previous.file));
+        if (before) {
+          await addPreview(before, previous.preview, {
+            settings,
+            corrections: corrections?.store,
+            onWarning: choice.onWarning,
+            signal: fileSignal,
+            ffmpegPath: choice.ffmpegPath,
+            onEvent,
+            revealedBy: libraryKey(library.root, input),
+          });
+        }
       }
       return output;
     },

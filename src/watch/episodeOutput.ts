@@ -171,6 +171,9 @@ export interface AddPreviewOptions extends LocateFfmpegOptions {
   corrections?: CorrectionStore | undefined;
   onWarning?: ((message: string) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Told, once files were rewritten, what was added and which episode (key) revealed it. */
+  onEvent?: ((message: string) => void) | undefined;
+  revealedBy?: string | undefined;
 }
 
 /**
@@ -187,9 +190,9 @@ export async function addPreview(
   preview: DetectedSegment,
   options: AddPreviewOptions,
 ): Promise<string[]> {
-  const { settings, corrections, onWarning, signal, ffmpegPath } = options;
+  const { settings, corrections, onWarning, signal, ffmpegPath, onEvent, revealedBy } = options;
   const correction = corrections ? await corrections.get(written.key) : undefined;
-  return rewriteResults(
+  const rewritten = await rewriteResults(
     written,
     async (previous) => {
       const detected = uncorrected(previous);
@@ -213,6 +216,13 @@ export async function addPreview(
     },
     { settings, onWarning },
   );
+  if (rewritten.length > 0) {
+    const by = revealedBy === undefined ? '' : ` (now that ${revealedBy} is in)`;
+    onEvent?.(
+      `${written.key}: preview ${preview.start}–${preview.end} s${by}: ${rewritten.length} file(s) rewritten`,
+    );
+  }
+  return rewritten;
 }
 
 /**
