@@ -12,7 +12,12 @@ export interface RefineOptions extends BoundaryCueOptions, Omit<SnapOptions, 'ce
    * +0.5), the intro's end a little (`intro.end` +0.25); every other boundary 0.
    */
   centres?: Partial<Record<BoundaryKind, number>>;
-  /** How far from there a cue is taken (s, default 1); that much is decoded each side. */
+  /**
+   * How far from there a cue is taken (s, default 1.5); that much is decoded each side. A
+   * decision a whole second off still has its cut within reach (on eval-v1, three intro ends
+   * decided a second late into a silent second were moved to where the sound came back, 1.7 s
+   * past the cut, when the reach was 1 s).
+   */
   reach?: number;
 }
 
@@ -23,6 +28,9 @@ const DEFAULT_CENTRES: Partial<Record<BoundaryKind, number>> = {
   'credits.start': 0.5,
   'intro.end': 0.25,
 };
+
+/** How far from the expected place a cue is taken, and decoded each side (s). */
+export const DEFAULT_REACH = 1.5;
 
 /** A boundary this close to the end of the file is its end (s). */
 const END_SLACK = 1;
@@ -61,7 +69,7 @@ export async function refineResult(
   result: DetectionResult,
   options: RefineOptions = {},
 ): Promise<{ result: DetectionResult; boundaries: RefinedBoundary[] }> {
-  const { reach = 1, centres: given, ...rest } = options;
+  const { reach = DEFAULT_REACH, centres: given, ...rest } = options;
   const centres = { ...DEFAULT_CENTRES, ...given };
   // The intro and credits are among the segments (`segmentsOfResult` keeps them in step).
   const segments = segmentsOfResult(result);

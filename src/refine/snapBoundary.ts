@@ -12,7 +12,7 @@ export interface SnappedBoundary {
 export interface SnapOptions {
   /** Where the truth is expected, relative to the whole-second boundary (s, default 0). */
   centre?: number;
-  /** Cues farther than this from the expected place are not taken (s, default 1). */
+  /** Cues farther than this from the expected place are not taken (s, default 1.5). */
   reach?: number;
   /** A frame's change that counts as a cut, at least (mean |Δluma|, default 0.06) … */
   minCut?: number;
@@ -45,7 +45,7 @@ export function snapBoundary(
 ): SnappedBoundary {
   const {
     centre = 0,
-    reach = 1,
+    reach = 1.5,
     minCut = 0.06,
     cutContrast = 4,
     blackShare = 0.98,

@@ -71,12 +71,30 @@ describe('refineResult: boundaries from whole seconds to the frame', () => {
     expect(early.result.intro).toMatchObject({ start: INTRO.start, end: INTRO.end });
   });
 
-  it('takes no cut farther than the reach (1 s) from where the truth is expected', async () => {
+  it('takes no cut farther than the reach (1.5 s) from where the truth is expected', async () => {
     // 5 s is 1.52 s after the cut into the intro: the 1-s decision was wrong by more than a
     // second there, and the steady test pattern around 5 s has nothing to snap to.
     const { result, boundaries } = await refineResult(coarse(mp4, { start: 5, end: 14 }));
     expect(result.intro!.start).toBe(5);
     expect(boundaries[0]).toMatchObject({ from: 5, to: 5, cue: 'none', kind: 'intro.start' });
+  });
+
+  it('reaches a cut a whole second before a decision that took in a silent second after the intro', async () => {
+    // As in eval-v1's HEVC/MPEG-TS series: the intro's picture and music stop at 13.04 s (frame
+    // 326), then 1.76 s of silence under the next shot; the decision says 14 s. The cut is 1.21 s
+    // before where an intro's end is expected (14.25 s); a reach of 1 s saw only the sound's
+    // return at 14.8 s and moved the end there, later still.
+    const quiet = concatClip(tmp.path('quiet.mp4'), [
+      ['smptebars', 'anoisesrc=a=0.05:c=pink', INTRO.start],
+      ['testsrc2', 'sine=f=660', 13.04 - INTRO.start],
+      ['rgbtestsrc', 'anullsrc=r=48000:cl=mono', 1.76],
+      ['rgbtestsrc', 'anoisesrc=a=0.05:c=brown', 20 - 14.8],
+    ]);
+    const { result, boundaries } = await refineResult(coarse(quiet, { start: 4, end: 14 }));
+    expect(boundaries.find((b) => b.from === 14)?.cue).toBe('cut');
+    expect(Math.abs(result.intro!.end - 13.04)).toBeLessThanOrEqual(FRAME + 1e-9);
+    const narrow = await refineResult(coarse(quiet, { start: 4, end: 14 }), { reach: 1 });
+    expect(narrow.result.intro!.end).toBeGreaterThan(14.5);
   });
 
   it('ends a part that runs into the last second of the file where the file ends; a shared boundary moves for both parts', async () => {
