@@ -24,7 +24,8 @@ export const RANK = {
   refine: 5.5,
   series: 6,
   tuning: 6.5,
-  live: 6,
+  // The live detector finds recaps with the series step's shot matching.
+  live: 6.2,
   // The watcher runs detection, alone or with the series step.
   watch: 6.5,
   // The mode comparison runs detection with the series step and scores it.

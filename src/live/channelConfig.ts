@@ -6,7 +6,14 @@ import type { ChannelSpec } from './liveChannel.js';
 /** Names become file names and URL path parts: keep them plain. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-const WHOLE_KEYS = ['lookahead', 'window', 'minRun', 'maxRetries', 'retryDelayMs'] as const;
+const WHOLE_KEYS = [
+  'lookahead',
+  'window',
+  'minRun',
+  'recapMemory',
+  'maxRetries',
+  'retryDelayMs',
+] as const;
 const CHANNEL_KEYS = new Set(['name', 'input', 'webhook', 'hlsOut', ...WHOLE_KEYS]);
 const WEBHOOK_KEYS = new Set(['url', 'secret', 'timeoutMs']);
 

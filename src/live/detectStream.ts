@@ -7,7 +7,10 @@ import type { EpisodeModel } from '../fusion/episodeModel.js';
 import { modelFor, type ModelChoice } from '../fusion/modelChoice.js';
 import { defaultStreamModelDir } from '../fusion/modelConfig.js';
 import { Demand } from '../streams/demand.js';
+import { picturePrint } from '../series/secondPrint.js';
+import { seriesConfigOf } from '../series/seriesConfig.js';
 import { EmbeddingRing } from './embeddingRing.js';
+import { LiveRecaps } from './liveRecaps.js';
 import { IntervalTracker, type TrackedEdge } from './intervalTracker.js';
 import { reconnectingSamples, type StreamNotice } from './reconnectingSamples.js';
 import type { StreamEvent } from './streamEvent.js';
@@ -24,6 +27,7 @@ export const STREAM_DEFAULTS = Object.freeze({
   minRun: 3,
   maxRetries: 5,
   retryDelayMs: 1000,
+  recapMemory: 7200,
 });
 
 /** Largest embedding batch (seconds) when the input arrives faster than real time. */
@@ -61,6 +65,11 @@ export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   minRun?: number;
   /** Overrides the model's decision block (threshold, minPts, minLength). */
   decision?: DecisionConfig;
+  /**
+   * Seconds of the stream's footage kept to find recaps in (`LiveRecaps`: a recap before an
+   * intro is told as `recap.start` / `recap.end`); default 7200, 1 KiB a second; 0: no recaps.
+   */
+  recapMemory?: number;
   maxRetries?: number;
   retryDelayMs?: number;
   /** Network inputs: a stall this long (ms) counts as a drop (default 30 s). */
@@ -142,6 +151,16 @@ export function detectStream(
             endGap,
           }),
       );
+      const recapMemory = checkInt(
+        '--recap-memory',
+        options.recapMemory ?? STREAM_DEFAULTS.recapMemory,
+        0,
+      );
+      const recaps =
+        recapMemory > 0
+          ? new LiveRecaps({ ...seriesConfigOf(m.config), memory: recapMemory })
+          : undefined;
+      let printed = 0;
       const maxBatch = Math.min(MAX_BATCH, window - lookahead - hop);
       const demand = new Demand(maxBatch * 2);
       let ring: EmbeddingRing | undefined;
@@ -164,16 +183,26 @@ export function detectStream(
           subscriber.next(ev);
         }
       };
+      const place = (event: StreamEvent['event'], at: number, confidence: number) => {
+        const pts = clock.ptsAt(at);
+        held.push({
+          event,
+          streamTime: at,
+          ...(pts !== undefined ? { pts: toMs(pts) } : {}),
+          wallTime: '',
+          confidence,
+        });
+      };
       const hold = (edges: TrackedEdge[]) => {
         for (const e of edges) {
-          const pts = clock.ptsAt(e.at);
-          held.push({
-            event: `${e.target}.${e.edge}`,
-            streamTime: e.at,
-            ...(pts !== undefined ? { pts: toMs(pts) } : {}),
-            wallTime: '',
-            confidence: e.confidence,
-          });
+          // A recap is decided with the intro after it, and told first (events are released
+          // in stream-time order).
+          const recap = recaps?.edge(e.target, e.edge, e.at);
+          if (recap) {
+            place('recap.start', recap.start, recap.confidence);
+            place('recap.end', recap.end, recap.confidence);
+          }
+          place(`${e.target}.${e.edge}`, e.at, e.confidence);
         }
       };
 
@@ -258,6 +287,7 @@ export function detectStream(
           signal,
         }).subscribe({
           next(sample) {
+            recaps?.add(printed++, picturePrint(sample.frame, m.config.frameSize));
             pending.push(sample);
             pump();
           },

@@ -7,6 +7,7 @@ import type { LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 import type { Logger } from '../util/logger.js';
 import { describeNotice } from './describeNotice.js';
 import { detectStream, STREAM_DEFAULTS } from './detectStream.js';
+import type { SkipRange } from './hls/daterangePlaylist.js';
 import { HlsRepublisher } from './hls/hlsRepublisher.js';
 import { PlaylistTimeline } from './hls/playlistTimeline.js';
 import { looksLikeHls } from './playlistEnded.js';
@@ -23,6 +24,8 @@ export interface ChannelSpec {
   lookahead?: number;
   window?: number;
   minRun?: number;
+  /** Seconds of footage kept to find recaps in (0: none; `StreamDetectOptions.recapMemory`). */
+  recapMemory?: number;
   maxRetries?: number;
   retryDelayMs?: number;
   /** POST each event here (JSON), retried with backoff; `secret` signs it (HMAC-SHA256). */
@@ -147,6 +150,7 @@ export class LiveChannel {
           ...(spec.lookahead !== undefined ? { lookahead: spec.lookahead } : {}),
           ...(spec.window !== undefined ? { window: spec.window } : {}),
           ...(spec.minRun !== undefined ? { minRun: spec.minRun } : {}),
+          ...(spec.recapMemory !== undefined ? { recapMemory: spec.recapMemory } : {}),
           ...(spec.maxRetries !== undefined ? { maxRetries: spec.maxRetries } : {}),
           ...(spec.retryDelayMs !== undefined ? { retryDelayMs: spec.retryDelayMs } : {}),
           ...(o.decision ? { decision: o.decision } : {}),
@@ -247,7 +251,7 @@ export class LiveChannel {
     this.#lastEvent = ev;
     this.#options.onEvent?.(ev);
     this.#webhook?.send(ev);
-    const [target, edge] = ev.event.split('.') as ['intro' | 'credits', 'start' | 'end'];
+    const [target, edge] = ev.event.split('.') as [SkipRange['target'], 'start' | 'end'];
     if (this.#republisher && ev.programDateTime !== undefined) {
       if (edge === 'start') this.#republisher.open(target, ev.programDateTime, ev.confidence);
       else this.#republisher.close(target, ev.programDateTime, ev.confidence);

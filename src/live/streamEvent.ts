@@ -1,6 +1,7 @@
 import type { Target } from '../fusion/decisionConfig.js';
 
-export type StreamEventName = `${Target}.${'start' | 'end'}`;
+/** What a stream event marks: an intro or credits edge, or a recap's (found before an intro). */
+export type StreamEventName = `${Target | 'recap'}.${'start' | 'end'}`;
 
 /** One decision of the live detector, printed as one JSON line. */
 export interface StreamEvent {
@@ -45,7 +46,7 @@ export function formatStreamEvent(
     return `${JSON.stringify({ ...(channel !== undefined ? { channel } : {}), ...rest, confidence })}\n`;
   }
   const [target, edge] = ev.event.split('.') as [string, string];
-  const what = `${target === 'intro' ? 'Intro' : 'Credits'} ${edge === 'start' ? 'starts' : 'ends'}`;
+  const what = `${target[0]!.toUpperCase()}${target.slice(1)} ${edge === 'start' ? 'starts' : 'ends'}`;
   const where = channel !== undefined ? `[${channel}] ` : '';
   const media = [
     ev.pts !== undefined ? `pts ${ev.pts.toFixed(3)}` : undefined,

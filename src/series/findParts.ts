@@ -120,7 +120,7 @@ export function findRecap(
   );
   const chain = chainsOf(matched, config.partMaxGap)[0];
   if (!chain || chain.start > config.partLead) return null;
-  return segment('recap', 0, chain.end, matched, config);
+  return partSegment('recap', 0, chain.end, matched, config);
 }
 
 /**
@@ -171,7 +171,7 @@ export function findPreview(
     return span.end > span.start ? [{ ...span, count: c.count }] : [];
   });
   const chain = placed.sort((x, y) => y.count - x.count)[0];
-  return chain ? segment('preview', chain.start, chain.end, matched, config) : null;
+  return chain ? partSegment('preview', chain.start, chain.end, matched, config) : null;
 }
 
 /**
@@ -181,7 +181,7 @@ export function findPreview(
  * `furnitureSlack` seconds), and seconds whose shots recur in `furnitureMin` or more of
  * `others` (anywhere but their previews).
  */
-function matchedSeconds(
+export function matchedSeconds(
   episode: PartEpisode,
   zone: readonly number[],
   sources: ReadonlyArray<{ episode: PartEpisode; allowed: readonly number[] }>,
@@ -249,7 +249,7 @@ export function cutAround<T extends Span>(interval: T | null, part: Span | null)
 }
 
 /** Matched seconds in chains: a gap of more than `maxGap` unmatched seconds starts another. */
-function chainsOf(
+export function chainsOf(
   matched: ReadonlyMap<number, number>,
   maxGap: number,
 ): Array<Span & { count: number }> {
@@ -264,7 +264,12 @@ function chainsOf(
   return out;
 }
 
-function segment(
+/**
+ * A recap or preview [start, end) of the `matched` seconds, or null when it is shorter than
+ * `partMinLength` or its confidence (matched seconds' mean correlation over its length) is
+ * under `partMinConfidence`.
+ */
+export function partSegment(
   type: 'recap' | 'preview',
   start: number,
   end: number,

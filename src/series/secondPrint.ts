@@ -30,13 +30,14 @@ const MEL_BANDS = MEL.bands;
 export function secondPrint(sample: SecondSample, frameSize: number): SecondPrint {
   const own = MEL.windowFrames / 2; // the window is [t − 5 s, t + 5 s)
   return {
-    video: framePrint(sample.frame, frameSize),
+    video: picturePrint(sample.frame, frameSize),
     audio: sample.mel && melPrint(sample.mel, own),
     audioLate: sample.mel && melPrint(sample.mel, own + MEL_FPS / 2),
   };
 }
 
-function framePrint(rgb: Uint8Array, size: number): Float32Array {
+/** The picture half of a second's print: its RGB frame (size × size) as a 16 × 16 grey thumbnail. */
+export function picturePrint(rgb: Uint8Array, size: number): Float32Array {
   const out = new Float32Array(PRINT_GRID * PRINT_GRID);
   const count = new Float32Array(out.length);
   for (let y = 0; y < size; y++) {

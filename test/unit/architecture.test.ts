@@ -21,7 +21,8 @@ const RANK: Record<string, number> = {
   series: 6,
   // Tuning re-runs the decision and the series step.
   tuning: 6.5,
-  live: 6,
+  // The live detector finds recaps with the series step's shot matching.
+  live: 6.2,
   // The watcher runs detection, alone or with the series step.
   watch: 6.5,
   compare: 6.5,

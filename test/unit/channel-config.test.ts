@@ -16,6 +16,7 @@ describe('stream --config: the channels file', () => {
         '  - name: movies',
         '    input: udp://239.0.0.1:1234',
         '    lookahead: 6',
+        '    recapMemory: 0',
         '    webhook: { url: "http://other.local/hook" }',
       ].join('\n'),
     );
@@ -31,6 +32,7 @@ describe('stream --config: the channels file', () => {
         name: 'movies',
         input: 'udp://239.0.0.1:1234',
         lookahead: 6,
+        recapMemory: 0,
         hlsOut: '/srv/hls',
         webhook: { url: 'http://other.local/hook', secret: 's3cret' },
       },

@@ -19,22 +19,9 @@ import {
   type PrintedEpisode,
 } from '../../src/series/seriesJoiner.js';
 import { sharedShots, type PictureSeconds } from '../../src/series/sharedShots.js';
+import { shot, unit } from '../helpers/prints.js';
 
-// Pictures are 256-d unit vectors: a shot's seconds are drawn from its seed, so two copies of
-// a shot match exactly and unrelated seconds correlate by chance only (about ±0.06).
-
-function unit(seed: number): Float32Array {
-  let s = seed >>> 0;
-  const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
-  const v = new Float32Array(256).map(r);
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  return v.map((x) => x / Math.sqrt(norm));
-}
-
-/** `seconds` seconds of shot `shot`, from its second `from` on. */
-const shot = (id: number, seconds: number, from = 0): Float32Array[] =>
-  Array.from({ length: seconds }, (_, k) => unit(id * 1000 + from + k + 1));
+// Pictures: synthetic prints (test/helpers/prints.ts), one seed per shot second.
 
 /** An episode's pictures: its parts one after another. */
 function pictures(...parts: Float32Array[][]): Map<number, Float32Array> {

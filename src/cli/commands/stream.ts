@@ -24,6 +24,7 @@ interface StreamCliOptions {
   lookahead?: number;
   window: number;
   minRun: number;
+  recapMemory: number;
   maxRetries: number;
   retryDelay: number;
   restartDelay: number;
@@ -98,6 +99,12 @@ export function registerStream(program: Command): void {
       "seconds an intro or credits run must last before it is announced (at least the model's minimum length)",
       wholeNumber(0),
       STREAM_DEFAULTS.minRun,
+    )
+    .option(
+      '--recap-memory <s>',
+      'seconds of the stream kept to find recaps in: a stretch before an intro that shows footage aired earlier (outside intros and credits) is told as recap.start / recap.end; 0 turns recaps off (1 KiB per second kept)',
+      wholeNumber(0),
+      STREAM_DEFAULTS.recapMemory,
     )
     .option(
       '--max-retries <n>',
@@ -239,6 +246,7 @@ function singleSpec(input: string, opts: StreamCliOptions): ChannelSpec {
     ...(opts.lookahead !== undefined ? { lookahead: opts.lookahead } : {}),
     window: opts.window,
     minRun: opts.minRun,
+    recapMemory: opts.recapMemory,
     maxRetries: opts.maxRetries,
     retryDelayMs: opts.retryDelay,
     ...(opts.webhook !== undefined

@@ -10,11 +10,11 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 
-/** One intro or credits range, in wall-clock time (the playlist's program date-time). */
+/** One intro, credits or recap range, in wall-clock time (the playlist's program date-time). */
 export interface SkipRange {
   /** Stable per range (`intro-<start epoch ms>`): a later tag with this ID only adds DURATION. */
   id: string;
-  target: 'intro' | 'credits';
+  target: 'intro' | 'credits' | 'recap';
   /** ISO 8601 with milliseconds. */
   startDate: string;
   /** Absent while the range is open (its end not seen yet). */
@@ -33,6 +33,7 @@ export interface SkipRange {
 export const DATERANGE_CLASS: Readonly<Record<SkipRange['target'], string>> = {
   intro: 'com.introdetect.intro',
   credits: 'com.introdetect.credits',
+  recap: 'com.introdetect.recap',
 };
 
 /** Media playlist tags whose `URI="…"` attribute names a resource relative to the playlist. */
