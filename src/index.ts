@@ -167,6 +167,7 @@ export {
   type StreamFormat,
 } from './live/streamEvent.js';
 export { StreamClock, type ClockConnection } from './live/streamClock.js';
+export { LiveRecaps, type LiveRecapOptions } from './live/liveRecaps.js';
 export {
   LiveChannel,
   type ChannelEvent,

@@ -117,6 +117,18 @@ describe('republishPlaylist (EXT-X-DATERANGE)', () => {
     );
   });
 
+  it('marks a recap (found before an intro in a stream) with its own CLASS', () => {
+    const recap: SkipRange = {
+      id: 'recap-1',
+      target: 'recap',
+      startDate: at(1),
+      endDate: at(7),
+      confidence: 0.571,
+    };
+    const [r] = readPlaylistBack(republishPlaylist({ text: LIVE, url: URL_ }, [recap])).dateRanges;
+    expect(r).toMatchObject({ id: 'recap-1', class: 'com.introdetect.recap', duration: 6 });
+  });
+
   it('keeps ranges that overlap the window or start after its start; drops those that ended before it', () => {
     const ranges: SkipRange[] = [
       { id: 'old', target: 'intro', startDate: at(-60), endDate: at(-30), confidence: 0.9 },
