@@ -30,7 +30,8 @@ export interface LiveRecapOptions extends PartsConfig {
  * previous episode's end) are matched against the stream's earlier footage — outside intros,
  * credits and the `previewSearch` seconds after credits (a "next time" preview shows this
  * episode's own footage). The recap is the first chain of matched shots long and close enough
- * to count (`partSegment`), from that edge when it starts within `partLead` of it. As in the files' series step, a shot whose copy keeps its place
+ * to count (`partSegment`); after an edge, only a chain starting within `partLead` of it,
+ * and then from the edge. As in the files' series step, a shot whose copy keeps its place
  * before an earlier intro (a studio logo, an ident: within `furnitureSlack` s) is furniture,
  * and so is one seen between `furnitureMin` or more pairs of earlier intros (a trailer or an
  * advert the channel repeats). Memory: 1 KiB per second kept.
@@ -119,13 +120,19 @@ export class LiveRecaps {
       anchors,
       o,
     );
-    // After a decided edge (the previous episode's credits, say) the episode begins there: a
-    // recap whose first matched shot starts within `partLead` of it runs from it, as a recap
-    // in a file runs from the file's start.
-    const known = lastEdge >= introStart - o.recapSearch;
-    for (const chain of chainsOf(matched, o.partMaxGap)) {
-      const start = known && chain.start - from <= o.partLead ? from : chain.start;
-      const recap = partSegment('recap', start, chain.end, matched, o);
+    const chains = chainsOf(matched, o.partMaxGap);
+    // After a decided edge (the previous episode's credits, say) the episode begins there, and
+    // so does its recap, as in a file: the first chain of matched shots, starting within
+    // `partLead` of the edge, runs from it. Footage shown again later in an episode's opening
+    // is no recap.
+    if (lastEdge >= introStart - o.recapSearch) {
+      const first = chains[0];
+      return first && first.start - from <= o.partLead
+        ? partSegment('recap', from, first.end, matched, o)
+        : null;
+    }
+    for (const chain of chains) {
+      const recap = partSegment('recap', chain.start, chain.end, matched, o);
       if (recap) return recap;
     }
     return null;

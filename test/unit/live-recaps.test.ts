@@ -56,6 +56,22 @@ describe('LiveRecaps: a recap before an intro, from footage the stream showed ea
     expect(found[0]!.confidence).toBeGreaterThan(0.8);
   });
 
+  it('takes footage shown again well after the previous episode ended for no recap (as a file’s recap opens the file)', () => {
+    // e2 opens with 20 s of its own, then 8 s of e1's body, then its intro: not a recap.
+    const edges: Edge[] = [...episode(0, 40), ['intro', 'start', 78]];
+    const late = [INTRO, body1, CREDITS, own(20), body1.slice(2, 10), INTRO];
+    expect(stream(late, edges)).toEqual([]);
+    // With no edge in the 180 s before the intro, the stream does not know where the episode
+    // began: the first chain long enough is the recap.
+    const unknown: Edge[] = [
+      ['intro', 'start', 0],
+      ['intro', 'end', 10],
+      ['intro', 'start', 258],
+    ];
+    const parts = [INTRO, body1, own(210), body1.slice(2, 10), INTRO];
+    expect(stream(parts, unknown)).toMatchObject([{ type: 'recap', start: 250, end: 258 }]);
+  });
+
   it('finds nothing before the first intro, nor before one that follows new footage only', () => {
     expect(stream([own(20), INTRO, own(20)], [['intro', 'start', 20]])).toEqual([]);
     expect(
