@@ -2,7 +2,13 @@ import type { DetectedSegment, DetectionResult } from '../fusion/detectionResult
 import { segmentsOfResult } from '../fusion/formats/segments.js';
 import type { Interval } from '../fusion/pickInterval.js';
 import { boundaryCues, type BoundaryCueOptions } from './boundaryCues.js';
-import { round3, snapBoundary, type SnapCue, type SnapOptions } from './snapBoundary.js';
+import {
+  DEFAULT_REACH,
+  round3,
+  snapBoundary,
+  type SnapCue,
+  type SnapOptions,
+} from './snapBoundary.js';
 
 export interface RefineOptions extends BoundaryCueOptions, Omit<SnapOptions, 'centre' | 'reach'> {
   /**
@@ -28,9 +34,6 @@ const DEFAULT_CENTRES: Partial<Record<BoundaryKind, number>> = {
   'credits.start': 0.5,
   'intro.end': 0.25,
 };
-
-/** How far from the expected place a cue is taken, and decoded each side (s). */
-export const DEFAULT_REACH = 1.5;
 
 /** A boundary this close to the end of the file is its end (s). */
 const END_SLACK = 1;

@@ -9,6 +9,9 @@ export interface SnappedBoundary {
   cue: SnapCue;
 }
 
+/** How far from the expected place a cue is taken (s): what `refineResult` decodes each side. */
+export const DEFAULT_REACH = 1.5;
+
 export interface SnapOptions {
   /** Where the truth is expected, relative to the whole-second boundary (s, default 0). */
   centre?: number;
@@ -45,7 +48,7 @@ export function snapBoundary(
 ): SnappedBoundary {
   const {
     centre = 0,
-    reach = 1.5,
+    reach = DEFAULT_REACH,
     minCut = 0.06,
     cutContrast = 4,
     blackShare = 0.98,
