@@ -27,7 +27,8 @@ export const STREAM_DEFAULTS = Object.freeze({
   minRun: 3,
   maxRetries: 5,
   retryDelayMs: 1000,
-  recapMemory: 7200,
+  /** Off: on channels without recaps it told false ones (model card, "Live recaps"). */
+  recapMemory: 0,
 });
 
 /** Largest embedding batch (seconds) when the input arrives faster than real time. */
@@ -67,7 +68,8 @@ export interface StreamDetectOptions extends LocateFfmpegOptions, ModelChoice {
   decision?: DecisionConfig;
   /**
    * Seconds of the stream's footage kept to find recaps in (`LiveRecaps`: a recap before an
-   * intro is told as `recap.start` / `recap.end`); default 7200, 1 KiB a second; 0: no recaps.
+   * intro is told as `recap.start` / `recap.end`); 1 KiB a second; default 0: no recaps (7200 keeps
+   * two hours).
    */
   recapMemory?: number;
   maxRetries?: number;

@@ -86,7 +86,7 @@ async function stream(...flags: string[]): Promise<Line[]> {
 
 describe('stream: recaps before an intro, from footage the channel aired earlier', () => {
   it('tells each episode’s recap, before its intro, within ±2 s of where it starts', async () => {
-    const events = await stream();
+    const events = await stream('--recap-memory', '7200');
     const times = events.map((e) => e.streamTime);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     const recaps = events.filter((e) => e.event.startsWith('recap.'));
@@ -112,8 +112,8 @@ describe('stream: recaps before an intro, from footage the channel aired earlier
     expect(recaps[0]!.streamTime).toBeGreaterThanOrEqual(EPISODE_SECONDS - 2);
   }, 300_000);
 
-  it('tells no recap with --recap-memory 0, and the same intros and credits', async () => {
-    const [on, off] = await Promise.all([stream(), stream('--recap-memory', '0')]);
+  it('tells no recap by default (--recap-memory 0), and the same intros and credits', async () => {
+    const [on, off] = await Promise.all([stream('--recap-memory', '7200'), stream()]);
     expect(off.filter((e) => e.event.startsWith('recap.'))).toEqual([]);
     const edges = (ev: Line[]) =>
       ev.filter((e) => !e.event.startsWith('recap.')).map((e) => [e.event, e.streamTime]);

@@ -102,7 +102,7 @@ export function registerStream(program: Command): void {
     )
     .option(
       '--recap-memory <s>',
-      'seconds of the stream kept to find recaps in: a stretch before an intro that shows footage aired earlier (outside intros and credits) is told as recap.start / recap.end; 0 turns recaps off (1 KiB per second kept)',
+      'seconds of the stream kept to find recaps in (7200 = 2 h, 1 KiB per second): a stretch before an intro that shows footage aired earlier (outside intros and credits) is told as recap.start / recap.end; 0, the default, turns recaps off',
       wholeNumber(0),
       STREAM_DEFAULTS.recapMemory,
     )
