@@ -62,7 +62,7 @@ export interface CompareOptions extends LocateFfmpegOptions {
   /** Default `folder`. */
   series?: CompareGrouping;
   /**
-   * Decoding passes to run each mode with (default: detect's, 2). Two values, `[1, 2]`, run
+   * Decoding passes to run each mode with (default: detect's, `DEFAULT_PASSES`). Two values, `[1, 2]`, run
    * each mode both ways on the same episodes: columns `<mode> 1-pass` and `<mode> 2-pass`.
    */
   passes?: readonly Passes[];
