@@ -30,13 +30,14 @@ function episode(file: string, seconds: number, axis: number): PrintedEpisode {
   return { result, prints };
 }
 
-describe('PrintStore: what a writer killed mid-put left behind', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'introdetect-printstore-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+// Each spec gets a store folder of its own.
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'introdetect-printstore-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('PrintStore: what a writer killed mid-put left behind', () => {
   it("a redo of an episode's put removes its own stale temporary copies, and no one else's", async () => {
     const store = new PrintStore(dir);
     await store.put(episode('/tv/show/e1.mkv', 5, 0));
@@ -68,12 +69,6 @@ describe('PrintStore: what a writer killed mid-put left behind', () => {
 });
 
 describe('PrintStore: which pictures were held', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'introdetect-printstore-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('keeps the held flag of a two-pass episode’s seconds, and gives none where there was none', async () => {
     const store = new PrintStore(dir);
     const twoPass = episode('/tv/show/e1.mkv', 6, 0);
