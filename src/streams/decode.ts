@@ -232,6 +232,7 @@ export function decode(input: string, options: DecodeOptions = {}): Observable<D
         audio: wantAudio,
         frames,
         samples,
+        keyframesOnly: options.keyframesOnly === true && wantVideo,
         signal: options.signal,
       });
       if (options.keyframesOnly && lastFrame && exit.exitCode === 0 && !exit.killed) {

@@ -32,6 +32,8 @@ export interface DecodeTally {
   frames: number;
   /** PCM samples delivered. */
   samples: number;
+  /** Only the video's keyframes were decoded (`DecodeOptions.keyframesOnly`). */
+  keyframesOnly?: boolean;
   signal?: AbortSignal | undefined;
 }
 
@@ -117,6 +119,14 @@ export function classifyDecodeEnd(exit: FfmpegExit, run: DecodeTally): DecodeOut
     return { delivered: true, seconds, error };
   }
   const lastLines = exit.stderrTail.split('\n').filter(Boolean).slice(-3).join('\n');
+  // Decoding keyframes only, the video decoder complains of the frames it was told to skip
+  // (HEVC with open GOPs: "Duplicate POC", "Invalid data found" at every keyframe), which says
+  // nothing of the file; the sound, decoded whole, tells whether it ended early.
+  const soundWhole =
+    run.keyframesOnly === true &&
+    run.audio &&
+    expected !== undefined &&
+    samples / SAMPLE_RATE >= expected - 2;
   // An MPEG-TS duration is its timestamp range: a timestamp jump (a splice, a wrapped
   // clock) makes it longer than the content ffmpeg decodes, and a cut file's is already
   // short; its truncation shows as corrupt packets at the end instead.
@@ -126,7 +136,7 @@ export function classifyDecodeEnd(exit: FfmpegExit, run: DecodeTally): DecodeOut
       durationIsPromise &&
       !info?.live &&
       seconds < Math.floor(expected) - 2) ||
-    (!isRemote(input) && CORRUPT_AT_END.test(lastLines))
+    (!isRemote(input) && !soundWhole && CORRUPT_AT_END.test(lastLines))
   ) {
     const error = new TruncatedMediaError(input, seconds, { stderr: exit.stderrTail });
     return { delivered: true, seconds, error };

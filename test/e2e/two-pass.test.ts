@@ -36,6 +36,14 @@ const ENCODINGS = {
   longGop: { file: 'gop10s.mp4', args: ['-x264-params', 'keyint=250:min-keyint=250:scenecut=0'] },
   /** Broadcast-style 1-s GOPs in MPEG-TS (whose demuxer cannot drop packets; the decoder skips). */
   shortGop: { file: 'gop1s.ts', args: ['-x264-params', 'keyint=25:min-keyint=25:scenecut=0'] },
+  /**
+   * HEVC with x265's defaults (open GOPs) in MP4, as the corpus encodes it: with the non-key
+   * frames skipped the decoder logs errors at keyframes, to the end of its log.
+   */
+  hevc: {
+    file: 'hevc.mp4',
+    args: ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error'],
+  },
   /** Every frame a keyframe: a first pass would decode everything, so one pass it is. */
   intraOnly: { file: 'intra.mkv', args: ['-g', '1'] },
 } as const;
@@ -85,7 +93,7 @@ const within = (a: number | undefined, b: number | undefined, tolerance: number)
   a !== undefined && b !== undefined && Math.abs(a - b) <= tolerance;
 
 describe('two-pass detect', () => {
-  for (const name of ['longGop', 'shortGop'] as const) {
+  for (const name of ['longGop', 'shortGop', 'hevc'] as const) {
     it(`${name}: decodes keyframes first, then every frame around the boundaries, and finds the intro one pass finds (±1 s)`, async () => {
       const file = files[name]!;
       const one = await detect(file, 1);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type DecodeArgsOptions, decodeArgs } from '../../src/streams/decodeArgs.js';
-import { heldFramesTarget, type DecodeTally } from '../../src/streams/decodeEnd.js';
+import {
+  classifyDecodeEnd,
+  heldFramesTarget,
+  type DecodeTally,
+} from '../../src/streams/decodeEnd.js';
 import { lastFrameCount } from '../../src/streams/keyframeCheck.js';
 import type { MediaInfo } from '../../src/streams/probe.js';
 
@@ -112,6 +116,33 @@ describe('keyframes-only decodes', () => {
   it('never deliver fewer frames than decoded, and add none when the length is unknown', () => {
     expect(heldFramesTarget(tally({ frames: 101 }))).toBe(101);
     expect(heldFramesTarget(tally({ info: undefined, audio: false, samples: 0 }))).toBe(90);
+  });
+
+  // HEVC with open GOPs in MP4 (eval-v2's s04): with the non-key frames skipped, the decoder
+  // logs "Duplicate POC" and "Invalid data found" at keyframes, up to the very end of the log.
+  const skippedFramesLog = [
+    '[hevc @ 0x5565] Duplicate POC in a sequence: -136.',
+    'Error while decoding stream #0:0: Invalid data found when processing input',
+    '    Last message repeated 1 times',
+  ].join('\n');
+  const exited = { exitCode: 0, signal: undefined, killed: false, stderrTail: skippedFramesLog };
+
+  it('are not taken for a damaged file by the decoder’s complaints when the sound is whole', () => {
+    const whole = tally({ keyframesOnly: true, frames: 100 });
+    expect(classifyDecodeEnd(exited, whole)).toEqual({
+      delivered: true,
+      seconds: 100,
+      error: undefined,
+    });
+    // The same log after a decode of every frame still means a damaged end…
+    expect(classifyDecodeEnd(exited, { ...whole, keyframesOnly: false }).error?.code).toBe(
+      'TRUNCATED_MEDIA',
+    );
+    // …and so does sound that stops short in a keyframes-only decode (MPEG-TS: its duration
+    // is no promise, so the log is all there is to tell).
+    const ts = { duration: 100.5, formatName: 'mpegts' } as MediaInfo;
+    const cut = tally({ info: ts, keyframesOnly: true, frames: 60, samples: 60 * 16_000 });
+    expect(classifyDecodeEnd(exited, cut).error?.code).toBe('TRUNCATED_MEDIA');
   });
 
   it("count the frames from ffmpeg's last -progress block", () => {
