@@ -35,6 +35,9 @@ const DEFAULT_CENTRES: Partial<Record<BoundaryKind, number>> = {
   'intro.end': 0.25,
 };
 
+/** An intro's or the credits' boundary (the parts the models decide, with tuned centres). */
+const isMain = (kind: BoundaryKind) => kind.startsWith('intro.') || kind.startsWith('credits.');
+
 /** A boundary this close to the end of the file is its end (s). */
 const END_SLACK = 1;
 
@@ -76,14 +79,18 @@ export async function refineResult(
   const centres = { ...DEFAULT_CENTRES, ...given };
   // The intro and credits are among the segments (`segmentsOfResult` keeps them in step).
   const segments = segmentsOfResult(result);
-  // Each boundary once, with the kind it is first named as (segments in time order).
+  // Each boundary once, with the kind it is first named as (segments in time order), except
+  // that one the intro or the credits share with another part is theirs: their centres are the
+  // measured ones (eval-v2's s03e01: a false preview ending where the credits start took the
+  // credits' start to the cut a second before the right one).
   const kinds = new Map<number, BoundaryKind>();
   // The file's own start and end are boundaries already: a part that ends within the last
   // second (a credits roll that runs to the end) ends where the file does.
   const moved = new Map<number, number>();
   const add = (v: number, kind: BoundaryKind) => {
     if (v >= result.duration - END_SLACK) moved.set(v, round3(result.duration));
-    else if (v > 0 && !kinds.has(v)) kinds.set(v, kind);
+    else if (v > 0 && (!kinds.has(v) || (isMain(kind) && !isMain(kinds.get(v)!))))
+      kinds.set(v, kind);
   };
   for (const part of segments) {
     add(part.start, `${part.type}.start`);

@@ -109,6 +109,23 @@ describe('refineResult: boundaries from whole seconds to the frame', () => {
     expect(result.credits!.end).toBe(found.duration);
   });
 
+  it('refines a boundary the credits share with another part as the credits’ start', async () => {
+    const found = coarse(mp4, { start: 4, end: 9 });
+    const { boundaries } = await refineResult({
+      ...found,
+      credits: { start: 14, end: 20, confidence: 0.9 },
+      segments: [
+        { type: 'intro', start: 4, end: 9, confidence: 0.9 },
+        { type: 'preview', start: 10, end: 14, confidence: 0.5 },
+        { type: 'credits', start: 14, end: 20, confidence: 0.9 },
+      ],
+    });
+    // The preview comes first in time, but the credits' start is the one its centre was
+    // measured for (half a second after the decided second).
+    expect(boundaries.find((b) => b.from === 14)?.kind).toBe('credits.start');
+    expect(boundaries.find((b) => b.from === 10)?.kind).toBe('preview.start');
+  });
+
   it('keeps the whole seconds of a short part whose two ends would snap to the one cut inside it', async () => {
     // A 1-s recap around the cut out of the intro (13.72 s): both its ends are within reach
     // of that cut, and moving both there would leave nothing.
