@@ -51,10 +51,9 @@ export interface DetectTimings extends EmbedTimings {
  * pass found, and decides again. Fused mode only: vision mode, intra-only video and formats
  * that cannot skip non-key frames fall back to one pass.
  *
- * Two passes are not the default yet: on eval-v1 the ±1-s shares fell by one episode each
- * (README, Speed). The series step prints the first pass's seconds; those whose picture was a
- * held keyframe are matched on their sound (`SecondPrint.held`), since the held keyframes of
- * two episodes rarely line up where their GOPs differ.
+ * Two passes are not the default yet: the series step compares the first pass's pictures, and
+ * held keyframes of two episodes rarely line up where their GOPs differ (repeated stretches are
+ * then missed), and on eval-v1 the ±1-s shares fell by one episode each (README, Speed).
  */
 export type Passes = 1 | 2;
 export const DEFAULT_PASSES: Passes = 1;
@@ -104,10 +103,9 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   /**
    * Called with every decoded second (`second` in seconds of the file; a second decoded for
    * two spans comes once per span). `detectSeries` fingerprints the seconds with it. With two
-   * passes these are the first pass's seconds (held keyframes, exact sound), and `held` says
-   * that the second's picture is the keyframe of an earlier second, not its own.
+   * passes these are the first pass's seconds (held keyframes, exact sound).
    */
-  onSample?: (sample: SecondSample, second: number, held?: boolean) => void;
+  onSample?: (sample: SecondSample, second: number) => void;
   /** Called once, after a successful detection, with where its time went. */
   onTimings?: (timings: DetectTimings) => void;
   signal?: AbortSignal;
@@ -182,10 +180,9 @@ export async function detectEpisode(
       // Two passes only: where the held keyframe last changed (one pass has no held frames).
       let previous: Uint8Array | undefined;
       const watchHeld = (sample: SecondSample, second: number) => {
-        const held = previous !== undefined && sameBytes(previous, sample.frame);
-        if (!held) lastChange = second;
+        if (!previous || !sameBytes(previous, sample.frame)) lastChange = second;
         previous = sample.frame;
-        options.onSample?.(sample, second, held);
+        options.onSample?.(sample, second);
       };
       const emb = await embedSpan(input, model, {
         from: span.from,

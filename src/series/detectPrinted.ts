@@ -16,8 +16,8 @@ export async function detectPrinted(
   const frameSize = options.model.config.frameSize;
   const result = await detectEpisode(input, {
     ...options,
-    onSample: (sample, second, held) => {
-      if (!seconds.has(second)) seconds.set(second, secondPrint(sample, frameSize, held));
+    onSample: (sample, second) => {
+      if (!seconds.has(second)) seconds.set(second, secondPrint(sample, frameSize));
     },
   });
   return printedOf(result, seconds);

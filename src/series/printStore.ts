@@ -114,9 +114,6 @@ function encode({ result, prints, pictures }: PrintedEpisode): Buffer {
       seconds: prints.length,
       audio,
       dims: audio ? dims : dims.slice(0, 1),
-      ...(prints.some((p) => p.held)
-        ? { held: prints.flatMap((p, t) => (p.held ? [t] : [])) }
-        : {}),
       intro: result.probabilities.intro,
       threshold: result.threshold.intro,
       ...(pictures && seconds.length > 0
@@ -207,8 +204,6 @@ async function readEpisode(path: string): Promise<StoredEpisode | undefined> {
       seconds: number;
       audio: boolean;
       dims: number[];
-      /** The seconds whose picture was held (two passes; `SecondPrint.held`). */
-      held?: number[];
       intro: { from: number; values: number[] };
       threshold: number;
       pictures?: {
@@ -224,14 +219,12 @@ async function readEpisode(path: string): Promise<StoredEpisode | undefined> {
     if (!read) return undefined;
     const prints: SecondPrint[] = [];
     const perSecond = header.dims.length;
-    const held = new Set(header.held ?? []);
     for (let t = 0; t < header.seconds; t++) {
       const [video, audio, audioLate] = read.vectors.slice(t * perSecond, (t + 1) * perSecond);
       prints.push({
         video: video!,
         audio: header.audio ? audio! : null,
         audioLate: header.audio ? audioLate! : null,
-        ...(held.has(t) ? { held: true as const } : {}),
       });
     }
     const stored: StoredEpisode = {

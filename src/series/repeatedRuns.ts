@@ -42,7 +42,7 @@ export interface RepeatedRun {
  * offset d per run) whose prints match. Two copies start at different fractions of a second,
  * so sound is compared aligned and half a second either way (`soundSimilarity`), and the
  * picture may match one second either side (a cut can fall between the two sampling phases).
- * Where either second's picture was held (two passes), the sound alone decides. Of runs on neighbouring offsets that overlap, only the strongest is kept. An intro repeated
+ * Of runs on neighbouring offsets that overlap, only the strongest is kept. An intro repeated
  * from one episode to the next is such a run; so are a studio logo and a recap, which is why
  * these runs only ever join what the model already called intro (see `joinRepeatedPieces`).
  */
@@ -67,12 +67,6 @@ export function repeatedRuns(
    * Sound (three times the work) is only compared where the pictures already match.
    */
   const score = (i: number, j: number): number => {
-    // A held picture (two passes' keyframe of an earlier second) says nothing of this second:
-    // with sound, the sound decides, and counts as a picture matched at the least.
-    if (withAudio && (a[i]!.held || b[j]!.held)) {
-      const sound = soundSimilarity(a[i]!, b[j]!);
-      return sound < o.audioMin ? 0 : sound + o.videoMin;
-    }
     const need = withAudio ? o.videoMin : o.videoOnlyMin;
     const exact = video[i * nb + j]!;
     const before = j > 0 ? video[i * nb + j - 1]! : -1;

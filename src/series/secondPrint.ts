@@ -21,28 +21,18 @@ export interface SecondPrint {
    * at different fractions of a second, and one of the pairings is then within a quarter second.
    */
   audioLate: Float32Array | null;
-  /**
-   * The picture is not this second's own: two passes' first pass holds each keyframe until the
-   * next, so two copies of one stretch rarely show the same held picture at the same second
-   * (their GOPs differ). Such a second is matched on its sound (`repeatedRuns`).
-   */
-  held?: true;
 }
 
 const MEL_FPS = MEL.framesPerSecond;
 const MEL_BANDS = MEL.bands;
 
-/**
- * The print of one decoded second; `frameSize` is the side of its square RGB frame; `held`:
- * its picture is an earlier second's keyframe (see `SecondPrint.held`).
- */
-export function secondPrint(sample: SecondSample, frameSize: number, held = false): SecondPrint {
+/** The print of one decoded second; `frameSize` is the side of its square RGB frame. */
+export function secondPrint(sample: SecondSample, frameSize: number): SecondPrint {
   const own = MEL.windowFrames / 2; // the window is [t − 5 s, t + 5 s)
   return {
     video: picturePrint(sample.frame, frameSize),
     audio: sample.mel && melPrint(sample.mel, own),
     audioLate: sample.mel && melPrint(sample.mel, own + MEL_FPS / 2),
-    ...(held ? { held: true as const } : {}),
   };
 }
 

@@ -77,15 +77,6 @@ describe('introdetect detect, several episodes of one series', () => {
     expectNear(r2!.repeated!, [[24, 43]]);
   });
 
-  // Two passes print the first pass's seconds: each keyframe (x264's, 10 s apart unless a cut
-  // comes first) held until the next, so the two copies of the intro show other held pictures
-  // at the same second. Held seconds are matched on their sound.
-  it('--passes 2 finds the same shared stretch from the held keyframes and the sound', async () => {
-    const [r1, r2] = await detect(e1, e2, '--passes', '2');
-    expectNear(r1!.repeated!, [[10, 30]]);
-    expectNear(r2!.repeated!, [[24, 43]]);
-  });
-
   it('watch: a file joins the ones of its folder processed before it', async () => {
     const dir = tmp.path('ingest');
     mkdirSync(join(dir, 'Show'), { recursive: true });

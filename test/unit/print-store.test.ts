@@ -67,20 +67,3 @@ describe('PrintStore: what a writer killed mid-put left behind', () => {
     expect(Array.from(e1!.prints[0]!.video)).toEqual([0, 0, 1, 0, 0, 0, 0, 0]);
   });
 });
-
-describe('PrintStore: which pictures were held', () => {
-  it('keeps the held flag of a two-pass episode’s seconds, and gives none where there was none', async () => {
-    const store = new PrintStore(dir);
-    const twoPass = episode('/tv/show/e1.mkv', 6, 0);
-    const held = [1, 2, 4];
-    await store.put({
-      ...twoPass,
-      prints: twoPass.prints.map((p, t) => (held.includes(t) ? { ...p, held: true } : p)),
-    });
-    await store.put(episode('/tv/show/e2.mkv', 6, 1));
-    const [e1] = await store.neighbours('/tv/show/e2.mkv', 1);
-    expect(e1!.prints.map((p) => p.held === true)).toEqual([false, true, true, false, true, false]);
-    const [e2] = await store.neighbours('/tv/show/e1.mkv', 1);
-    expect(e2!.prints.some((p) => 'held' in p)).toBe(false);
-  });
-});

@@ -175,36 +175,6 @@ describe('repeatedRuns', () => {
     }
     expect(repeatedRuns(a, b)).toEqual([]);
   });
-
-  // Two passes: the first pass holds each keyframe until the next, so two copies of an intro
-  // with other GOPs show other held pictures at the same second.
-  it('matches seconds whose picture was held (two passes) on their sound alone', () => {
-    const intro = sharedIntro(30);
-    const a = episodePrints(60, 11, intro, 10);
-    const b = episodePrints(60, 12, intro, 20);
-    /** Each keyframe (every `gop` s from `phase`) held until the next, as the first pass decodes. */
-    const heldFrom = (prints: SecondPrint[], gop: number, phase: number): SecondPrint[] =>
-      prints.map((p, t) => {
-        const key = t < phase ? 0 : t - ((t - phase) % gop);
-        return key === t ? p : { ...p, video: prints[key]!.video, held: true };
-      });
-    const [ha, hb] = [heldFrom(a, 10, 0), heldFrom(b, 10, 3)];
-    expect(repeatedRuns(ha, hb).map((r) => [r.a, r.b])).toEqual([
-      [
-        { start: 10, end: 40 },
-        { start: 20, end: 50 },
-      ],
-    ]);
-    // The same held pictures, not known to be held: nearly every second's picture differs.
-    const unflagged = (ps: SecondPrint[]) => ps.map(({ held: _held, ...p }) => p);
-    expect(repeatedRuns(unflagged(ha), unflagged(hb))).toEqual([]);
-    // A held picture lets the sound decide, not anything pass: other sound matches nothing.
-    const otherSound = hb.map((p, t) => {
-      const other = randomPrint(66_000 + t);
-      return { ...p, audio: other.audio, audioLate: other.audioLate };
-    });
-    expect(repeatedRuns(ha, otherSound)).toEqual([]);
-  });
 });
 
 describe('unionOf', () => {
