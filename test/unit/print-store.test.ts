@@ -30,14 +30,13 @@ function episode(file: string, seconds: number, axis: number): PrintedEpisode {
   return { result, prints };
 }
 
-// Each spec gets a store folder of its own.
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'introdetect-printstore-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
 describe('PrintStore: what a writer killed mid-put left behind', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'introdetect-printstore-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
   it("a redo of an episode's put removes its own stale temporary copies, and no one else's", async () => {
     const store = new PrintStore(dir);
     await store.put(episode('/tv/show/e1.mkv', 5, 0));
