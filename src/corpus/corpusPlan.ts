@@ -37,6 +37,8 @@ function validateCorpusOptions(o: CorpusOptions): void {
     );
   if (o.parts !== undefined && o.parts !== 'all')
     bad(`Unknown --parts "${String(o.parts)}". Valid: all (or leave it out).`);
+  if (o.creditLooks !== undefined && o.creditLooks !== 'all')
+    bad(`Unknown --credit-looks "${String(o.creditLooks)}". Valid: all (or leave it out).`);
   const floor = corpusProfile(o.profile).minMinutes;
   if (o.minMinutes < floor)
     bad(

@@ -1,4 +1,5 @@
 import { BUILT_IN_VOICES } from './builtInVoices.js';
+import { drawCreditsLook, shotPlayedOn } from './creditLooks.js';
 import { cutExcerpts, narration, speechLength } from './excerpts.js';
 import { extensionOf } from './formatPlan.js';
 import type { Band, CorpusProfile, LengthDraw } from './profiles.js';
@@ -270,6 +271,31 @@ export function planEpisode(
 
   const parts: Part[] = [];
   let t = 0;
+  // A fork: corpora planned without credit looks draw what they always did.
+  const lookRng = rng.fork('credit-look');
+  /** `piece` with the series' credits look (creditLooks 'all' only), drawn for what precedes it. */
+  const looked = (
+    piece: CreditsPart,
+    before: ScenePart | undefined,
+    last: boolean,
+  ): CreditsPart => {
+    const seriesLook = series.creditsLook;
+    if (!seriesLook) return piece;
+    const look = drawCreditsLook(lookRng, seriesLook, piece.duration, before, last);
+    const background =
+      look.layout === 'overScene' && before
+        ? shotPlayedOn(before, piece.duration)
+        : look.layout === 'squeeze' && !piece.background
+          ? drawShots(
+              lookRng,
+              pool.video,
+              piece.duration,
+              profile.creditsShots[0],
+              profile.creditsShots[1],
+            )
+          : piece.background;
+    return { ...piece, background, look };
+  };
   const push = (p: Part): void => {
     parts.push(p);
     t += p.duration;
@@ -313,38 +339,51 @@ export function planEpisode(
   if (preview > 0 && sp?.previewAt === 'beforeCredits') pushPreview();
   const creditsStart = t;
   const split = mid > 0 ? creditsSplit(extra, credits, piece) : credits;
-  const creditsPart: CreditsPart = {
-    kind: 'credits',
-    start: t,
-    duration: split,
-    style: series.creditsStyle,
-    background: series.creditsOverFootage
-      ? drawShots(rng, pool.video, split, profile.creditsShots[0], profile.creditsShots[1])
-      : null,
-    music: { ...series.creditsMusic, gainDb: rng.round(rng.float(-5, 0), 1) },
-    lines: creditLines(rng, series.title, creditRoles(series, split)),
-    font: series.intro.font,
-    ...(series.intro.fontFile !== undefined ? { fontFile: series.intro.fontFile } : {}),
-  };
-  push(creditsPart);
+  const before = parts.at(-1);
+  const first = looked(
+    {
+      kind: 'credits',
+      start: t,
+      duration: split,
+      style: series.creditsStyle,
+      background: series.creditsOverFootage
+        ? drawShots(rng, pool.video, split, profile.creditsShots[0], profile.creditsShots[1])
+        : null,
+      music: { ...series.creditsMusic, gainDb: rng.round(rng.float(-5, 0), 1) },
+      lines: creditLines(rng, series.title, creditRoles(series, split)),
+      font: series.intro.font,
+      ...(series.intro.fontFile !== undefined ? { fontFile: series.intro.fontFile } : {}),
+    },
+    before?.kind === 'credits' || before?.kind === 'intro' || before?.kind === 'logo'
+      ? undefined
+      : before,
+    mid === 0,
+  );
+  push(first);
   if (mid > 0) {
     push(scene(extra, pool, series, 'midcredits', t, mid));
     // The credits resume where they stopped: the music plays on, the roll goes on without the
     // title.
     const rest = credits - split;
-    push({
-      ...creditsPart,
-      start: t,
-      duration: rest,
-      background: series.creditsOverFootage
-        ? drawShots(extra, pool.video, rest, profile.creditsShots[0], profile.creditsShots[1])
-        : null,
-      music: {
-        ...creditsPart.music,
-        offset: extra.round(creditsPart.music.offset + split, 2),
-      },
-      lines: creditLines(extra, series.title, creditRoles(series, rest)).slice(2),
-    });
+    push(
+      looked(
+        {
+          ...first,
+          start: t,
+          duration: rest,
+          background: series.creditsOverFootage
+            ? drawShots(extra, pool.video, rest, profile.creditsShots[0], profile.creditsShots[1])
+            : null,
+          music: {
+            ...first.music,
+            offset: extra.round(first.music.offset + split, 2),
+          },
+          lines: creditLines(extra, series.title, creditRoles(series, rest)).slice(2),
+        },
+        undefined,
+        true,
+      ),
+    );
   }
   const creditsEnd = t;
   if (preview > 0 && sp?.previewAt === 'afterCredits') pushPreview();

@@ -36,7 +36,8 @@ export function fontOption(font: TextFont, poolFont?: string): string {
     : `font=${font.startsWith('serif') ? 'Serif' : 'Sans'}`;
 }
 
-const even = (n: number): number => 2 * Math.ceil(n / 2);
+/** The even whole number at or above `n` (chroma-subsampled sizes and offsets). */
+export const even = (n: number): number => 2 * Math.ceil(n / 2);
 
 /** Input arguments for footage or music: the file looped forever, entered at its offset. */
 export function loopedInput(mediaRoot: string, src: { file: string; offset: number }): string[] {

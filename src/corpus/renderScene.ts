@@ -14,7 +14,8 @@ import { runFfmpeg } from './runFfmpeg.js';
 import { speechFile } from './tts.js';
 import type { ScenePart } from './types.js';
 
-const NOISE_SEED = 7;
+/** Seed of a scene's ambience noise (plus the part's start), so renders are repeatable. */
+export const NOISE_SEED = 7;
 
 /**
  * Renders a footage scene (cold open, recap, body, post-credits, preview, mid-credits) to an

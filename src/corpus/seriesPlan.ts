@@ -1,3 +1,4 @@
+import { drawSeriesCreditsLook } from './creditLooks.js';
 import { drawFormat } from './formatPlan.js';
 import type { CorpusProfile } from './profiles.js';
 import type { Rng } from './rng.js';
@@ -143,6 +144,8 @@ export function planSeries(
   // A fork does not advance `rng`: profiles without second openings draw what they always did.
   const second = rng.fork('second-opening');
   const parts = options.parts === 'all' ? drawSeriesParts(rng.fork('parts'), pool, profile) : null;
+  const look =
+    options.creditLooks === 'all' ? drawSeriesCreditsLook(rng.fork('credit-looks')) : null;
   const title = seriesTitle(rng);
   const duration = introSeconds(rng, profile, options, draw.introClass, draw.theme);
   const intro = drawDesign(rng, pool, profile, title, duration, draw.theme);
@@ -165,6 +168,7 @@ export function planSeries(
     },
     creditsStyle: rng.chance(0.6) ? 'scroll' : 'cards',
     creditsOverFootage: rng.chance(0.35),
+    ...(look ? { creditsLook: look } : {}),
     odds: {
       noIntro: rng.pick(profile.odds.noIntro),
       coldOpen: rng.pick(profile.odds.coldOpen),

@@ -67,10 +67,19 @@ export interface CorpusOptions {
    * corpora had before it, planned and labelled byte for byte as then (eval/eval-v1.json).
    */
   parts?: CorpusParts;
+  /**
+   * `all`: credits in every look (issue 12) — rolled over the final scene, squeezed beside
+   * footage, some with an instrumental tail — besides scroll or cards over black or dimmed
+   * footage. Absent: credits planned byte for byte as before it.
+   */
+  creditLooks?: CorpusCreditLooks;
 }
 
 /** Which parts a corpus plans (see `CorpusOptions.parts`). */
 export type CorpusParts = 'all';
+
+/** Which credit looks a corpus plans (see `CorpusOptions.creditLooks`). */
+export type CorpusCreditLooks = 'all';
 
 /** `short`: 3–6-min training episodes; `broadcast`: realistic 20–45-min episodes. */
 export type CorpusProfileName = 'short' | 'broadcast';
@@ -210,6 +219,30 @@ export interface CreditsPart extends PartBase {
   font: TextFont;
   /** A font file of the pool (relative to the media folder) to letter it with; else DejaVu. */
   fontFile?: string;
+  /** How the credits look beyond style and background (`creditLooks: 'all'` corpora only). */
+  look?: CreditsLook;
+}
+
+/**
+ * A credits piece's look: `full` frame (black or dimmed footage), `overScene` (the final
+ * scene's last shot plays on undimmed under the text, its ambience fading out as the music
+ * fades in), or `squeeze` (the footage shrunk to one `side`, the text in a column beside it).
+ * `tail`: the last seconds are the music alone over black, after the last line.
+ */
+export interface CreditsLook {
+  layout: 'full' | 'overScene' | 'squeeze';
+  side?: 'left' | 'right';
+  sceneAmbient?: ScenePart['ambient'];
+  tail: number;
+}
+
+/** What a series of a `creditLooks: 'all'` corpus drew for its credits. */
+export interface SeriesCreditsLook {
+  layout: 'full' | 'overScene' | 'squeeze';
+  /** Where a squeezed picture sits. */
+  side: 'left' | 'right';
+  /** Chance that an episode's credits end on an instrumental tail. */
+  tailChance: number;
 }
 
 export type Part = ScenePart | IntroPart | LogoPart | CreditsPart;
@@ -256,6 +289,8 @@ export interface SeriesPlan {
   creditsMusic: { file: string; offset: number };
   creditsStyle: 'scroll' | 'cards';
   creditsOverFootage: boolean;
+  /** The series' credits look (`creditLooks: 'all'` corpora only). */
+  creditsLook?: SeriesCreditsLook;
   /** Episode-level probabilities this series was drawn with. */
   odds: { noIntro: number; coldOpen: number; recap: number; logo: number; postCredits: number };
   format: OutputFormat;

@@ -411,13 +411,14 @@ async function frameAt(file: string, seconds: number): Promise<Uint8Array> {
 const meanAbsDiff = (a: Uint8Array, b: Uint8Array): number =>
   a.reduce((s, x, i) => s + Math.abs(x - (b[i] ?? 0)), 0) / a.length;
 
-describe('corpus build with --parts all (tiny, rendered)', () => {
+describe('corpus build with --parts all --credit-looks all (tiny, rendered)', () => {
   let out: string;
   let result: BuildCorpusResult;
   let labels: Record<string, LabelsJsonEntry>;
   // One series of two 1.2–1.4-min episodes, short profile, the smallest width. Seed 51 plans
   // (from ../shared/media) a preview and credits in episode 1, then a recap (narrated) and credits
   // interrupted by a mid-credits scene in episode 2; the first test says so if the pool changes.
+  // Credit looks move no part, so the same seed plans the same parts with them.
   const options: CorpusOptions = {
     seed: 51,
     series: 1,
@@ -426,6 +427,7 @@ describe('corpus build with --parts all (tiny, rendered)', () => {
     maxMinutes: 1.4,
     maxWidth: 320,
     parts: 'all',
+    creditLooks: 'all',
   };
 
   beforeAll(async () => {
@@ -457,6 +459,10 @@ describe('corpus build with --parts all (tiny, rendered)', () => {
       options: CorpusOptions;
     };
     expect(stamp.options.parts).toBe('all');
+    expect(stamp.options.creditLooks).toBe('all');
+    const pieces = result.plan.episodes.flatMap((e) => e.parts.filter((p) => p.kind === 'credits'));
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(pieces.every((p) => p.kind === 'credits' && p.look !== undefined)).toBe(true);
   });
 
   it('writes every episode as long as planned, and labels.json lists every part of the manifest', async () => {

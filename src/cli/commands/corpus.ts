@@ -2,7 +2,13 @@ import { InvalidArgumentError as CommanderArgumentError, type Command } from 'co
 import { buildCorpus } from '../../corpus/buildCorpus.js';
 import { DEFAULT_CORPUS_OPTIONS } from '../../corpus/corpusPlan.js';
 import { CORPUS_PROFILES } from '../../corpus/profiles.js';
-import type { CorpusParts, CorpusProfileName, MediaUse, Split } from '../../corpus/types.js';
+import type {
+  CorpusCreditLooks,
+  CorpusParts,
+  CorpusProfileName,
+  MediaUse,
+  Split,
+} from '../../corpus/types.js';
 import { abortOnSignals } from '../abortOnSignals.js';
 import { decodeOptionsFrom } from '../options.js';
 
@@ -34,6 +40,7 @@ interface CorpusCliOptions {
   splits?: Split[];
   use: MediaUse | 'all';
   parts?: CorpusParts;
+  creditLooks?: CorpusCreditLooks;
 }
 
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
@@ -57,6 +64,14 @@ function useName(value: string): MediaUse | 'all' {
 function partsName(value: string): CorpusParts {
   if (value !== 'all')
     throw new CommanderArgumentError(`Unknown parts "${value}". Valid: all (or leave it out).`);
+  return value;
+}
+
+function creditLooksName(value: string): CorpusCreditLooks {
+  if (value !== 'all')
+    throw new CommanderArgumentError(
+      `Unknown credit looks "${value}". Valid: all (or leave it out).`,
+    );
   return value;
 }
 
@@ -122,6 +137,11 @@ export function registerCorpus(program: Command): void {
       'all: every skippable part — "next time" previews cut from the next episode, recaps with their sound from any earlier episode (some narrated), credits interrupted by mid-credits scenes — and every part in labels.json ("parts"); left out: the parts of corpora built before it, planned byte for byte as then',
       partsName,
     )
+    .option(
+      '--credit-looks <which>',
+      'all: credits in every look — rolled over the final scene, squeezed beside footage with a text column, some ending on an instrumental tail — besides scroll or cards over black or dimmed footage; left out: credits planned byte for byte as before',
+      creditLooksName,
+    )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
       using interrupt = abortOnSignals();
       // Minutes not given on the command line come from the profile.
@@ -143,6 +163,7 @@ export function registerCorpus(program: Command): void {
           ...(opts.profile === 'short' ? {} : { profile: opts.profile }),
           // Left out when not given, so the stamps of corpora built before it still match.
           ...(opts.parts ? { parts: opts.parts } : {}),
+          ...(opts.creditLooks ? { creditLooks: opts.creditLooks } : {}),
         },
         jobs: Math.max(1, opts.jobs),
         ...(opts.splits ? { splits: opts.splits } : {}),
