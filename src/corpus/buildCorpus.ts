@@ -11,7 +11,7 @@ import { contextFor, type RenderContext } from './renderContext.js';
 import { renderIntro } from './renderIntro.js';
 import { renderLogo } from './renderLogo.js';
 import { hashString } from './rng.js';
-import type { CorpusOptions, CorpusPlan, EpisodePlan, Split } from './types.js';
+import type { CorpusOptions, CorpusPlan, EpisodePlan, Split, StingDesign } from './types.js';
 
 export interface BuildCorpusOptions extends LocateFfmpegOptions {
   media: string;
@@ -110,14 +110,16 @@ export async function buildCorpus(options: BuildCorpusOptions): Promise<BuildCor
         return file;
       });
     },
-    logo: (ctx: RenderContext, seconds: number) => {
+    logo: (ctx: RenderContext, seconds: number, design?: StingDesign) => {
+      // A studio's own sting is keyed by its design; the shared one keeps its old name.
+      const key = design ? `-${hashString(JSON.stringify(design)).toString(16)}` : '';
       const file = join(
         cacheDir,
         'logo',
-        `logo-${seconds}s-${ctx.width}x${ctx.height}@${ctx.fps}.mkv`,
+        `logo-${seconds}s-${ctx.width}x${ctx.height}@${ctx.fps}${key}.mkv`,
       );
       return once(file, async () => {
-        await writeOnce(file, (tmp) => renderLogo(ctx, seconds, tmp));
+        await writeOnce(file, (tmp) => renderLogo(ctx, seconds, tmp, design));
         return file;
       });
     },

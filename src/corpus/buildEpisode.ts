@@ -7,13 +7,14 @@ import { applyIntroVariant } from './introVariant.js';
 import type { RenderContext } from './renderContext.js';
 import { renderCredits } from './renderCredits.js';
 import { renderScene } from './renderScene.js';
-import type { EpisodePlan, Part } from './types.js';
+import type { EpisodePlan, Part, StingDesign } from './types.js';
 
 /** Cached renders shared by episodes: the series' openings and the studio logo. */
 export interface SharedRenders {
   /** Opening 1 is the series' intro, 2 its second opening. */
   intro(ctx: RenderContext, series: string, opening: 1 | 2): Promise<string>;
-  logo(ctx: RenderContext, seconds: number): Promise<string>;
+  /** The shared studio sting, or a studio's own (`design`). */
+  logo(ctx: RenderContext, seconds: number, design?: StingDesign): Promise<string>;
 }
 
 export interface BuildEpisodeOptions {
@@ -34,7 +35,7 @@ async function renderPart(
   const file = join(o.workDir, `part-${String(i).padStart(2, '0')}-${part.kind}.mkv`);
   switch (part.kind) {
     case 'logo':
-      return o.shared.logo(ctx, part.duration);
+      return o.shared.logo(ctx, part.duration, part.design);
     case 'intro': {
       const cached = await o.shared.intro(ctx, ep.series, part.opening ?? 1);
       if (part.variant === 'exact') return cached;

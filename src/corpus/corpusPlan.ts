@@ -4,6 +4,7 @@ import { withPreview } from './previewPlan.js';
 import { CORPUS_PROFILES, corpusProfile } from './profiles.js';
 import { Rng } from './rng.js';
 import { planSeries } from './seriesPlan.js';
+import { drawStudios } from './stings.js';
 import { assignSplits } from './splits.js';
 import type { CorpusOptions, CorpusPlan, EpisodePlan, MediaPool, SeriesPlan } from './types.js';
 
@@ -37,6 +38,8 @@ function validateCorpusOptions(o: CorpusOptions): void {
     );
   if (o.parts !== undefined && o.parts !== 'all')
     bad(`Unknown --parts "${String(o.parts)}". Valid: all (or leave it out).`);
+  if (o.stings !== undefined && o.stings !== 'all')
+    bad(`Unknown --stings "${String(o.stings)}". Valid: all (or leave it out).`);
   if (o.creditLooks !== undefined && o.creditLooks !== 'all')
     bad(`Unknown --credit-looks "${String(o.creditLooks)}". Valid: all (or leave it out).`);
   const floor = corpusProfile(o.profile).minMinutes;
@@ -62,6 +65,9 @@ export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan 
   const splits = assignSplits(ids, root.fork('splits'));
   const themes = root.fork('themes').shuffle(pool.music);
   const classes = root.fork('classes').shuffle(Object.keys(profile.introClasses));
+  // Forks: corpora planned without stings draw what they always did.
+  const studios =
+    options.stings === 'all' ? drawStudios(root.fork('stings'), pool, options.series) : null;
   const series: SeriesPlan[] = [];
   const episodes: EpisodePlan[] = [];
   ids.forEach((id, index) => {
@@ -70,13 +76,14 @@ export function planCorpus(pool: MediaPool, options: CorpusOptions): CorpusPlan 
     if (!theme || !introClass) throw new Error('unreachable: empty music pool');
     const rng = root.fork(`series:${id}`);
     const others = pool.music.filter((m) => m.path !== theme.path);
-    const s = planSeries(rng, pool, options, profile, {
+    const planned = planSeries(rng, pool, options, profile, {
       index,
       introClass,
       theme,
       creditsTrack: rng.pick(others),
       split: splits.get(id) ?? 'train',
     });
+    const s = studios ? { ...planned, sting: rng.fork('sting').pick(studios) } : planned;
     series.push(s);
     const all = options.parts === 'all';
     const season: EpisodePlan[] = [];

@@ -314,7 +314,13 @@ export function planEpisode(
       profile.coldOpenScenes[1],
     ))
       push(scene(rng, pool, series, 'coldopen', t, len));
-  if (logo > 0) push({ kind: 'logo', start: t, duration: logo });
+  if (logo > 0)
+    push({
+      kind: 'logo',
+      start: t,
+      duration: logo,
+      ...(series.sting ? { design: series.sting } : {}),
+    });
   const introStart = t;
   if (intro > 0) {
     const part: IntroPart = {

@@ -13,8 +13,8 @@ import type { RenderContext } from './renderContext.js';
 import { runFfmpeg } from './runFfmpeg.js';
 import type { IntroDesign } from './types.js';
 
-/** The lavfi source behind a title card. */
-function cardSource(
+/** The lavfi source behind a title card (or a studio sting). */
+export function cardSource(
   card: NonNullable<IntroDesign['card']>,
   w: number,
   h: number,
@@ -37,6 +37,15 @@ function cardSource(
     case 'noise':
       return `color=c=${a}:${size}`;
   }
+}
+
+/** Filters after a card's source that finish its look (film grain, an inverted automaton). */
+export function cardLook(card: NonNullable<IntroDesign['card']>): string {
+  return card.source === 'noise'
+    ? ',noise=alls=25:allf=t,vignette'
+    : card.source === 'cellauto'
+      ? `,negate,eq=saturation=0`
+      : '';
 }
 
 /** drawtext for a title, with its motion (static, fade in, rise into place). */
@@ -81,12 +90,7 @@ export async function renderIntro(
       colorB: '#e63946',
     };
     args.push('-f', 'lavfi', '-i', cardSource(card, w, h, fps));
-    const look =
-      card.source === 'noise'
-        ? ',noise=alls=25:allf=t,vignette'
-        : card.source === 'cellauto'
-          ? `,negate,eq=saturation=0`
-          : '';
+    const look = cardLook(card);
     graph.push(
       `[${inputs++}:v]format=yuv420p${look},setsar=1,trim=end_frame=${d * fps},setpts=PTS-STARTPTS[bg]`,
     );

@@ -17,10 +17,23 @@ import { drawSeriesParts } from './seriesParts.js';
 import { seriesTitle } from './words.js';
 import { poolFontFor } from './pool/fonts.js';
 
-const FONTS: TextFont[] = ['sans-bold', 'serif-bold', 'mono', 'sans-condensed', 'sans-light'];
-const COLORS = ['white', '#ffd23f', '#e8e8ff', '#ff6b6b', '#7fffd4', '#f4a261'];
-const CARD_SOURCES = ['mandelbrot', 'life', 'cellauto', 'gradients', 'testsrc2', 'noise'] as const;
-const PALETTE = [
+export const FONTS: TextFont[] = [
+  'sans-bold',
+  'serif-bold',
+  'mono',
+  'sans-condensed',
+  'sans-light',
+];
+export const COLORS = ['white', '#ffd23f', '#e8e8ff', '#ff6b6b', '#7fffd4', '#f4a261'];
+export const CARD_SOURCES = [
+  'mandelbrot',
+  'life',
+  'cellauto',
+  'gradients',
+  'testsrc2',
+  'noise',
+] as const;
+export const PALETTE = [
   '#1d3557',
   '#e63946',
   '#2a9d8f',

@@ -73,6 +73,12 @@ export interface CorpusOptions {
    * footage. Absent: credits planned byte for byte as before it.
    */
   creditLooks?: CorpusCreditLooks;
+  /**
+   * `all`: studio stings of several designs (issue 12) — each series has one of a few studios,
+   * each with its own name, picture, motion and sound — instead of the one sting every series
+   * shares. Absent: stings planned byte for byte as before it.
+   */
+  stings?: CorpusStings;
 }
 
 /** Which parts a corpus plans (see `CorpusOptions.parts`). */
@@ -80,6 +86,9 @@ export type CorpusParts = 'all';
 
 /** Which credit looks a corpus plans (see `CorpusOptions.creditLooks`). */
 export type CorpusCreditLooks = 'all';
+
+/** Which studio stings a corpus plans (see `CorpusOptions.stings`). */
+export type CorpusStings = 'all';
 
 /** `short`: 3–6-min training episodes; `broadcast`: realistic 20–45-min episodes. */
 export type CorpusProfileName = 'short' | 'broadcast';
@@ -204,9 +213,28 @@ export interface IntroPart extends PartBase {
   opening?: 1 | 2;
 }
 
-/** The studio sting shared by every series. */
+/** The studio sting: the one every series shares, or (`stings: 'all'`) the series' studio's. */
 export interface LogoPart extends PartBase {
   kind: 'logo';
+  design?: StingDesign;
+}
+
+/**
+ * A studio's sting (`stings: 'all'` corpora): its name on a generated background, how the name
+ * comes in, and its sound — a decaying chord, a whoosh, or a few seconds of music.
+ */
+export interface StingDesign {
+  studio: string;
+  card: NonNullable<IntroDesign['card']>;
+  font: TextFont;
+  /** A font file of the pool (relative to the media folder); else DejaVu. */
+  fontFile?: string;
+  fontColor: string;
+  motion: 'fade' | 'slide' | 'rise';
+  sound:
+    | { kind: 'chord'; root: number; decay: number }
+    | { kind: 'whoosh'; color: 'pink' | 'white' | 'brown' }
+    | { kind: 'music'; file: string; offset: number };
 }
 
 export interface CreditsPart extends PartBase {
@@ -291,6 +319,8 @@ export interface SeriesPlan {
   creditsOverFootage: boolean;
   /** The series' credits look (`creditLooks: 'all'` corpora only). */
   creditsLook?: SeriesCreditsLook;
+  /** The series' studio sting (`stings: 'all'` corpora only). */
+  sting?: StingDesign;
   /** Episode-level probabilities this series was drawn with. */
   odds: { noIntro: number; coldOpen: number; recap: number; logo: number; postCredits: number };
   format: OutputFormat;

@@ -149,6 +149,13 @@ export function seriesTitle(rng: Rng): string {
   return `The ${rng.pick(TITLE_A)} ${rng.pick(TITLE_B)}`;
 }
 
+const STUDIO_KIND = ['Pictures', 'Studios', 'Television', 'Films', 'Media', 'Entertainment'];
+
+/** An invented studio name, e.g. "Hollow Engine Films". */
+export function studioName(rng: Rng): string {
+  return `${rng.pick(TITLE_A)} ${rng.pick(TITLE_B)} ${rng.pick(STUDIO_KIND)}`;
+}
+
 export function episodeName(rng: Rng): string {
   return `${rng.pick(TITLE_A)} ${rng.pick(TITLE_B)}`;
 }

@@ -418,7 +418,7 @@ describe('corpus build with --parts all --credit-looks all (tiny, rendered)', ()
   // One series of two 1.2–1.4-min episodes, short profile, the smallest width. Seed 51 plans
   // (from ../shared/media) a preview and credits in episode 1, then a recap (narrated) and credits
   // interrupted by a mid-credits scene in episode 2; the first test says so if the pool changes.
-  // Credit looks move no part, so the same seed plans the same parts with them.
+  // Credit looks and stings move no part, so the same seed plans the same parts with them.
   const options: CorpusOptions = {
     seed: 51,
     series: 1,
@@ -428,6 +428,7 @@ describe('corpus build with --parts all --credit-looks all (tiny, rendered)', ()
     maxWidth: 320,
     parts: 'all',
     creditLooks: 'all',
+    stings: 'all',
   };
 
   beforeAll(async () => {
@@ -460,6 +461,7 @@ describe('corpus build with --parts all --credit-looks all (tiny, rendered)', ()
     };
     expect(stamp.options.parts).toBe('all');
     expect(stamp.options.creditLooks).toBe('all');
+    expect(stamp.options.stings).toBe('all');
     const pieces = result.plan.episodes.flatMap((e) => e.parts.filter((p) => p.kind === 'credits'));
     expect(pieces.length).toBeGreaterThan(2);
     expect(pieces.every((p) => p.kind === 'credits' && p.look !== undefined)).toBe(true);

@@ -4,6 +4,7 @@ import { DEFAULT_CORPUS_OPTIONS } from '../../corpus/corpusPlan.js';
 import { CORPUS_PROFILES } from '../../corpus/profiles.js';
 import type {
   CorpusCreditLooks,
+  CorpusStings,
   CorpusParts,
   CorpusProfileName,
   MediaUse,
@@ -41,6 +42,7 @@ interface CorpusCliOptions {
   use: MediaUse | 'all';
   parts?: CorpusParts;
   creditLooks?: CorpusCreditLooks;
+  stings?: CorpusStings;
 }
 
 const SPLITS: readonly Split[] = ['train', 'val', 'test'];
@@ -72,6 +74,12 @@ function creditLooksName(value: string): CorpusCreditLooks {
     throw new CommanderArgumentError(
       `Unknown credit looks "${value}". Valid: all (or leave it out).`,
     );
+  return value;
+}
+
+function stingsName(value: string): CorpusStings {
+  if (value !== 'all')
+    throw new CommanderArgumentError(`Unknown stings "${value}". Valid: all (or leave it out).`);
   return value;
 }
 
@@ -142,6 +150,11 @@ export function registerCorpus(program: Command): void {
       'all: credits in every look — rolled over the final scene, squeezed beside footage with a text column, some ending on an instrumental tail — besides scroll or cards over black or dimmed footage; left out: credits planned byte for byte as before',
       creditLooksName,
     )
+    .option(
+      '--stings <which>',
+      'all: studio stings of several designs — each series one of a few studios, each with its own name, background, motion and sound (a chord, a whoosh or a few seconds of music) — instead of the one sting all series share; left out: stings planned byte for byte as before',
+      stingsName,
+    )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
       using interrupt = abortOnSignals();
       // Minutes not given on the command line come from the profile.
@@ -164,6 +177,7 @@ export function registerCorpus(program: Command): void {
           // Left out when not given, so the stamps of corpora built before it still match.
           ...(opts.parts ? { parts: opts.parts } : {}),
           ...(opts.creditLooks ? { creditLooks: opts.creditLooks } : {}),
+          ...(opts.stings ? { stings: opts.stings } : {}),
         },
         jobs: Math.max(1, opts.jobs),
         ...(opts.splits ? { splits: opts.splits } : {}),
