@@ -8,6 +8,7 @@ import type { DetectionResult } from './detectionResult.js';
 import { embedSpan, type EmbedTimings } from './embedSpan.js';
 import { exactFrames } from './exactFrames.js';
 import { segmentsOfResult } from './formats/segments.js';
+import { candidateRuns } from './firstPassCandidates.js';
 import { exactWindows, subtractWindows, unionWindows, wellInside } from './exactWindows.js';
 import { checkKeyframes } from '../streams/keyframeCheck.js';
 import type { EpisodeModel, Matrix } from './episodeModel.js';
@@ -42,13 +43,19 @@ export interface DetectTimings extends EmbedTimings {
   fallback?: string;
   /** Stretches the exact pass decoded frame by frame (two passes only). */
   exact: Span[];
+  /**
+   * The first pass's candidate runs (two passes only): where it rose towards intro or credits
+   * without reaching the threshold; the first exact round decodes around each.
+   */
+  candidates: Span[];
 }
 
 /**
  * 1 (the default): every 1-fps frame of the searched spans, as `stream` must. 2: a cheap first
  * pass over the spans — all the audio, and the video's keyframes only, each held until the
  * next — then an exact pass that decodes every 1-fps frame only around the boundaries the first
- * pass found, and decides again. Fused mode only: vision mode, intra-only video and formats
+ * pass found and around its heaviest runs below the threshold (`candidateRuns`: a short title
+ * card under a held keyframe), and decides again. Fused mode only: vision mode, intra-only video and formats
  * that cannot skip non-key frames fall back to one pass.
  *
  * Two passes are not the default yet: the series step compares the first pass's pictures, and
@@ -85,6 +92,13 @@ const EXACT_MARGIN = 3;
 const BLIND_END_MAX = 20;
 /** At most this many exact rounds (a boundary that moves is looked at once more). */
 const EXACT_ROUNDS = 2;
+/**
+ * The first exact round also decodes around the heaviest CANDIDATE_RUNS runs per target whose
+ * first-pass probability reaches CANDIDATE_SHARE of the decision threshold (`candidateRuns`):
+ * a short intro under held keyframes can stay below the threshold until its frames are seen.
+ */
+const CANDIDATE_SHARE = 0.25;
+const CANDIDATE_RUNS = 8;
 
 export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   /** Fraction of the file searched for the intro, from the start (default: model.json, 0.5). */
@@ -218,10 +232,27 @@ export async function detectEpisode(
     // Exact pass: every frame around the boundaries found, then decide again.
     const exact: Span[] = [];
     const blindEnd = passes === 2 ? blindEndOf(spans, lastChange) : undefined;
+    const runs =
+      passes === 2
+        ? [
+            ...candidateRuns(
+              track(results, intro, 0),
+              CANDIDATE_SHARE * decision.intro.threshold,
+              CANDIDATE_RUNS,
+            ),
+            ...candidateRuns(
+              track(results, credits, 1),
+              CANDIDATE_SHARE * decision.credits.threshold,
+              CANDIDATE_RUNS,
+            ),
+          ]
+        : [];
+    const candidates = runs.flatMap((r) => [r.start, r.end]);
     for (let round = 0; passes === 2 && round < EXACT_ROUNDS; round++) {
-      const boundaries = boundariesOf(found, duration).filter(
-        (b) => !wellInside(b, exact, EXACT_MARGIN),
-      );
+      const boundaries = [
+        ...boundariesOf(found, duration),
+        ...(round === 0 ? candidates : []),
+      ].filter((b) => !wellInside(b, exact, EXACT_MARGIN));
       const windows = subtractWindows(
         unionWindows([
           ...exactWindows(boundaries, spans, { radius: EXACT_RADIUS, mergeGap: EXACT_MERGE_GAP }),
@@ -256,6 +287,9 @@ export async function detectEpisode(
       timings.passes = passes;
       if (fallback) timings.fallback = fallback;
       timings.exact = unionWindows(exact);
+      timings.candidates = runs
+        .map((r) => ({ from: r.start, to: r.end }))
+        .sort((a, b) => a.from - b.from);
       timings.totalMs = performance.now() - t0;
       options.onTimings?.(timings);
     }
@@ -314,7 +348,16 @@ export function detectSpans(
 
 function noTimings(): DetectTimings {
   const ms = { loadMs: 0, melMs: 0, frameTensorMs: 0, visionEncoderMs: 0, audioEncoderMs: 0 };
-  return { ...ms, sequenceMs: 0, clusteringMs: 0, totalMs: 0, spans: [], passes: 1, exact: [] };
+  return {
+    ...ms,
+    sequenceMs: 0,
+    clusteringMs: 0,
+    totalMs: 0,
+    spans: [],
+    passes: 1,
+    exact: [],
+    candidates: [],
+  };
 }
 
 /** One decoded span: its per-second embeddings and the sequence model's probabilities. */

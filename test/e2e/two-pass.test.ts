@@ -107,10 +107,17 @@ describe('two-pass detect', () => {
       expect(two.timings.fallback).toBeUndefined();
       const exact = two.timings.exact;
       expect(exact.length).toBeGreaterThan(0);
-      // Exact frames were decoded around each intro boundary two passes settled on.
+      // Exact frames were decoded around each intro boundary two passes settled on, and around
+      // both ends of every run where the first pass rose towards intro or credits (at most 8
+      // per target).
       for (const b of [two.result.intro!.start, two.result.intro!.end]) {
         expect(exact.some((w) => b >= w.from && b <= w.to)).toBe(true);
       }
+      expect(two.timings.candidates.length).toBeGreaterThan(0);
+      expect(two.timings.candidates.length).toBeLessThanOrEqual(16);
+      for (const run of two.timings.candidates)
+        for (const b of [run.from, run.to])
+          expect(exact.some((w) => b >= w.from && b <= w.to)).toBe(true);
       const found = JSON.stringify({
         one: [one.result.intro, one.result.credits],
         two: [two.result.intro, two.result.credits],
