@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawCreditsLook, shotPlayedOn } from '../../src/corpus/creditLooks.js';
 import { renderCredits } from '../../src/corpus/renderCredits.js';
@@ -8,6 +7,7 @@ import { Rng } from '../../src/corpus/rng.js';
 import type { CreditsLook, CreditsPart, ScenePart, Shot } from '../../src/corpus/types.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
 import { scratch } from '../helpers/clips.js';
+import { frameDistance, greyFrame, soundLevel } from '../helpers/renderedMedia.js';
 import { SHARED_MEDIA } from '../helpers/sharedMedia.js';
 
 /**
@@ -58,14 +58,6 @@ function credits(seconds: number, look: CreditsLook | undefined, background: Sho
   };
 }
 
-/** One frame at `t` seconds, as 64×36 grey levels. */
-function frame(file: string, t: number): Uint8Array {
-  const args = ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1'];
-  return new Uint8Array(
-    execFileSync('ffmpeg', [...args, '-vf', 'scale=64:36,format=gray', '-f', 'rawvideo', '-']),
-  );
-}
-
 /** The brightest grey level in columns [x0, 64) of a 64×36 frame. */
 function brightest(f: Uint8Array, x0: number): number {
   let max = 0;
@@ -78,42 +70,6 @@ function mean(f: Uint8Array, x0 = 0, x1 = 64, y0 = 0, y1 = 36): number {
   let sum = 0;
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += f[y * 64 + x]!;
   return sum / ((x1 - x0) * (y1 - y0));
-}
-
-/** Mean absolute difference of two frames' grey levels. */
-function distance(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
-
-/** RMS level (0..1) of the sound over [t, t + seconds). */
-function rms(file: string, t: number, seconds: number): number {
-  const pcm = execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-ss',
-      String(t),
-      '-t',
-      String(seconds),
-      '-i',
-      file,
-      '-ac',
-      '1',
-      '-ar',
-      '8000',
-      '-f',
-      's16le',
-      '-',
-    ],
-    { maxBuffer: 1 << 22 },
-  );
-  const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length >> 1);
-  let sum = 0;
-  for (const s of samples) sum += (s / 32768) ** 2;
-  return Math.sqrt(sum / Math.max(1, samples.length));
 }
 
 describe('credits looks, rendered', () => {
@@ -154,23 +110,23 @@ describe('credits looks, rendered', () => {
   afterAll(() => dir.cleanup());
 
   it('over the final scene: the picture goes on from the scene, undimmed', () => {
-    const lastOfScene = frame(files.scene, 4 - 1 / FPS);
-    const over = frame(files.overScene, 0);
-    const dimmed = frame(files.full, 0);
-    expect(distance(over, lastOfScene)).toBeLessThan(8);
+    const lastOfScene = greyFrame(files.scene, 4 - 1 / FPS);
+    const over = greyFrame(files.overScene, 0);
+    const dimmed = greyFrame(files.full, 0);
+    expect(frameDistance(over, lastOfScene)).toBeLessThan(8);
     // Full-frame credits over footage dim it: the same picture, far darker.
     expect(mean(over) - mean(dimmed)).toBeGreaterThan(15);
   });
 
   it('an instrumental tail: black after the last line, the music still playing', () => {
-    expect(mean(frame(files.overScene, 3))).toBeGreaterThan(20);
-    expect(mean(frame(files.overScene, 11.5))).toBeLessThan(3);
-    expect(mean(frame(files.overScene, 14))).toBeLessThan(3);
-    expect(rms(files.overScene, 11, 3)).toBeGreaterThan(0.01);
+    expect(mean(greyFrame(files.overScene, 3))).toBeGreaterThan(20);
+    expect(mean(greyFrame(files.overScene, 11.5))).toBeLessThan(3);
+    expect(mean(greyFrame(files.overScene, 14))).toBeLessThan(3);
+    expect(soundLevel(files.overScene, 11, 3)).toBeGreaterThan(0.01);
   });
 
   it('squeezed: the picture shrunk to one side, black above and below it, text beside it', () => {
-    const f = frame(files.squeeze, 7);
+    const f = greyFrame(files.squeeze, 7);
     // The picture: 60 % each way, 4 % in from the left edge, centred vertically.
     expect(mean(f, 4, 38, 9, 27)).toBeGreaterThan(30);
     expect(mean(f, 0, 64, 0, 6)).toBeLessThan(3);
@@ -179,9 +135,9 @@ describe('credits looks, rendered', () => {
     const column = Array.from(f.filter((_, i) => i % 64 >= 43));
     expect(column.filter((v) => v < 20).length / column.length).toBeGreaterThan(0.6);
     const times = Array.from({ length: 14 }, (_, k) => k + 0.5);
-    expect(Math.max(...times.map((t) => brightest(frame(files.squeeze, t), 43)))).toBeGreaterThan(
-      100,
-    );
+    expect(
+      Math.max(...times.map((t) => brightest(greyFrame(files.squeeze, t), 43))),
+    ).toBeGreaterThan(100);
   });
 
   it('a look is drawn for what precedes the credits: over the scene only after a body scene', () => {

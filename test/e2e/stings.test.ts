@@ -5,6 +5,7 @@ import type { RenderContext } from '../../src/corpus/renderContext.js';
 import type { StingDesign } from '../../src/corpus/types.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
 import { scratch } from '../helpers/clips.js';
+import { frameDistance, greyFrame, soundLevel } from '../helpers/renderedMedia.js';
 import { SHARED_MEDIA } from '../helpers/sharedMedia.js';
 
 /**
@@ -39,35 +40,6 @@ const music: StingDesign = {
   motion: 'rise',
   sound: { kind: 'music', file: 'music/big_buck_bunny_intro.mp3', offset: 2 },
 };
-
-/** A frame at `t` seconds as 64×36 grey levels. */
-function frame(file: string, t: number): Uint8Array {
-  const args = ['-v', 'error', '-ss', String(t), '-i', file, '-frames:v', '1'];
-  return new Uint8Array(
-    execFileSync('ffmpeg', [...args, '-vf', 'scale=64:36,format=gray', '-f', 'rawvideo', '-']),
-  );
-}
-
-function distance(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
-}
-
-/** RMS level (0..1) of the whole sound. */
-function rms(file: string): number {
-  const pcm = execFileSync(
-    'ffmpeg',
-    ['-v', 'error', '-i', file, '-ac', '1', '-ar', '8000', '-f', 's16le', '-'],
-    {
-      maxBuffer: 1 << 22,
-    },
-  );
-  const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length >> 1);
-  let sum = 0;
-  for (const s of samples) sum += (s / 32768) ** 2;
-  return Math.sqrt(sum / Math.max(1, samples.length));
-}
 
 /** Duration of the file's video stream, seconds. */
 function duration(file: string): number {
@@ -114,15 +86,15 @@ describe('studio stings, rendered', () => {
   it('each lasts what the plan says and is heard', () => {
     for (const file of Object.values(files)) {
       expect(duration(file)).toBeCloseTo(SECONDS, 0);
-      expect(rms(file)).toBeGreaterThan(0.01);
+      expect(soundLevel(file)).toBeGreaterThan(0.01);
     }
   });
 
   it("each studio's sting looks unlike the others and unlike the shared one", () => {
-    const at = (f: string) => frame(f, 2);
+    const at = (f: string) => greyFrame(f, 2);
     const all = [files.shared, files.chord, files.whoosh, files.music].map(at);
     for (let i = 0; i < all.length; i++)
       for (let j = i + 1; j < all.length; j++)
-        expect(distance(all[i]!, all[j]!)).toBeGreaterThan(15);
+        expect(frameDistance(all[i]!, all[j]!)).toBeGreaterThan(15);
   });
 });

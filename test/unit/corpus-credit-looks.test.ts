@@ -8,9 +8,9 @@ import type {
   CorpusProfileName,
   CreditsPart,
   EpisodePlan,
-  MediaPool,
   ScenePart,
 } from '../../src/corpus/types.js';
+import { PAPER_POOL } from '../helpers/paperPool.js';
 
 /**
  * `creditLooks: 'all'` (issue 12): credits rolled over the final scene, squeezed beside footage,
@@ -18,16 +18,7 @@ import type {
  * part is: the labels are those of the same corpus without it.
  */
 
-/** A media pool on paper only: planning needs paths and durations, nothing is rendered. */
-const pool: MediaPool = {
-  root: '/nowhere',
-  video: Array.from({ length: 6 }, (_, i) => ({ path: `video/v${i}.mp4`, duration: 30 + 20 * i })),
-  music: Array.from({ length: 9 }, (_, i) => ({
-    path: `music/m${i}.ogg`,
-    duration: 200 + 10 * i,
-  })),
-  speech: Array.from({ length: 10 }, (_, i) => ({ path: `speech/s${i}.wav`, duration: 2 + i })),
-};
+const pool = PAPER_POOL;
 
 const PROFILES: readonly CorpusProfileName[] = ['short', 'broadcast'];
 

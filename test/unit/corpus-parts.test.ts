@@ -8,7 +8,6 @@ import type {
   CorpusPlan,
   CorpusProfileName,
   EpisodePlan,
-  MediaPool,
   Part,
   ScenePart,
   SeriesPlan,
@@ -17,22 +16,14 @@ import type {
 import { parseLabelsJson } from '../../src/labels/parseLabelsJson.js';
 import { parseTimecode } from '../../src/labels/timecode.js';
 import type { LabelsJsonEntry, PartType } from '../../src/labels/types.js';
+import { PAPER_POOL } from '../helpers/paperPool.js';
 
 /**
  * `parts: 'all'` (issue 16): previews cut from the next episode, recaps with their sound from
  * earlier episodes, mid-credits scenes, and every part in labels.json — placed exactly.
  */
 
-/** A media pool on paper only: planning needs paths and durations, nothing is rendered. */
-const pool: MediaPool = {
-  root: '/nowhere',
-  video: Array.from({ length: 6 }, (_, i) => ({ path: `video/v${i}.mp4`, duration: 30 + 20 * i })),
-  music: Array.from({ length: 9 }, (_, i) => ({
-    path: `music/m${i}.ogg`,
-    duration: 200 + 10 * i,
-  })),
-  speech: Array.from({ length: 10 }, (_, i) => ({ path: `speech/s${i}.wav`, duration: 2 + i })),
-};
+const pool = PAPER_POOL;
 
 const PROFILES: readonly CorpusProfileName[] = ['short', 'broadcast'];
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { labelsJson } from '../../src/corpus/corpusFiles.js';
 import { planCorpus } from '../../src/corpus/corpusPlan.js';
-import type { CorpusOptions, LogoPart, MediaPool } from '../../src/corpus/types.js';
+import type { CorpusOptions, LogoPart } from '../../src/corpus/types.js';
+import { PAPER_POOL } from '../helpers/paperPool.js';
 
 /**
  * `stings: 'all'` (issue 12): each series has one of a few studios, each with its own sting,
@@ -10,16 +11,7 @@ import type { CorpusOptions, LogoPart, MediaPool } from '../../src/corpus/types.
  * like, never where any part is.
  */
 
-/** A media pool on paper only: planning needs paths and durations, nothing is rendered. */
-const pool: MediaPool = {
-  root: '/nowhere',
-  video: Array.from({ length: 6 }, (_, i) => ({ path: `video/v${i}.mp4`, duration: 30 + 20 * i })),
-  music: Array.from({ length: 9 }, (_, i) => ({
-    path: `music/m${i}.ogg`,
-    duration: 200 + 10 * i,
-  })),
-  speech: Array.from({ length: 10 }, (_, i) => ({ path: `speech/s${i}.wav`, duration: 2 + i })),
-};
+const pool = PAPER_POOL;
 
 const options = fc
   .record({
