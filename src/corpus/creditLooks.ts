@@ -26,7 +26,7 @@ export const SCENE_FADE_SECONDS = 4;
  */
 export function drawSeriesCreditsLook(rng: Rng): SeriesCreditsLook {
   return {
-    layout: rng.weighted(LAYOUTS.map(([l, w]) => [l, w] as [SeriesCreditsLook['layout'], number])),
+    layout: rng.weighted(LAYOUTS),
     side: rng.chance(0.5) ? 'left' : 'right',
     tailChance: rng.pick(TAIL_CHANCES),
   };

@@ -360,9 +360,7 @@ export function planEpisode(
       font: series.intro.font,
       ...(series.intro.fontFile !== undefined ? { fontFile: series.intro.fontFile } : {}),
     },
-    before?.kind === 'credits' || before?.kind === 'intro' || before?.kind === 'logo'
-      ? undefined
-      : before,
+    before?.kind === 'body' ? before : undefined,
     mid === 0,
   );
   push(first);

@@ -72,14 +72,10 @@ export async function renderCredits(
       `[${inputs++}:v]format=yuv420p,setsar=1,trim=end_frame=${d * fps},setpts=PTS-STARTPTS[bg]`,
     );
   }
-  // A squeezed picture leaves a column beside it for smaller text.
-  const column =
-    look.layout === 'squeeze'
-      ? look.side === 'right'
-        ? { x: '0', w: `w*${(1 - SQUEEZE - 0.04).toFixed(2)}` }
-        : { x: `w*${(SQUEEZE + 0.04).toFixed(2)}`, w: `w*${(1 - SQUEEZE - 0.04).toFixed(2)}` }
-      : { x: '0', w: 'w' };
-  const centred = look.layout === 'squeeze' ? `x=${column.x}+(${column.w}-tw)/2` : 'x=(w-tw)/2';
+  // A squeezed picture leaves a column beside it for smaller text, centred in that column.
+  const columnWidth = `w*${(1 - SQUEEZE - 0.04).toFixed(2)}`;
+  const columnX = look.side === 'right' ? '0' : `w*${(SQUEEZE + 0.04).toFixed(2)}`;
+  const centred = look.layout === 'squeeze' ? `x=${columnX}+(${columnWidth}-tw)/2` : 'x=(w-tw)/2';
   const size = Math.round(h / (look.layout === 'squeeze' ? 26 : 18));
   const font = fontOption(part.font, part.fontFile && join(ctx.mediaRoot, part.fontFile));
   const texts: string[] = [];

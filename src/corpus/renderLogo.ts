@@ -21,17 +21,32 @@ export async function renderLogo(
 ): Promise<void> {
   if (design) return renderSting(ctx, seconds, out, design);
   const { width: w, height: h, fps } = ctx;
-  const textFiles: string[] = [];
   const textFile = `${out}.logo.txt`;
-  textFiles.push(textFile);
   await writeFile(textFile, LOGO_TEXT);
   const chord =
     '0.25*sin(2*PI*220*t)*exp(-1.2*t)+0.2*sin(2*PI*277.2*t)*exp(-t)+0.2*sin(2*PI*329.6*t)*exp(-0.8*t)+0.1*sin(2*PI*440*t)*exp(-1.5*t)';
-  const graph = [
-    `[0:v]format=yuv420p,drawtext=${fontOption('serif-bold')}:textfile=${esc(textFile)}:fontsize=${Math.round(h / 10)}:fontcolor=white:x=(w-tw)/2:y=(h-th)/2:alpha='min(1,t/0.8)',setsar=1,trim=end_frame=${seconds * fps},setpts=PTS-STARTPTS[v]`,
-    `[1:a]aformat=sample_fmts=fltp:channel_layouts=stereo[c]`,
-    mixTo(['c'], seconds, 'a'),
-  ];
+  await renderCard(ctx, out, {
+    background: `gradients=s=${w}x${h}:r=${fps}:c0=#0b132b:c1=#3a506b:c2=#1c2541:nb_colors=3:speed=0.05:seed=1`,
+    audio: ['-f', 'lavfi', '-i', `aevalsrc=${esc(chord)}:s=48000:c=stereo`],
+    graph: [
+      `[0:v]format=yuv420p,drawtext=${fontOption('serif-bold')}:textfile=${esc(textFile)}:fontsize=${Math.round(h / 10)}:fontcolor=white:x=(w-tw)/2:y=(h-th)/2:alpha='min(1,t/0.8)',setsar=1,trim=end_frame=${seconds * fps},setpts=PTS-STARTPTS[v]`,
+      `[1:a]aformat=sample_fmts=fltp:channel_layouts=stereo[c]`,
+      mixTo(['c'], seconds, 'a'),
+    ],
+    textFile,
+    what: 'studio logo',
+  });
+}
+
+/**
+ * Renders a name card: a lavfi `background` (input 0) and the `audio` input's arguments
+ * (input 1) through `graph` to `out`; the card's text file is removed afterwards.
+ */
+async function renderCard(
+  ctx: RenderContext,
+  out: string,
+  card: { background: string; audio: string[]; graph: string[]; textFile: string; what: string },
+): Promise<void> {
   try {
     await runFfmpeg(
       ctx.ffmpeg,
@@ -39,21 +54,18 @@ export async function renderLogo(
         '-f',
         'lavfi',
         '-i',
-        `gradients=s=${w}x${h}:r=${fps}:c0=#0b132b:c1=#3a506b:c2=#1c2541:nb_colors=3:speed=0.05:seed=1`,
-        '-f',
-        'lavfi',
-        '-i',
-        `aevalsrc=${esc(chord)}:s=48000:c=stereo`,
+        card.background,
+        ...card.audio,
         '-filter_complex',
-        graph.join(';'),
-        ...partOutputArgs(fps),
+        card.graph.join(';'),
+        ...partOutputArgs(ctx.fps),
         out,
       ],
-      'studio logo',
+      card.what,
       ctx.signal ? { signal: ctx.signal } : {},
     );
   } finally {
-    await Promise.all(textFiles.map((f) => rm(f, { force: true })));
+    await rm(card.textFile, { force: true });
   }
 }
 
@@ -113,29 +125,15 @@ async function renderSting(
         : `x=(w-tw)/2:y=(h-th)/2:alpha='min(1,t/0.8)'`;
   const size = Math.round(Math.min(h / 10, (w * 1.6) / Math.max(12, design.studio.length)));
   const sound = stingSound(design, seconds, ctx.mediaRoot);
-  const graph = [
-    `[0:v]format=yuv420p${cardLook(design.card)},drawtext=${font}:textfile=${esc(textFile)}:fontsize=${size}:fontcolor=${esc(design.fontColor)}:borderw=2:bordercolor=black@0.5:${motion},setsar=1,trim=end_frame=${seconds * fps},setpts=PTS-STARTPTS[v]`,
-    sound.chain,
-    mixTo(['s'], seconds, 'a'),
-  ];
-  try {
-    await runFfmpeg(
-      ctx.ffmpeg,
-      [
-        '-f',
-        'lavfi',
-        '-i',
-        cardSource(design.card, w, h, fps),
-        ...sound.input,
-        '-filter_complex',
-        graph.join(';'),
-        ...partOutputArgs(fps),
-        out,
-      ],
-      `sting "${design.studio}"`,
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
-  } finally {
-    await rm(textFile, { force: true });
-  }
+  await renderCard(ctx, out, {
+    background: cardSource(design.card, w, h, fps),
+    audio: sound.input,
+    graph: [
+      `[0:v]format=yuv420p${cardLook(design.card)},drawtext=${font}:textfile=${esc(textFile)}:fontsize=${size}:fontcolor=${esc(design.fontColor)}:borderw=2:bordercolor=black@0.5:${motion},setsar=1,trim=end_frame=${seconds * fps},setpts=PTS-STARTPTS[v]`,
+      sound.chain,
+      mixTo(['s'], seconds, 'a'),
+    ],
+    textFile,
+    what: `sting "${design.studio}"`,
+  });
 }

@@ -18,6 +18,7 @@ import type {
 import { parseTimecode } from '../../src/labels/timecode.js';
 import type { LabelsJsonEntry } from '../../src/labels/types.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
+import { probe } from '../../src/streams/probe.js';
 
 // The shared media pool sits beside the checkout (../shared/media), as on CI.
 const MEDIA =
@@ -263,20 +264,11 @@ describe('corpus build (tiny, rendered)', () => {
   });
 
   it('writes every episode, as long as its label says', async () => {
-    const { ffprobe } = locateFfmpeg();
     for (const l of Object.values(labels)) {
       const file = join(out, l.file!);
       expect((await stat(file)).size).toBeGreaterThan(10_000);
-      const { stdout } = await execa(ffprobe, [
-        '-v',
-        'error',
-        '-show_entries',
-        'format=duration',
-        '-of',
-        'csv=p=0',
-        file,
-      ]);
-      expect(Math.abs(Number(stdout.trim()) - l.duration!)).toBeLessThan(0.1);
+      const { duration } = await probe(file);
+      expect(Math.abs(duration! - l.duration!)).toBeLessThan(0.1);
     }
   });
 

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderLogo } from '../../src/corpus/renderLogo.js';
 import type { RenderContext } from '../../src/corpus/renderContext.js';
 import type { StingDesign } from '../../src/corpus/types.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
+import { probe } from '../../src/streams/probe.js';
 import { scratch } from '../helpers/clips.js';
 import { frameDistance, greyFrame, soundLevel } from '../helpers/renderedMedia.js';
 import { SHARED_MEDIA } from '../helpers/sharedMedia.js';
@@ -41,21 +41,6 @@ const music: StingDesign = {
   sound: { kind: 'music', file: 'music/big_buck_bunny_intro.mp3', offset: 2 },
 };
 
-/** Duration of the file's video stream, seconds. */
-function duration(file: string): number {
-  const { ffprobe } = locateFfmpeg({});
-  const out = execFileSync(ffprobe, [
-    '-v',
-    'error',
-    '-show_entries',
-    'format=duration',
-    '-of',
-    'csv=p=0',
-    file,
-  ]);
-  return Number(out.toString().trim());
-}
-
 describe('studio stings, rendered', () => {
   const files = {
     shared: dir.path('shared.mkv'),
@@ -83,9 +68,9 @@ describe('studio stings, rendered', () => {
 
   afterAll(() => dir.cleanup());
 
-  it('each lasts what the plan says and is heard', () => {
+  it('each lasts what the plan says and is heard', async () => {
     for (const file of Object.values(files)) {
-      expect(duration(file)).toBeCloseTo(SECONDS, 0);
+      expect((await probe(file)).duration).toBeCloseTo(SECONDS, 0);
       expect(soundLevel(file)).toBeGreaterThan(0.01);
     }
   });
