@@ -36,12 +36,14 @@ function validateCorpusOptions(o: CorpusOptions): void {
     bad(
       `Unknown --profile "${String(o.profile)}". Valid: ${Object.keys(CORPUS_PROFILES).join(', ')}.`,
     );
-  if (o.parts !== undefined && o.parts !== 'all')
-    bad(`Unknown --parts "${String(o.parts)}". Valid: all (or leave it out).`);
-  if (o.stings !== undefined && o.stings !== 'all')
-    bad(`Unknown --stings "${String(o.stings)}". Valid: all (or leave it out).`);
-  if (o.creditLooks !== undefined && o.creditLooks !== 'all')
-    bad(`Unknown --credit-looks "${String(o.creditLooks)}". Valid: all (or leave it out).`);
+  // Options whose one value is `all` (left out: none).
+  for (const [value, flag] of [
+    [o.parts, '--parts'],
+    [o.stings, '--stings'],
+    [o.creditLooks, '--credit-looks'],
+  ] as const)
+    if (value !== undefined && value !== 'all')
+      bad(`Unknown ${flag} "${String(value)}". Valid: all (or leave it out).`);
   const floor = corpusProfile(o.profile).minMinutes;
   if (o.minMinutes < floor)
     bad(

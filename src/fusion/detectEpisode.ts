@@ -55,8 +55,8 @@ export interface DetectTimings extends EmbedTimings {
  * pass over the spans — all the audio, and the video's keyframes only, each held until the
  * next — then an exact pass that decodes every 1-fps frame only around the boundaries the first
  * pass found and around its heaviest runs below the threshold (`candidateRuns`: a short title
- * card under a held keyframe), and decides again. Fused mode only: vision mode, intra-only video and formats
- * that cannot skip non-key frames fall back to one pass.
+ * card under a held keyframe), and decides again. Fused mode only: vision mode, intra-only
+ * video and formats that cannot skip non-key frames fall back to one pass.
  *
  * Two passes are not the default yet: the series step compares the first pass's pictures, and
  * held keyframes of two episodes rarely line up where their GOPs differ (repeated stretches are

@@ -63,24 +63,13 @@ function useName(value: string): MediaUse | 'all' {
   return value as MediaUse | 'all';
 }
 
-function partsName(value: string): CorpusParts {
-  if (value !== 'all')
-    throw new CommanderArgumentError(`Unknown parts "${value}". Valid: all (or leave it out).`);
-  return value;
-}
-
-function creditLooksName(value: string): CorpusCreditLooks {
-  if (value !== 'all')
-    throw new CommanderArgumentError(
-      `Unknown credit looks "${value}". Valid: all (or leave it out).`,
-    );
-  return value;
-}
-
-function stingsName(value: string): CorpusStings {
-  if (value !== 'all')
-    throw new CommanderArgumentError(`Unknown stings "${value}". Valid: all (or leave it out).`);
-  return value;
+/** A parser for an option whose one value is `all` (leave it out for none); `what` names it. */
+function onlyAll(what: string): (value: string) => 'all' {
+  return (value) => {
+    if (value !== 'all')
+      throw new CommanderArgumentError(`Unknown ${what} "${value}". Valid: all (or leave it out).`);
+    return value;
+  };
 }
 
 function splitList(value: string): Split[] {
@@ -143,17 +132,17 @@ export function registerCorpus(program: Command): void {
     .option(
       '--parts <which>',
       'all: every skippable part — "next time" previews cut from the next episode, recaps with their sound from any earlier episode (some narrated), credits interrupted by mid-credits scenes — and every part in labels.json ("parts"); left out: the parts of corpora built before it, planned byte for byte as then',
-      partsName,
+      onlyAll('parts'),
     )
     .option(
       '--credit-looks <which>',
       'all: credits in every look — rolled over the final scene, squeezed beside footage with a text column, some ending on an instrumental tail — besides scroll or cards over black or dimmed footage; left out: credits planned byte for byte as before',
-      creditLooksName,
+      onlyAll('credit looks'),
     )
     .option(
       '--stings <which>',
       'all: studio stings of several designs — each series one of a few studios, each with its own name, background, motion and sound (a chord, a whoosh or a few seconds of music) — instead of the one sting all series share; left out: stings planned byte for byte as before',
-      stingsName,
+      onlyAll('stings'),
     )
     .action(async (opts: CorpusCliOptions, cmd: Command) => {
       using interrupt = abortOnSignals();
