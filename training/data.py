@@ -43,6 +43,8 @@ def parse_labels(path):
 
     iv is (start, end) seconds, None (none) or 'unknown' (not labelled -> loss masked).
     Credits without an end run to the end of the file (end = inf, closed by the dump length).
+    'credits_gaps': the mid-credits scenes of the entry's `parts` ([(start, end)], else []):
+    they interrupt the credits and are episode, not credits (issue 16).
     """
     with open(path) as f:
         raw = json.load(f)
@@ -65,13 +67,16 @@ def parse_labels(path):
                 lab['credits'] = (s, float('inf'))
             else:
                 lab['credits'] = repair(s, parse_time(e['credits_end']))
+        lab['credits_gaps'] = [(parse_time(p['start']), parse_time(p['end']))
+                               for p in e.get('parts') or [] if p.get('type') == 'midCredits']
         out[vid] = lab
     return out
 
 
 def targets(lab, seconds, origin=0.0):
     """-> target float32 [T,2] and mask float32 [T,2] (0 where the label is unknown). Row t is
-    the file's second origin + t (a dump of part of a file has origin > 0)."""
+    the file's second origin + t (a dump of part of a file has origin > 0). Credits are 0 in
+    their gaps (mid-credits scenes)."""
     t = origin + np.arange(seconds, dtype=np.float64)
     y = np.zeros((seconds, 2), np.float32)
     m = np.ones((seconds, 2), np.float32)
@@ -81,6 +86,8 @@ def targets(lab, seconds, origin=0.0):
             m[:, ch] = 0
         elif iv is not None:
             y[:, ch] = (t >= iv[0]) & (t < iv[1])
+    for a, b in lab.get('credits_gaps', ()):
+        y[(t >= a) & (t < b), 1] = 0
     return y, m
 
 

@@ -47,6 +47,24 @@ def test_targets_half_open_and_masked():
     assert y[:, 1].all() and not y[:, 0].any()
 
 
+def test_mid_credits_scene_is_not_credits():
+    import json
+    import tempfile
+    entry = {'start': None, 'end': None, 'credits_start': '0:00:10', 'credits_end': '0:00:20',
+             'parts': [{'type': 'credits', 'start': '0:00:10', 'end': '0:00:13'},
+                       {'type': 'midCredits', 'start': '0:00:13', 'end': '0:00:16'},
+                       {'type': 'credits', 'start': '0:00:16', 'end': '0:00:20'}]}
+    with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as f:
+        json.dump({'e': entry}, f)
+    lab = parse_labels(f.name)['e']
+    os.unlink(f.name)
+    assert lab['credits'] == (10, 20) and lab['credits_gaps'] == [(13, 16)]
+    y, _ = targets(lab, 12, origin=9)     # seconds 9..20
+    assert y[:, 1].tolist() == [0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0]
+    # entries without parts (the seeds', older corpora) have no gaps
+    assert parse_labels(os.path.join(LABELS, 'corpus-labels.json'))['show1_s01e01']['credits_gaps'] == []
+
+
 def test_mel_windows_are_the_dump_slices():
     T = 4
     mel = np.random.RandomState(0).rand(T * 50 + 450, 64).astype(np.float32)
