@@ -67,25 +67,38 @@ def parse_labels(path):
                 lab['credits'] = (s, float('inf'))
             else:
                 lab['credits'] = repair(s, parse_time(e['credits_end']))
-        lab['credits_gaps'] = [(parse_time(p['start']), parse_time(p['end']))
-                               for p in e.get('parts') or [] if p.get('type') == 'midCredits']
+        # every part of a corpus that lists them (None: not listed -> recap/preview unknown)
+        parts = None
+        if e.get('parts') is not None:
+            parts = {}
+            for p in e['parts']:
+                parts.setdefault(p['type'], []).append((parse_time(p['start']),
+                                                        parse_time(p['end'])))
+        lab['parts'] = parts
+        lab['credits_gaps'] = (parts or {}).get('midCredits', [])
         out[vid] = lab
     return out
 
 
-def targets(lab, seconds, origin=0.0):
-    """-> target float32 [T,2] and mask float32 [T,2] (0 where the label is unknown). Row t is
-    the file's second origin + t (a dump of part of a file has origin > 0). Credits are 0 in
-    their gaps (mid-credits scenes)."""
+def targets(lab, seconds, origin=0.0, heads=('intro', 'credits')):
+    """-> target float32 [T,H] and mask float32 [T,H] (0 where the label is unknown), one
+    column per head. Row t is the file's second origin + t (a dump of part of a file has
+    origin > 0). Credits are 0 in their gaps (mid-credits scenes). A recap or preview head is
+    known only where the entry lists its parts (labels from before `parts` say nothing of them)."""
     t = origin + np.arange(seconds, dtype=np.float64)
-    y = np.zeros((seconds, 2), np.float32)
-    m = np.ones((seconds, 2), np.float32)
-    for ch, key in enumerate(('intro', 'credits')):
-        iv = lab[key]
-        if iv == 'unknown':
+    y = np.zeros((seconds, len(heads)), np.float32)
+    m = np.ones((seconds, len(heads)), np.float32)
+    for ch, key in enumerate(heads):
+        if key in ('intro', 'credits'):
+            ivs = lab[key] if lab[key] in (None, 'unknown') else [lab[key]]
+        else:
+            parts = lab.get('parts')
+            ivs = 'unknown' if parts is None else parts.get(key, [])
+        if ivs == 'unknown':
             m[:, ch] = 0
-        elif iv is not None:
-            y[:, ch] = (t >= iv[0]) & (t < iv[1])
+            continue
+        for iv in ivs or ():
+            y[(t >= iv[0]) & (t < iv[1]), ch] = 1
     for a, b in lab.get('credits_gaps', ()):
         y[(t >= a) & (t < b), 1] = 0
     return y, m
@@ -96,7 +109,7 @@ def targets(lab, seconds, origin=0.0):
 class Episode:
     """One dump, memory-mapped, with its per-second targets."""
 
-    def __init__(self, vid, dump_dir, lab):
+    def __init__(self, vid, dump_dir, lab, heads=('intro', 'credits')):
         with open(os.path.join(dump_dir, 'meta.json')) as f:
             self.meta = json.load(f)
         if self.meta.get('format') != 'introdetect-features':
@@ -108,7 +121,8 @@ class Episode:
         if self.meta.get('mel'):
             self.mel = np.load(os.path.join(dump_dir, self.meta['mel']['file']), mmap_mode='r')
             self.seconds = min(self.seconds, (self.mel.shape[0] - 450) // 50)
-        self.y, self.mask = targets(lab, self.seconds, float(self.meta.get('origin') or 0))
+        self.y, self.mask = targets(lab, self.seconds, float(self.meta.get('origin') or 0),
+                                    heads)
 
     def window(self, a, b, with_mel):
         """Seconds [a, b): frames uint8 [n,64,64,3], mel float32 [n*50+450, 64] or None."""
@@ -117,7 +131,8 @@ class Episode:
         return frames, mel, self.y[a:b], self.mask[a:b]
 
 
-def load_split(labels_path, dumps_dir, mode, val_frac=0.1, seed=0, log=print):
+def load_split(labels_path, dumps_dir, mode, val_frac=0.1, seed=0, log=print,
+               heads=('intro', 'credits')):
     """-> {'train': [Episode], 'val': [...], 'test': [...]}. Labels without a dump, or without
     audio in fused mode, are skipped (and counted). Labels without a split go to train, except a
     deterministic val_frac of them when no episode is marked val."""
@@ -130,7 +145,7 @@ def load_split(labels_path, dumps_dir, mode, val_frac=0.1, seed=0, log=print):
         if not os.path.exists(os.path.join(d, 'meta.json')):
             skipped['no dump'] += 1
             continue
-        ep = Episode(vid, d, labels[vid])
+        ep = Episode(vid, d, labels[vid], heads)
         if mode == 'fused' and ep.mel is None:
             skipped['no audio'] += 1
             continue

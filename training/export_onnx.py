@@ -55,7 +55,7 @@ def export_model(model: IntroDetector, out_dir, extra=None):
                               'shape': ['n', 3, s, s], 'scale': 'rgb/255', 'output': 'embedding'},
                    'sequence': {'file': 'sequence.onnx', 'input': 'embeddings',
                                 'shape': [1, 't', cfg.d], 'output': 'probs',
-                                'channels': ['intro', 'credits']}},
+                                'channels': list(cfg.heads)}},
         'opset': OPSET,
         'model': cfg.to_dict(),
     }

@@ -16,6 +16,22 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+# Where in the file each head's seconds are decided (as src/fusion/detectEpisode.ts searches
+# them): the intro and a recap in the head span, the credits and a preview in the tail span.
+HEAD_SPANS = {'intro': 'head', 'credits': 'tail', 'recap': 'head', 'preview': 'tail'}
+
+
+def check_heads(heads):
+    """The first two heads are intro and credits (detect reads them by position); the rest
+    are known parts, each once."""
+    heads = tuple(heads)
+    if heads[:2] != ('intro', 'credits') or len(set(heads)) != len(heads) or \
+            any(h not in HEAD_SPANS for h in heads):
+        raise SystemExit(f'--heads {",".join(heads)}: must start intro,credits and may add '
+                         'recap, preview (each once)')
+    return heads
+
+
 @dataclass
 class ModelConfig:
     mode: str = 'fused'                 # 'vision' or 'fused'
@@ -39,6 +55,8 @@ class ModelConfig:
     hidden: int = 64                    # LSTM hidden size per direction
     lstm_layers: int = 1
     dropout: float = 0.2                # on embeddings and LSTM output (training only)
+    heads: tuple = ('intro', 'credits')  # the sequence model's output channels, in order;
+                                        # 'recap' and 'preview' may follow (issue 16)
 
     @property
     def d(self):
@@ -48,12 +66,13 @@ class ModelConfig:
         out = asdict(self)
         out['img_channels'] = list(self.img_channels)
         out['aud_channels'] = list(self.aud_channels)
+        out['heads'] = list(self.heads)
         return out
 
     @classmethod
     def from_dict(cls, d):
         d = dict(d)
-        for k in ('img_channels', 'aud_channels'):
+        for k in ('img_channels', 'aud_channels', 'heads'):
             if k in d:
                 d[k] = tuple(d[k])
         d.setdefault('aud_pool', 'mean')     # configs from before the option had no other
@@ -138,12 +157,12 @@ class SequenceModel(nn.Module):
         self.inp = nn.Linear(cfg.d, cfg.hidden)
         self.lstm = nn.LSTM(cfg.hidden, cfg.hidden, num_layers=cfg.lstm_layers,
                             batch_first=True, bidirectional=True)
-        self.head = nn.Linear(2 * cfg.hidden, 2)
+        self.head = nn.Linear(2 * cfg.hidden, len(cfg.heads))
 
     def logits(self, emb):                          # [B, T, D]
         x = F.relu(self.inp(self.drop(emb)))
         x, _ = self.lstm(x)
-        return self.head(self.drop(x))              # [B, T, 2]
+        return self.head(self.drop(x))              # [B, T, heads]
 
     def forward(self, emb):
         return torch.sigmoid(self.logits(emb))
@@ -165,7 +184,7 @@ class IntroDetector(nn.Module):
             e = torch.cat([e, self.audio(mel)], dim=1)
         return e
 
-    def forward(self, frames, mel=None):            # -> logits [1, T, 2]
+    def forward(self, frames, mel=None):            # -> logits [1, T, heads]
         return self.sequence.logits(self.embed(frames, mel).unsqueeze(0))
 
 

@@ -65,6 +65,19 @@ def test_mid_credits_scene_is_not_credits():
     assert parse_labels(os.path.join(LABELS, 'corpus-labels.json'))['show1_s01e01']['credits_gaps'] == []
 
 
+def test_recap_and_preview_targets_come_from_parts():
+    lab = {'intro': (4, 6), 'credits': None, 'credits_gaps': [],
+           'parts': {'recap': [(0, 3)], 'intro': [(4, 6)], 'preview': [(7, 9)]}}
+    heads = ('intro', 'credits', 'recap', 'preview')
+    y, m = targets(lab, 10, heads=heads)
+    assert y.shape == (10, 4) and m.all()
+    assert y[:, 2].tolist() == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert y[:, 3].tolist() == [0, 0, 0, 0, 0, 0, 0, 1, 1, 0]
+    # labels that list no parts say nothing of recaps and previews: masked, not negative
+    y, m = targets(dict(lab, parts=None), 10, heads=heads)
+    assert m[:, :2].all() and not m[:, 2:].any()
+
+
 def test_mel_windows_are_the_dump_slices():
     T = 4
     mel = np.random.RandomState(0).rand(T * 50 + 450, 64).astype(np.float32)
@@ -222,6 +235,23 @@ def test_init_fine_tunes_from_a_checkpoint():
             {k: v for k, v in bk['model_config'].items() if k != 'mel_future'}
         for k, v in bk['model'].items():
             assert torch.equal(v, lk['model'][k]), k
+        heads = os.path.join(d, 'heads')   # recap and preview heads added to a trained model
+        train.main([f'--init={os.path.join(base, "best.pt")}', f'--labels={labels}',
+                    f'--dumps={dumps}', f'--out={heads}', '--lr=0', '--epochs=1',
+                    '--max_steps=1', '--select=last', '--heads=intro,credits,recap,preview'])
+        hk = torch.load(os.path.join(heads, 'best.pt'))
+        assert hk['model_config']['heads'] == ['intro', 'credits', 'recap', 'preview']
+        for k, v in bk['model'].items():   # every old weight kept, the old heads' rows too
+            if k.startswith('sequence.head.'):
+                assert torch.equal(v, hk['model'][k][:2]) and hk['model'][k].shape[0] == 4, k
+            else:
+                assert torch.equal(v, hk['model'][k]), k
+        try:
+            train.main([f'--init={os.path.join(heads, "best.pt")}', f'--labels={labels}',
+                        f'--dumps={dumps}', f'--out={heads}2', '--heads=intro,credits'])
+            raise AssertionError('dropping a head of the --init checkpoint must fail')
+        except SystemExit as e:
+            assert 'drops recap,preview' in str(e)
         try:
             train.main([f'--init={os.path.join(base, "best.pt")}', f'--out={ft}2'])
             raise AssertionError('--init without --labels/--dumps must fail')

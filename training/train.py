@@ -25,7 +25,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import augment, load_split, sample_window, to_tensors  # noqa: E402
-from model import IntroDetector, ModelConfig, count_params  # noqa: E402
+from model import HEAD_SPANS, IntroDetector, ModelConfig, check_heads, count_params  # noqa: E402
 
 SPAN_CONTEXT = 30   # seconds detect decodes beyond each searched span
 
@@ -120,8 +120,9 @@ def f1(pred, y):
 
 @torch.no_grad()
 def predict(model, ep, tc):
-    """Per-second probabilities [T,2] as detect computes them: the sequence model runs on the
-    head of the file for the intro and on its tail for the credits; 0 outside the spans."""
+    """Per-second probabilities [T,heads] as detect computes them: the sequence model runs on
+    the head of the file for the intro (and a recap) and on its tail for the credits (and a
+    preview); 0 outside the spans."""
     model.eval()
     T = ep.seconds
     embs = []
@@ -131,31 +132,37 @@ def predict(model, ep, tc):
         x, m = to_tensors(frames, mel)
         embs.append(model.embed(x, m))
     e = torch.cat(embs).unsqueeze(0)
-    p = np.zeros((T, 2), np.float32)
+    heads = model.cfg.heads
+    p = np.zeros((T, len(heads)), np.float32)
+    at_head = [ch for ch, h in enumerate(heads) if HEAD_SPANS[h] == 'head']
+    at_tail = [ch for ch, h in enumerate(heads) if HEAD_SPANS[h] == 'tail']
     # as src/fusion/detectEpisode.ts: searched spans, decoded with 30 s of context each side
     h = min(T, math.ceil(T * tc.intro_span))
     c = max(0, math.floor(T * (1 - tc.credits_span)))
     h_dec, c_dec = min(T, h + SPAN_CONTEXT), max(0, c - SPAN_CONTEXT)
     if h_dec >= c_dec:
         q = model.sequence(e)[0].numpy()
-        p[:h, 0], p[c:, 1] = q[:h, 0], q[c:, 1]
+        p[:h, at_head], p[c:, at_tail] = q[:h][:, at_head], q[c:][:, at_tail]
     else:
-        p[:h, 0] = model.sequence(e[:, :h_dec])[0, :h, 0].numpy()
-        p[c:, 1] = model.sequence(e[:, c_dec:])[0, c - c_dec:, 1].numpy()
+        p[:h, at_head] = model.sequence(e[:, :h_dec])[0, :h].numpy()[:, at_head]
+        p[c:, at_tail] = model.sequence(e[:, c_dec:])[0, c - c_dec:].numpy()[:, at_tail]
     return p
 
 
 def evaluate(model, episodes, tc, thresholds=(0.3, 0.4, 0.5, 0.6, 0.7)):
-    """Per-second F1 (pooled over seconds of all episodes whose label is known)."""
-    probs, ys = [[], []], [[], []]
+    """Per-second F1 per head (pooled over seconds of all episodes whose label is known). The
+    score that selects an epoch is the mean of intro and credits: a recap or preview head
+    rides along, it does not choose."""
+    heads = model.cfg.heads
+    probs, ys = [[] for _ in heads], [[] for _ in heads]
     for ep in episodes:
         p = predict(model, ep, tc)
-        for ch in range(2):
+        for ch in range(len(heads)):
             keep = ep.mask[:, ch] > 0
             probs[ch].append(p[keep, ch])
             ys[ch].append(ep.y[keep, ch] > 0.5)
     out = {}
-    for ch, name in enumerate(('intro', 'credits')):
+    for ch, name in enumerate(heads):
         if not probs[ch] or sum(len(v) for v in probs[ch]) == 0:
             out[name] = None
             continue
@@ -173,7 +180,7 @@ def evaluate(model, episodes, tc, thresholds=(0.3, 0.4, 0.5, 0.6, 0.7)):
 
 def pos_weights(episodes, cap):
     w = []
-    for ch in range(2):
+    for ch in range(episodes[0].y.shape[1]):
         pos = sum(float((ep.y[:, ch] * ep.mask[:, ch]).sum()) for ep in episodes)
         tot = sum(float(ep.mask[:, ch].sum()) for ep in episodes)
         w.append(min(cap, (tot - pos) / pos) if pos > 0 else 1.0)
@@ -223,10 +230,11 @@ def decision_from(best, tc, base=None):
     """model.json's decision block: the spans trained for and the thresholds picked on val
     (the clustering fields keep detect's defaults). `base` (a fine-tuning run's --init
     checkpoint's block) supplies the thresholds this run's val does not pick."""
-    d = {name: dict((base or {}).get(name) or {}) for name in ('intro', 'credits')}
-    d['intro']['span'], d['credits']['span'] = tc.intro_span, tc.credits_span
     val = (best or {}).get('val') or {}
-    for name in ('intro', 'credits'):
+    names = ['intro', 'credits'] + [k for k in ('recap', 'preview') if val.get(k) is not None]
+    d = {name: dict((base or {}).get(name) or {}) for name in names}
+    for name in names:
+        d[name]['span'] = tc.intro_span if HEAD_SPANS[name] == 'head' else tc.credits_span
         if val.get(name) is not None:
             d[name]['threshold'] = val[name]['best_threshold']
     return d
@@ -235,7 +243,28 @@ def decision_from(best, tc, base=None):
 RUN_FIELDS = ('eval_only', 'max_steps')   # --init does not take these from the checkpoint
 # model options --init takes from the command line (the rest of the model is the checkpoint's):
 # a live model fine-tuned from a whole-window one hears less of the future (same weights)
-INIT_MODEL_FIELDS = ('mel_future',)
+# and one with more heads keeps every weight, the old heads' rows included (new rows: fresh)
+INIT_MODEL_FIELDS = ('mel_future', 'heads')
+
+
+def load_init_weights(model, state, old_heads):
+    """An --init checkpoint's weights into `model`, whose heads may add to the checkpoint's:
+    the output rows of heads both have are copied, new heads keep their fresh rows."""
+    new_heads = model.cfg.heads
+    if tuple(old_heads) == tuple(new_heads):
+        model.load_state_dict(state)
+        return
+    missing = [h for h in old_heads if h not in new_heads]
+    if missing:
+        raise SystemExit(f'--heads drops {",".join(missing)} of the --init checkpoint')
+    state = dict(state)
+    own = model.state_dict()
+    for key in ('sequence.head.weight', 'sequence.head.bias'):
+        rows = own[key].clone()
+        for i, h in enumerate(old_heads):
+            rows[new_heads.index(h)] = state[key][i]
+        state[key] = rows
+    model.load_state_dict(state)
 
 
 def config_from(ck):
@@ -296,6 +325,7 @@ def main(argv=None):
                              'fine-tune into a new folder')
         if tc.mode != mc.mode:
             raise SystemExit(f'{tc.init} is a {mc.mode} run; --mode {tc.mode} does not fit')
+        init_heads = ModelConfig.from_dict(ik['model_config']).heads
         base_decision = ik.get('decision')
         torch.set_num_threads(tc.threads)
         torch.manual_seed(tc.seed)
@@ -305,7 +335,8 @@ def main(argv=None):
         print(f'fine-tuning from {tc.init} (epoch {ik["epoch"]}): lr {tc.lr:g}, '
               f'{tc.epochs} epochs')
 
-    splits = load_split(tc.labels, tc.dumps, tc.mode, seed=tc.seed)
+    mc.heads = check_heads(mc.heads)
+    splits = load_split(tc.labels, tc.dumps, tc.mode, seed=tc.seed, heads=mc.heads)
     train_eps, val_eps = splits['train'], splits['val']
     if not train_eps:
         raise SystemExit('no training episodes (check --labels and --dumps)')
@@ -316,7 +347,7 @@ def main(argv=None):
     model = IntroDetector(mc)
     opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
     if ik is not None:
-        model.load_state_dict(ik['model'])
+        load_init_weights(model, ik['model'], init_heads)
     if ck is not None:
         model.load_state_dict(ck['model'])
         opt.load_state_dict(ck['optimizer'])
@@ -334,8 +365,8 @@ def main(argv=None):
         print(json.dumps(res, indent=2))
         return
     pw = pos_weights(train_eps, tc.max_pos_weight)
-    print(f'mode {tc.mode}: {count_params(model)} parameters; pos_weight intro '
-          f'{pw[0]:.2f} credits {pw[1]:.2f}')
+    print(f'mode {tc.mode}: {count_params(model)} parameters; pos_weight ' +
+          ' '.join(f'{h} {w:.2f}' for h, w in zip(mc.heads, pw.tolist())))
     total_steps = tc.epochs * len(train_eps) * tc.windows_per_episode
 
     for epoch in range(start_epoch, tc.epochs):
@@ -379,9 +410,9 @@ def main(argv=None):
         history.append(rec)
         score = val['score'] if val else -float(np.mean(losses))
         fmt = lambda v: 'n/a' if v is None else f'{v["f1"]:.3f}'  # noqa: E731
-        print(f'epoch {epoch}: loss {rec["train_loss"]:.4f} val F1 intro '
-              f'{fmt(val and val["intro"])} credits {fmt(val and val["credits"])} '
-              f'({train_time:.0f} s train)', flush=True)
+        print(f'epoch {epoch}: loss {rec["train_loss"]:.4f} val F1 ' +
+              ' '.join(f'{h} {fmt(val and val.get(h))}' for h in mc.heads) +
+              f' ({train_time:.0f} s train)', flush=True)
         if tc.select == 'last' or best is None or score > best['score']:
             best = {'epoch': epoch, 'score': score, 'val': val}
             save(os.path.join(tc.out, 'best.pt'), model, opt, tc, mc, epoch, step, history, best,
