@@ -59,6 +59,10 @@ export interface DetectionFlags {
   refine?: boolean | undefined;
 }
 
+/** The help of `--no-part-heads`, the same for every command that has it. */
+export const PART_HEADS_HELP =
+  "leave out the recaps and previews the model's own heads find (models trained with recap and preview heads; the series step's matches are kept)";
+
 /** The help of `--refine`, the same for every command that has it. */
 export const REFINE_HELP =
   'move each boundary from whole seconds to the frame where the picture or sound changes (a shot cut, black, silence), decoding a few seconds around each one; times to the millisecond';

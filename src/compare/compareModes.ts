@@ -71,6 +71,8 @@ export interface CompareOptions extends LocateFfmpegOptions {
    * (`refineResult`): one more column, `<mode> refined`, from the same detections.
    */
   refine?: boolean;
+  /** Recaps and previews from the models' own heads (default true; see DetectOptions). */
+  partHeads?: boolean;
   onEvent?: (event: CompareEvent) => void;
   /** Receives the models' warnings (default: process.emitWarning). */
   onWarning?: (message: string) => void;

@@ -6,6 +6,26 @@ import { type Interval, pickInterval } from './pickInterval.js';
  * Per-second probabilities of one target over one search span → the interval (in seconds of
  * the span), or null. `clusterPositives` then `pickInterval` with the model's decision block.
  */
+/** Per-second probabilities from second `from` of the file on (a searched span's). */
+export interface Track {
+  from: number;
+  values: number[];
+}
+
+/** `decidePieces` on a track: the interval and its pieces in seconds of the file, or null. */
+export function decideTrack(
+  t: Track,
+  decision: TargetDecision,
+): { interval: Interval; pieces: Interval[] } | null {
+  const hit = decidePieces(t.values, decision);
+  const shift = (i: Interval): Interval => ({
+    start: i.start + t.from,
+    end: i.end + t.from,
+    confidence: i.confidence,
+  });
+  return hit ? { interval: shift(hit.interval), pieces: hit.pieces.map(shift) } : null;
+}
+
 export function decide(probs: ArrayLike<number>, decision: TargetDecision): Interval | null {
   return decidePieces(probs, decision)?.interval ?? null;
 }

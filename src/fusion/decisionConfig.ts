@@ -54,7 +54,20 @@ export interface TargetDecision {
   minPiece: number;
 }
 
-export type DecisionConfig = Record<Target, TargetDecision>;
+/**
+ * Parts a model may have a head for besides the intro and credits (issue 16): a recap is
+ * decided in the intro's searched span (the head of the file), a preview in the credits'.
+ */
+export type PartHead = 'recap' | 'preview';
+export const PART_HEADS: readonly PartHead[] = ['recap', 'preview'];
+export const PART_HEAD_SPAN: Readonly<Record<PartHead, Target>> = Object.freeze({
+  recap: 'intro',
+  preview: 'credits',
+});
+
+/** The intro and credits decisions, and one per part head the model has a block for. */
+export type DecisionConfig = Record<Target, TargetDecision> &
+  Partial<Record<PartHead, TargetDecision>>;
 
 export const DEFAULT_DECISION: Readonly<DecisionConfig> = Object.freeze({
   intro: Object.freeze({
@@ -83,12 +96,33 @@ export const DEFAULT_DECISION: Readonly<DecisionConfig> = Object.freeze({
   }),
 });
 
+/**
+ * A part head's decision where model.json gives only some fields (training writes its
+ * threshold and span): short parts (a recap or preview may be a few seconds), nothing
+ * trimmed, one piece. `span` comes from the target whose span the head is searched in.
+ */
+export function partHeadDefaults(head: PartHead): TargetDecision {
+  return {
+    ...DEFAULT_DECISION[PART_HEAD_SPAN[head]],
+    mergeGap: 5,
+    minLength: 3,
+    pieceGap: 0,
+  };
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates one target's parameters (missing fields take the defaults). */
-function parseTargetDecision(value: unknown, target: Target, where: string): TargetDecision {
-  const d = DEFAULT_DECISION[target];
+function parseTargetDecision(
+  value: unknown,
+  target: Target | PartHead,
+  where: string,
+): TargetDecision {
+  const d =
+    target === 'intro' || target === 'credits'
+      ? DEFAULT_DECISION[target]
+      : partHeadDefaults(target);
   if (value === undefined) return { ...d };
   if (!isObject(value))
     throw new InvalidArgumentError(`${where}: decision.${target} must be an object.`);
@@ -126,8 +160,11 @@ export function parseDecision(value: unknown, where: string): DecisionConfig {
   if (value !== undefined && !isObject(value)) {
     throw new InvalidArgumentError(`${where}: "decision" must be an object.`);
   }
-  return {
+  const out: DecisionConfig = {
     intro: parseTargetDecision(value?.intro, 'intro', where),
     credits: parseTargetDecision(value?.credits, 'credits', where),
   };
+  for (const head of PART_HEADS)
+    if (value?.[head] !== undefined) out[head] = parseTargetDecision(value[head], head, where);
+  return out;
 }

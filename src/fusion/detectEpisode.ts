@@ -2,8 +2,7 @@ import { basename, extname } from 'node:path';
 import { InvalidArgumentError, NoAudioStreamError } from '../errors.js';
 import type { SecondSample } from '../features/joinSeconds.js';
 import { probe, type MediaInfo } from '../streams/probe.js';
-import { decidePieces } from './decide.js';
-import type { TargetDecision } from './decisionConfig.js';
+import { decideTrack, type Track } from './decide.js';
 import type { DetectionResult } from './detectionResult.js';
 import { embedSpan, type EmbedTimings } from './embedSpan.js';
 import { exactFrames } from './exactFrames.js';
@@ -14,6 +13,7 @@ import { checkKeyframes } from '../streams/keyframeCheck.js';
 import type { EpisodeModel, Matrix } from './episodeModel.js';
 import { modelFor, type ModelChoice } from './modelChoice.js';
 import type { Mode } from './modelConfig.js';
+import { partHeadSegments } from './partHeads.js';
 import type { Interval } from './pickInterval.js';
 import { ffmpegOptionsOf, type LocateFfmpegOptions } from '../streams/locateFfmpeg.js';
 
@@ -122,6 +122,12 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   onSample?: (sample: SecondSample, second: number) => void;
   /** Called once, after a successful detection, with where its time went. */
   onTimings?: (timings: DetectTimings) => void;
+  /**
+   * Recaps and previews from the model's own heads, as segments (models that have them:
+   * model.json's channels name recap, preview); the series step's matches replace them
+   * where it finds its own. Default true; a model without the heads finds none either way.
+   */
+  partHeads?: boolean;
   signal?: AbortSignal;
 }
 
@@ -219,9 +225,9 @@ export async function detectEpisode(
     }
     const tDecide = performance.now();
     const decideAll = () => {
-      const creditsFound = locate(track(results, credits, 1), decision.credits);
+      const creditsFound = decideTrack(track(results, credits, 1), decision.credits);
       return {
-        intro: locate(track(results, intro, 0), decision.intro)?.interval ?? null,
+        intro: decideTrack(track(results, intro, 0), decision.intro)?.interval ?? null,
         credits: creditsFound?.interval ?? null,
         creditsPieces: creditsFound?.pieces ?? [],
       };
@@ -308,13 +314,19 @@ export async function detectEpisode(
     // The intro and credits as segments (credits in pieces around a mid-credits scene); the
     // series step adds the parts only it finds.
     const pieces = found.creditsPieces;
-    const segments =
-      pieces.length > 1
+    const segments = [
+      ...(pieces.length > 1
         ? [
             ...segmentsOfResult(result).filter((seg) => seg.type !== 'credits'),
             ...pieces.map((p) => ({ type: 'credits' as const, ...p })),
-          ].sort((a, b) => a.start - b.start)
-        : segmentsOfResult(result);
+          ]
+        : segmentsOfResult(result)),
+      ...(options.partHeads === false
+        ? []
+        : partHeadSegments(model.config, (target, channel) =>
+            track(results, target === 'intro' ? intro : credits, channel),
+          )),
+    ].sort((a, b) => a.start - b.start);
     return { ...result, segments };
   } finally {
     if (own) await model.dispose();
@@ -459,7 +471,7 @@ function track(
   results: ReadonlyArray<{ span: Span; probs: Matrix }>,
   want: Span,
   channel: number,
-): { from: number; values: number[] } {
+): Track {
   const r = results.find((x) => x.span.from <= want.from && x.span.to >= want.to) ?? results[0];
   if (!r || r.probs.cols <= channel) return { from: want.from, values: [] };
   const values: number[] = [];
@@ -467,17 +479,4 @@ function track(
   const last = Math.min(want.to - r.span.from, r.probs.rows);
   for (let i = first; i < last; i++) values.push(r.probs.data[i * r.probs.cols + channel]!);
   return { from: want.from, values };
-}
-
-function locate(
-  t: { from: number; values: number[] },
-  decision: TargetDecision,
-): { interval: Interval; pieces: Interval[] } | null {
-  const hit = decidePieces(t.values, decision);
-  const shift = (i: Interval): Interval => ({
-    start: i.start + t.from,
-    end: i.end + t.from,
-    confidence: i.confidence,
-  });
-  return hit ? { interval: shift(hit.interval), pieces: hit.pieces.map(shift) } : null;
 }

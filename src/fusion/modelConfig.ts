@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MEL } from '../audio/melConfig.js';
 import { InvalidArgumentError, ModelNotFoundError } from '../errors.js';
-import { type DecisionConfig, parseDecision } from './decisionConfig.js';
+import { type DecisionConfig, PART_HEADS, type PartHead, parseDecision } from './decisionConfig.js';
 
 /** `fused`: picture + sound; `vision`: picture only (files without audio, or faster). */
 export type Mode = 'fused' | 'vision';
@@ -35,6 +35,11 @@ export interface ModelConfig {
   /** The look-ahead (s) a stream uses with this model unless told (model.json `stream.lookahead`). */
   streamLookahead?: number;
   decision: DecisionConfig;
+  /**
+   * The sequence model's output channels (model.json `inputs.sequence.channels`): intro and
+   * credits first, then the part heads it has (recap, preview), each at its index.
+   */
+  channels: readonly ('intro' | 'credits' | PartHead)[];
   raw: Readonly<Record<string, unknown>>;
 }
 
@@ -116,8 +121,28 @@ export function loadModelConfig(dir: string, mode?: Mode): ModelConfig {
     audioFuture,
     ...(streamLookahead !== undefined ? { streamLookahead } : {}),
     decision: parseDecision(obj.decision, where),
+    channels: readChannels(obj, where),
     raw: obj,
   };
+}
+
+/** `inputs.sequence.channels`: intro, credits, then known part heads once each (default the two). */
+function readChannels(obj: Record<string, unknown>, where: string): ModelConfig['channels'] {
+  const inputs = obj.inputs as { sequence?: { channels?: unknown } } | null | undefined;
+  const channels = inputs?.sequence?.channels;
+  if (channels === undefined) return ['intro', 'credits'];
+  const ok =
+    Array.isArray(channels) &&
+    channels[0] === 'intro' &&
+    channels[1] === 'credits' &&
+    channels.slice(2).every((c) => (PART_HEADS as readonly unknown[]).includes(c)) &&
+    new Set(channels).size === channels.length;
+  if (!ok) {
+    throw new ModelNotFoundError(
+      `${where}: "inputs.sequence.channels" must be "intro", "credits", then any of ${PART_HEADS.join(', ')} once each (got ${JSON.stringify(channels)}); re-export the model.`,
+    );
+  }
+  return channels as ModelConfig['channels'];
 }
 
 function readMode(dir: string): Mode | undefined {

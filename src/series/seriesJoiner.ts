@@ -201,7 +201,10 @@ export function withSegments(
     pieces.length > 1 &&
     pieces[0]!.start === credits.start &&
     pieces.at(-1)!.end === credits.end;
-  const replaced = new Set(['intro', 'credits', 'recap', 'preview']);
+  // The series step's recap or preview replaces one the model's heads found; where it finds
+  // none, the heads' stays.
+  const replaced = new Set<string>(['intro', 'credits']);
+  for (const s of found) if (s) replaced.add(s.type);
   const segments: DetectedSegment[] = [
     ...(result.segments ?? []).filter((s) => !replaced.has(s.type)),
     ...(result.intro ? [{ type: 'intro' as const, ...result.intro }] : []),

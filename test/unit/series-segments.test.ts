@@ -41,4 +41,22 @@ describe('the series step keeps the segments detection found', () => {
       { type: 'credits', start: 235, end: 290, confidence: 0.8 },
     ]);
   });
+
+  it("a recap or preview of the model's heads stays where the series step finds none of that type, and gives way where it does", () => {
+    const headRecap = { type: 'recap' as const, start: 0, end: 12, confidence: 0.7 };
+    const headPreview = { type: 'preview' as const, start: 225, end: 238, confidence: 0.6 };
+    const r = result({
+      segments: [headRecap, { type: 'intro', start: 20, end: 50, confidence: 0.9 }, headPreview],
+    });
+    const matched = { type: 'recap' as const, start: 0, end: 15, confidence: 0.8 };
+    expect(withSegments(r, [matched, null]).segments!.map((s) => [s.type, s.end])).toEqual([
+      ['recap', 15],
+      ['intro', 50],
+      ['preview', 238],
+      ['credits', 290],
+    ]);
+    expect(withSegments(r, [null, null]).segments!.filter((s) => s.type === 'recap')).toEqual([
+      headRecap,
+    ]);
+  });
 });

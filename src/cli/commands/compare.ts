@@ -16,7 +16,7 @@ import { readLabels } from '../../labels/readLabels.js';
 import { selectSplit } from '../../labels/selectSplit.js';
 import { writeFileAtomic } from '../../util/atomicFile.js';
 import { abortOnSignals } from '../abortOnSignals.js';
-import { commanderParser, decodeOptionsFrom } from '../options.js';
+import { commanderParser, decodeOptionsFrom, PART_HEADS_HELP } from '../options.js';
 
 interface CompareCliOptions {
   labels: string;
@@ -31,6 +31,7 @@ interface CompareCliOptions {
   series: CompareGrouping;
   passes: Passes[];
   refine: boolean;
+  partHeads: boolean;
 }
 
 export function registerCompare(program: Command): void {
@@ -66,6 +67,7 @@ export function registerCompare(program: Command): void {
       "also score each mode's detections with their boundaries moved to the frame (detect --refine): one more column per mode",
       false,
     )
+    .option('--no-part-heads', PART_HEADS_HELP)
     .option('--json <file>', "write both modes' full metrics as JSON")
     .option(
       '--pred-dir <dir>',
@@ -94,6 +96,7 @@ export function registerCompare(program: Command): void {
         series: opts.series,
         passes: opts.passes,
         refine: opts.refine,
+        partHeads: opts.partHeads,
         onEvent: (event) => process.stderr.write(`${formatCompareEvent(event)}\n`),
         onWarning: (w) => process.stderr.write(`${w}\n`),
         signal: interrupt.signal,

@@ -39,7 +39,13 @@ import { checkMkvToolnix, setMkvChapters } from '../../watch/mkvChapters.js';
 import { mirroredOutBases } from '../../watch/resultFiles.js';
 import { writeSidecars } from '../../watch/sidecarFiles.js';
 import { abortOnSignals } from '../abortOnSignals.js';
-import { commanderParser, decodeOptionsFrom, REFINE_HELP, wholeNumberAtLeast } from '../options.js';
+import {
+  commanderParser,
+  decodeOptionsFrom,
+  PART_HEADS_HELP,
+  REFINE_HELP,
+  wholeNumberAtLeast,
+} from '../options.js';
 
 interface DetectCliOptions {
   mode?: Mode;
@@ -57,6 +63,7 @@ interface DetectCliOptions {
   edlAction?: EdlActions;
   mkvChapters: boolean;
   refine: boolean;
+  partHeads: boolean;
 }
 
 const cli = commanderParser;
@@ -129,6 +136,7 @@ export function registerDetect(program: Command): void {
       false,
     )
     .option('--refine', REFINE_HELP, false)
+    .option('--no-part-heads', PART_HEADS_HELP)
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
     .option(
       '--passes <n>',
@@ -252,6 +260,7 @@ export function registerDetect(program: Command): void {
             ...decode,
             model,
             passes: opts.passes,
+            partHeads: opts.partHeads,
             ...(opts.introSpan !== undefined ? { introSpan: opts.introSpan } : {}),
             ...(opts.creditsSpan !== undefined ? { creditsSpan: opts.creditsSpan } : {}),
             signal: interrupt.signal,
