@@ -2,7 +2,8 @@
 
   /usr/bin/python3 training/make_parity_fixture.py [--out test/fixtures/models]
 
-Writes <out>/tiny-fused/, <out>/tiny-vision/ and <out>/tiny-fused-live/ (mel_future=1: the
+Writes <out>/tiny-fused/, <out>/tiny-vision/, <out>/tiny-fused-heads/ (recap and preview
+heads) and <out>/tiny-fused-live/ (mel_future=1: the
 audio encoder hears 1 s ahead, as a live model): the ONNX files, model.json and parity.json.
 --only NAME (re)writes one of them.
 parity.json holds no inputs, only the formulas that generate them (the JS side rebuilds them)
@@ -42,21 +43,30 @@ def frame_tensor(frames):
 
 
 FIXTURES = {'tiny-fused': ('fused', 5.0), 'tiny-vision': ('vision', 5.0),
-            'tiny-fused-live': ('fused', 1.0)}
+            'tiny-fused-live': ('fused', 1.0), 'tiny-fused-heads': ('fused', 5.0)}
+# tiny-fused-heads: recap and preview heads, the recap's output bias pinned high and the
+# preview's low, so every searched head second is a recap and none a preview (CLI tests)
+HEADS = {'tiny-fused-heads': (('intro', 'credits', 'recap', 'preview'), (0, 0, 8.0, -8.0))}
 
 
-def tiny_config(mode, mel_future=5.0):
+def tiny_config(mode, mel_future=5.0, heads=('intro', 'credits')):
     return ModelConfig(mode=mode, img_channels=(4, 8, 8), dv=8, aud_channels=(4, 8, 8), da=8,
                        hidden=8, dropout=0.0, mel_mean=2.0, mel_std=2.5,  # pinned: fixtures
                        aud_pool='time' if mode == 'fused' else 'mean',  # as shipped
-                       mel_future=mel_future)
+                       mel_future=mel_future, heads=heads)
 
 
 def make(name, out_root, seed=0):
     mode, mel_future = FIXTURES[name]
     torch.manual_seed(seed)
-    cfg = tiny_config(mode, mel_future)
+    heads, bias = HEADS.get(name, (('intro', 'credits'), None))
+    cfg = tiny_config(mode, mel_future, heads)
     model = IntroDetector(cfg).eval()
+    if bias is not None:
+        with torch.no_grad():
+            for i, b in enumerate(bias):
+                if b:
+                    model.sequence.head.bias[i] = b
     out_dir = os.path.join(out_root, name)
     export_model(model, out_dir, {'note': f'randomly initialised (seed {seed}); for tests only'})
     write_parity(model, out_dir)
@@ -92,7 +102,7 @@ def write_parity(model, out_dir):
                            'shape': [1] + list(emb.shape), 'data': r(emb)},
             'probs': {'file': 'sequence.onnx', 'input': 'embeddings', 'output': 'probs',
                       'shape': list(probs.shape), 'data': r(probs[0]),
-                      'channels': ['intro', 'credits']},
+                      'channels': list(cfg.heads)},
         },
     }
     with open(os.path.join(out_dir, 'parity.json'), 'w') as f:

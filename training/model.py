@@ -66,7 +66,10 @@ class ModelConfig:
         out = asdict(self)
         out['img_channels'] = list(self.img_channels)
         out['aud_channels'] = list(self.aud_channels)
-        out['heads'] = list(self.heads)
+        if tuple(self.heads) != ('intro', 'credits'):   # older exports stay byte for byte
+            out['heads'] = list(self.heads)
+        else:
+            del out['heads']
         return out
 
     @classmethod

@@ -23,7 +23,7 @@ interface Parity {
     visionEmbedding: Expected;
     audioEmbedding: Expected | null;
     embeddings: Expected;
-    probs: Expected;
+    probs: Expected & { channels: string[] };
   };
 }
 
@@ -86,68 +86,80 @@ function expectClose(
   expect(worst, `${what}: max |ONNX Runtime − PyTorch|`).toBeLessThanOrEqual(tol);
 }
 
-describe.each(['tiny-fused', 'tiny-vision', 'tiny-fused-live'])('parity %s', (name) => {
-  const dir = join(FIXTURES, name);
-  let parity: Parity;
-  let model: EpisodeModel;
+describe.each(['tiny-fused', 'tiny-vision', 'tiny-fused-live', 'tiny-fused-heads'])(
+  'parity %s',
+  (name) => {
+    const dir = join(FIXTURES, name);
+    let parity: Parity;
+    let model: EpisodeModel;
 
-  beforeAll(async () => {
-    parity = readParity(dir);
-    model = await EpisodeModel.load(dir);
-  });
-  afterAll(() => model?.dispose());
-
-  it('loads with the mode and frame size of model.json, on CPU', () => {
-    expect(model.config.mode).toBe(parity.mode);
-    expect(model.config.frameSize).toBe(parity.frames.shape[1]);
-    expect(model.provider).toBe('cpu');
-  });
-
-  it('embeds frames (and mel windows) like PyTorch, vision columns first', async () => {
-    const tol = parity.tolerance;
-    const emb = await model.embed({
-      frames: frames(parity),
-      ...(parity.mel ? { mels: mels(parity) } : {}),
+    beforeAll(async () => {
+      parity = readParity(dir);
+      model = await EpisodeModel.load(dir);
     });
-    const dv = parity.expected.visionEmbedding.shape[1]!;
-    expect(emb.rows).toBe(parity.seconds);
-    expectClose(columns(emb, 0, dv), parity.expected.visionEmbedding, tol, 'vision embedding');
-    // A fused fixture must carry PyTorch's audio embedding (so it is compared, never skipped);
-    // a vision one has none, and its embedding is the vision columns alone.
-    const audio = parity.expected.audioEmbedding;
-    expect(audio === null, 'parity.json has an audio embedding iff the mode is fused').toBe(
-      parity.mode === 'vision',
-    );
-    if (audio) expectClose(columns(emb, dv, emb.cols), audio, tol, 'audio embedding');
-    else expect(emb.cols).toBe(dv);
-    expectClose(emb.data, parity.expected.embeddings, tol, 'sequence input');
-    const probs = await model.sequence(emb);
-    expect([probs.rows, probs.cols]).toEqual([parity.seconds, 2]);
-    expectClose(probs.data, parity.expected.probs, tol, 'probabilities (end to end)');
-  });
+    afterAll(() => model?.dispose());
 
-  it('runs the sequence model on PyTorch embeddings like PyTorch', async () => {
-    const e = parity.expected.embeddings;
-    const [, t, d] = e.shape as [number, number, number];
-    const probs = await model.sequence({ data: Float32Array.from(flat(e.data)), rows: t, cols: d });
-    expectClose(probs.data, parity.expected.probs, parity.tolerance, 'probabilities');
-  });
+    it('loads with the mode and frame size of model.json, on CPU', () => {
+      expect(model.config.mode).toBe(parity.mode);
+      expect(model.config.frameSize).toBe(parity.frames.shape[1]);
+      expect(model.provider).toBe('cpu');
+    });
 
-  it('queues concurrent calls and keeps them in order', async () => {
-    const fs = frames(parity);
-    const ms = parity.mel ? mels(parity) : undefined;
-    const one = (i: number) => model.embed({ frames: [fs[i]!], ...(ms ? { mels: [ms[i]!] } : {}) });
-    const all = await Promise.all([0, 1, 2, 3].map(one));
-    const batch = await model.embed({
-      frames: fs.slice(0, 4),
-      ...(ms ? { mels: ms.slice(0, 4) } : {}),
+    it('embeds frames (and mel windows) like PyTorch, vision columns first', async () => {
+      const tol = parity.tolerance;
+      const emb = await model.embed({
+        frames: frames(parity),
+        ...(parity.mel ? { mels: mels(parity) } : {}),
+      });
+      const dv = parity.expected.visionEmbedding.shape[1]!;
+      expect(emb.rows).toBe(parity.seconds);
+      expectClose(columns(emb, 0, dv), parity.expected.visionEmbedding, tol, 'vision embedding');
+      // A fused fixture must carry PyTorch's audio embedding (so it is compared, never skipped);
+      // a vision one has none, and its embedding is the vision columns alone.
+      const audio = parity.expected.audioEmbedding;
+      expect(audio === null, 'parity.json has an audio embedding iff the mode is fused').toBe(
+        parity.mode === 'vision',
+      );
+      if (audio) expectClose(columns(emb, dv, emb.cols), audio, tol, 'audio embedding');
+      else expect(emb.cols).toBe(dv);
+      expectClose(emb.data, parity.expected.embeddings, tol, 'sequence input');
+      const probs = await model.sequence(emb);
+      // one column per channel parity.json names (intro, credits, then any part heads)
+      expect([probs.rows, probs.cols]).toEqual([
+        parity.seconds,
+        parity.expected.probs.channels.length,
+      ]);
+      expectClose(probs.data, parity.expected.probs, tol, 'probabilities (end to end)');
     });
-    all.forEach((m, i) => {
-      const want = batch.data.subarray(i * batch.cols, (i + 1) * batch.cols);
-      m.data.forEach((v, j) => expect(v).toBeCloseTo(want[j]!, 5));
+
+    it('runs the sequence model on PyTorch embeddings like PyTorch', async () => {
+      const e = parity.expected.embeddings;
+      const [, t, d] = e.shape as [number, number, number];
+      const probs = await model.sequence({
+        data: Float32Array.from(flat(e.data)),
+        rows: t,
+        cols: d,
+      });
+      expectClose(probs.data, parity.expected.probs, parity.tolerance, 'probabilities');
     });
-  });
-});
+
+    it('queues concurrent calls and keeps them in order', async () => {
+      const fs = frames(parity);
+      const ms = parity.mel ? mels(parity) : undefined;
+      const one = (i: number) =>
+        model.embed({ frames: [fs[i]!], ...(ms ? { mels: [ms[i]!] } : {}) });
+      const all = await Promise.all([0, 1, 2, 3].map(one));
+      const batch = await model.embed({
+        frames: fs.slice(0, 4),
+        ...(ms ? { mels: ms.slice(0, 4) } : {}),
+      });
+      all.forEach((m, i) => {
+        const want = batch.data.subarray(i * batch.cols, (i + 1) * batch.cols);
+        m.data.forEach((v, j) => expect(v).toBeCloseTo(want[j]!, 5));
+      });
+    });
+  },
+);
 
 describe('a live model (mel.futureSeconds)', () => {
   it('reads how far ahead its audio encoder hears: 1 s for the live fixture, 5 s by default', async () => {
