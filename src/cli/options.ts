@@ -59,9 +59,9 @@ export interface DetectionFlags {
   refine?: boolean | undefined;
 }
 
-/** The help of `--no-part-heads`, the same for every command that has it. */
+/** The help of `--part-heads`, the same for every command that has it. */
 export const PART_HEADS_HELP =
-  "leave out the recaps and previews the model's own heads find (models trained with recap and preview heads; the series step's matches are kept)";
+  "also list the recaps and previews the model's own heads find (models trained with recap and preview heads; the series step's matches replace them where it finds its own). Off by default: they lowered recap and preview precision on the frozen set (model card)";
 
 /** The help of `--refine`, the same for every command that has it. */
 export const REFINE_HELP =

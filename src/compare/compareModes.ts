@@ -71,7 +71,7 @@ export interface CompareOptions extends LocateFfmpegOptions {
    * (`refineResult`): one more column, `<mode> refined`, from the same detections.
    */
   refine?: boolean;
-  /** Recaps and previews from the models' own heads (default true; see DetectOptions). */
+  /** Recaps and previews from the models' own heads (default false; see DetectOptions). */
   partHeads?: boolean;
   onEvent?: (event: CompareEvent) => void;
   /** Receives the models' warnings (default: process.emitWarning). */

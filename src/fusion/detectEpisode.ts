@@ -125,7 +125,9 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   /**
    * Recaps and previews from the model's own heads, as segments (models that have them:
    * model.json's channels name recap, preview); the series step's matches replace them
-   * where it finds its own. Default true; a model without the heads finds none either way.
+   * where it finds its own. Default false: on the frozen set eval-looks-v1 they lowered
+   * recap and preview presence F1 (false ones; model card). A model without the heads finds
+   * none either way.
    */
   partHeads?: boolean;
   signal?: AbortSignal;
@@ -321,7 +323,7 @@ export async function detectEpisode(
             ...pieces.map((p) => ({ type: 'credits' as const, ...p })),
           ]
         : segmentsOfResult(result)),
-      ...(options.partHeads === false
+      ...(options.partHeads !== true
         ? []
         : partHeadSegments(model.config, (target, channel) =>
             track(results, target === 'intro' ? intro : credits, channel),

@@ -131,11 +131,11 @@ describe('introdetect detect', () => {
     checkSchema(r, clip, 'fused');
   });
 
-  it("lists the recap a model's own recap head finds, unless --no-part-heads", async () => {
+  it("lists the recap a model's own recap head finds with --part-heads, and none without", async () => {
     // tiny-fused-heads: recap and preview heads, the recap's bias pinned high, the preview's
     // low; so every second of the intro's searched span (the first half) is a recap
     const heads = 'test/fixtures/models/tiny-fused-heads';
-    const run = await cli('detect', clip, '--models', heads, '--series', 'none');
+    const run = await cli('detect', clip, '--models', heads, '--series', 'none', '--part-heads');
     expect(run.exitCode).toBe(0);
     const r = JSON.parse(run.stdout) as DetectionResult;
     expect(r.segments!.filter((s) => s.type === 'recap').map((s) => [s.start, s.end])).toEqual([
@@ -143,7 +143,7 @@ describe('introdetect detect', () => {
     ]);
     expect(r.segments!.some((s) => s.type === 'preview')).toBe(false);
     expect(() => parsePrediction(r, clip)).not.toThrow();
-    const off = await cli('detect', clip, '--models', heads, '--series', 'none', '--no-part-heads');
+    const off = await cli('detect', clip, '--models', heads, '--series', 'none');
     expect(off.exitCode).toBe(0);
     const without = JSON.parse(off.stdout) as DetectionResult;
     expect(without.segments!.some((s) => s.type === 'recap' || s.type === 'preview')).toBe(false);

@@ -67,7 +67,7 @@ export function registerCompare(program: Command): void {
       "also score each mode's detections with their boundaries moved to the frame (detect --refine): one more column per mode",
       false,
     )
-    .option('--no-part-heads', PART_HEADS_HELP)
+    .option('--part-heads', PART_HEADS_HELP, false)
     .option('--json <file>', "write both modes' full metrics as JSON")
     .option(
       '--pred-dir <dir>',

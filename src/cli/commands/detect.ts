@@ -136,7 +136,7 @@ export function registerDetect(program: Command): void {
       false,
     )
     .option('--refine', REFINE_HELP, false)
-    .option('--no-part-heads', PART_HEADS_HELP)
+    .option('--part-heads', PART_HEADS_HELP, false)
     .option('--threads <n>', 'ONNX Runtime threads per operator', positiveInt, 2)
     .option(
       '--passes <n>',
