@@ -2,10 +2,6 @@ import { clusterPositives } from './clusterPositives.js';
 import type { TargetDecision } from './decisionConfig.js';
 import { type Interval, pickInterval } from './pickInterval.js';
 
-/**
- * Per-second probabilities of one target over one search span → the interval (in seconds of
- * the span), or null. `clusterPositives` then `pickInterval` with the model's decision block.
- */
 /** Per-second probabilities from second `from` of the file on (a searched span's). */
 export interface Track {
   from: number;
@@ -26,6 +22,10 @@ export function decideTrack(
   return hit ? { interval: shift(hit.interval), pieces: hit.pieces.map(shift) } : null;
 }
 
+/**
+ * Per-second probabilities of one target over one search span → the interval (in seconds of
+ * the span), or null. `clusterPositives` then `pickInterval` with the model's decision block.
+ */
 export function decide(probs: ArrayLike<number>, decision: TargetDecision): Interval | null {
   return decidePieces(probs, decision)?.interval ?? null;
 }

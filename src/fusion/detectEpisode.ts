@@ -323,11 +323,11 @@ export async function detectEpisode(
             ...pieces.map((p) => ({ type: 'credits' as const, ...p })),
           ]
         : segmentsOfResult(result)),
-      ...(options.partHeads !== true
-        ? []
-        : partHeadSegments(model.config, (target, channel) =>
+      ...(options.partHeads === true
+        ? partHeadSegments(model.config, (target, channel) =>
             track(results, target === 'intro' ? intro : credits, channel),
-          )),
+          )
+        : []),
     ].sort((a, b) => a.start - b.start);
     return { ...result, segments };
   } finally {
