@@ -43,8 +43,8 @@ def parse_labels(path):
 
     iv is (start, end) seconds, None (none) or 'unknown' (not labelled -> loss masked).
     Credits without an end run to the end of the file (end = inf, closed by the dump length).
-    'credits_gaps': the mid-credits scenes of the entry's `parts` ([(start, end)], else []):
-    they interrupt the credits and are episode, not credits (issue 16).
+    'parts': the entry's `parts` by type ({type: [(start, end)]}), None where it lists none;
+    a `midCredits` part interrupts the credits and is episode, not credits (issue 16).
     """
     with open(path) as f:
         raw = json.load(f)
@@ -75,7 +75,6 @@ def parse_labels(path):
                 parts.setdefault(p['type'], []).append((parse_time(p['start']),
                                                         parse_time(p['end'])))
         lab['parts'] = parts
-        lab['credits_gaps'] = (parts or {}).get('midCredits', [])
         out[vid] = lab
     return out
 
@@ -99,7 +98,7 @@ def targets(lab, seconds, origin=0.0, heads=('intro', 'credits')):
             continue
         for iv in ivs or ():
             y[(t >= iv[0]) & (t < iv[1]), ch] = 1
-    for a, b in lab.get('credits_gaps', ()):
+    for a, b in (lab.get('parts') or {}).get('midCredits', ()):
         y[(t >= a) & (t < b), 1] = 0
     return y, m
 

@@ -58,15 +58,15 @@ def test_mid_credits_scene_is_not_credits():
         json.dump({'e': entry}, f)
     lab = parse_labels(f.name)['e']
     os.unlink(f.name)
-    assert lab['credits'] == (10, 20) and lab['credits_gaps'] == [(13, 16)]
+    assert lab['credits'] == (10, 20) and lab['parts']['midCredits'] == [(13, 16)]
     y, _ = targets(lab, 12, origin=9)     # seconds 9..20
     assert y[:, 1].tolist() == [0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0]
     # entries without parts (the seeds', older corpora) have no gaps
-    assert parse_labels(os.path.join(LABELS, 'corpus-labels.json'))['show1_s01e01']['credits_gaps'] == []
+    assert parse_labels(os.path.join(LABELS, 'corpus-labels.json'))['show1_s01e01']['parts'] is None
 
 
 def test_recap_and_preview_targets_come_from_parts():
-    lab = {'intro': (4, 6), 'credits': None, 'credits_gaps': [],
+    lab = {'intro': (4, 6), 'credits': None,
            'parts': {'recap': [(0, 3)], 'intro': [(4, 6)], 'preview': [(7, 9)]}}
     heads = ('intro', 'credits', 'recap', 'preview')
     y, m = targets(lab, 10, heads=heads)
