@@ -48,6 +48,14 @@ export interface PartsConfig {
    */
   furnitureMin: number;
   /**
+   * A copy inside another episode's recap (or where its recap may be: before its intro, at
+   * most `recapSearch` seconds) is furniture evidence only when it keeps its place there (a
+   * studio logo) or runs at least this many seconds at one offset (an intro the model
+   * missed): recaps re-cut the same footage into short shots, and two episodes' recaps often
+   * show the same moments again.
+   */
+  furnitureRun: number;
+  /**
    * A shot whose copy keeps its place in the episode's structure — as far (this many seconds
    * or less off) from the start or the intro's start in both episodes for a recap, from the
    * credits' end or the file's end for a preview — is furniture too (a studio logo, a closing
@@ -179,7 +187,8 @@ export function findPreview(
  * be matched at), each with its best correlation, less the furniture: shots whose copy keeps
  * its place relative to one of the `anchors` (the same anchor in both episodes, within
  * `furnitureSlack` seconds), and seconds whose shots recur in `furnitureMin` or more of
- * `others` (anywhere but their previews).
+ * `others` (anywhere but their previews; where their recaps are or may be, only a copy that
+ * keeps its place or runs `furnitureRun` seconds).
  */
 export function matchedSeconds(
   episode: PartEpisode,
@@ -210,13 +219,31 @@ export function matchedSeconds(
   const seen = new Map<number, number>();
   for (const other of others) {
     const allowed = secondsOutside(other.pictures, [other.preview]);
+    const recapZone = recapOf(other, config);
     const here = new Set<number>();
-    for (const shot of sharedShots(candidates, episode.pictures, allowed, other.pictures, match))
+    for (const shot of sharedShots(candidates, episode.pictures, allowed, other.pictures, match)) {
+      const inRecap =
+        recapZone !== null &&
+        shot.start + shot.d < recapZone.end &&
+        recapZone.start < shot.end + shot.d;
+      const telling =
+        Math.abs(shot.d) <= config.furnitureSlack || shot.end - shot.start >= config.furnitureRun;
+      if (inRecap && !telling) continue;
       for (let t = shot.start; t < shot.end; t++) here.add(t);
+    }
     for (const t of here) seen.set(t, (seen.get(t) ?? 0) + 1);
   }
   for (const [t, n] of seen) if (n >= config.furnitureMin) best.delete(t);
   return best;
+}
+
+/**
+ * Where `episode`'s recap is, or may be: the recap found in it once known (null: none), else
+ * the stretch `findRecap` searches (before its intro, at most `recapSearch` seconds).
+ */
+function recapOf(episode: PartEpisode, config: PartsConfig): Span | null {
+  if (episode.recap !== undefined) return episode.recap;
+  return { start: 0, end: Math.min(config.recapSearch, episode.intro?.start ?? Infinity) };
 }
 
 /**

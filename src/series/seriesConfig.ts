@@ -9,7 +9,7 @@
  *   "soundEdge": 1, "minOverlap": 0.5, "trimSeconds": 2, "reach": 2,
  *   "partVideoMin": 0.97, "partMinShot": 2, "partMaxGap": 4, "partLead": 5, "partMinLength": 6,
  *   "recapSearch": 180, "previewSearch": 60, "furnitureMin": 2, "furnitureSlack": 1,
- *   "partMinConfidence": 0.5, "recapReach": 2,
+ *   "furnitureRun": 6, "partMinConfidence": 0.5, "recapReach": 2,
  *   "source": { "how": "tune --series", "split": "val", "intros": 9, "grid": { … }, … }
  * }
  * ```
@@ -51,6 +51,7 @@ export const SERIES_PARAMS = [
   'previewSearch',
   'furnitureMin',
   'furnitureSlack',
+  'furnitureRun',
   'partMinConfidence',
   'recapReach',
 ] as const;
@@ -68,6 +69,9 @@ export type SeriesParam = (typeof SERIES_PARAMS)[number];
  * partMinConfidence 0.5–0.6. recapSearch, previewSearch (the longest parts the profiles
  * plan, with room) and recapReach (the generator's recaps reach back two episodes in a
  * season of three) were set by hand; furnitureSlack is the ±1 s a picture may match at.
+ * furnitureRun (stop 28) was set by hand on eval-looks-v1 (a development set for it): its
+ * recaps and previews re-use moments another episode's recap shows again, in 2–4-s shots. A
+ * missed intro shorter than 6 s where another episode's recap may be no longer counts there.
  */
 export const PARTS_DEFAULTS: Readonly<PartsConfig & { recapReach: number }> = Object.freeze({
   partVideoMin: 0.97,
@@ -79,6 +83,7 @@ export const PARTS_DEFAULTS: Readonly<PartsConfig & { recapReach: number }> = Ob
   previewSearch: 60,
   furnitureMin: 2,
   furnitureSlack: 1,
+  furnitureRun: 6,
   partMinConfidence: 0.5,
   recapReach: 2,
 });
@@ -115,6 +120,7 @@ const CHECKS: Record<SeriesParam, [(n: number) => boolean, string]> = {
   previewSearch: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
   furnitureMin: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
   furnitureSlack: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  furnitureRun: [(n) => Number.isInteger(n) && n >= 1, 'a whole number of seconds >= 1'],
   partMinConfidence: [(n) => n >= 0 && n <= 1, 'a fraction in [0, 1]'],
   recapReach: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
 };

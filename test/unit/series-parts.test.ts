@@ -112,6 +112,21 @@ describe('findRecap', () => {
     expect(findRecap(missed(e2), [e0, missed(e1)], [e0, missed(e1)], C)).toBeNull();
   });
 
+  it("finds a recap whose moments the next episode's recap shows again, re-cut", () => {
+    // Episodes 2 and 3 both recap shots 22 and 24 of episode 1. Seen in two other episodes,
+    // they would be season furniture; but episode 3's copies are short re-cut shots where its
+    // own recap is, so only episode 1 counts.
+    const recap2 = [shot(22, 3), shot(24, 4)];
+    const recap3 = [shot(24, 3, 1), shot(22, 3)];
+    const e2 = episode([...recap2, own(3), INTRO, own(30), CREDITS], [10, 20], [50, 60]);
+    const e3 = episode([...recap3, own(4), INTRO, own(30), CREDITS], [10, 20], [50, 60]);
+    expect(findRecap(e2, [e1], [e1, e3], C)).toMatchObject({ start: 0, end: 7 });
+    // The same shots at the same place after episode 3's intro (its story, not its recap):
+    // they recur in two other episodes, furniture as before.
+    const e3story = episode([own(4), INTRO, ...recap2, own(30), CREDITS], [4, 14], [51, 61]);
+    expect(findRecap(e2, [e1], [e1, e3story], C)).toBeNull();
+  });
+
   it('ends before a studio logo that follows it (the logo keeps its place before the intro)', () => {
     const withLogo = episode([own(6), LOGO, INTRO, ...body1, CREDITS], [10, 20], [53, 63]);
     const recap = [shot(22, 4), shot(24, 4)];
