@@ -22,6 +22,8 @@ export interface EpisodeModelOptions {
   provider?: Provider;
   /** ONNX Runtime intra-op threads (default 2). */
   intraOpThreads?: number;
+  /** ONNX Runtime's CPU memory arena (default false; see SessionOptions.memoryArena). */
+  memoryArena?: boolean;
   /** Receives warnings such as the CUDA → CPU fallback (default: process.emitWarning). */
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
@@ -99,6 +101,7 @@ export class EpisodeModel {
       frameSize: config.frameSize,
       provider: options.provider ?? 'cpu',
       intraOpThreads: options.intraOpThreads ?? 2,
+      memoryArena: options.memoryArena ?? false,
     };
     const worker = spawnInferenceWorker(init);
     const warn = options.onWarning ?? ((m: string) => process.emitWarning(m));

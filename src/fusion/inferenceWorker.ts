@@ -40,6 +40,7 @@ async function load(): Promise<{ sessions: Sessions; warnings: string[] }> {
   const opts = {
     provider: init.provider,
     intraOpThreads: init.intraOpThreads,
+    memoryArena: init.memoryArena,
     onWarning: (m: string) => {
       if (!warnings.includes(m)) warnings.push(m);
     },

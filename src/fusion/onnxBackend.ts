@@ -78,6 +78,12 @@ export interface SessionOptions {
   provider?: Provider;
   /** Threads inside one operator (default 2: the machine is shared with ffmpeg). */
   intraOpThreads?: number;
+  /**
+   * ONNX Runtime's CPU memory arena (default false). It keeps the largest activations it has
+   * held, per input shape: with batches of several sizes (two passes' exact windows) it only
+   * grows. Off, a model's peak memory was 15 MiB lower at the same speed (`bench/arena.ts`).
+   */
+  memoryArena?: boolean;
   /** Receives the CUDA fallback warning (default: process.emitWarning). */
   onWarning?: (message: string) => void;
 }
@@ -121,6 +127,7 @@ export class OnnxSession {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      enableCpuMemArena: options.memoryArena ?? false,
     };
     let provider = options.provider ?? 'cpu';
     if (provider === 'cuda') {

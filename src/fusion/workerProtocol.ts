@@ -8,6 +8,7 @@ export interface WorkerInit {
   frameSize: number;
   provider: Provider;
   intraOpThreads: number;
+  memoryArena: boolean;
 }
 
 export type WorkerRequest =
