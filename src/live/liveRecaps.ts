@@ -145,7 +145,8 @@ export class LiveRecaps {
       const end = Math.min(cuts[k + 1] ?? before, before);
       const pictures = new Map<number, Float32Array>();
       for (const [t, p] of this.#pictures) if (t >= start && t < end) pictures.set(t, p);
-      return { duration: end, pictures, intro: null, credits: null };
+      // Each piece starts at an intro, so no recap of its own opens it (see `recapOf`).
+      return { duration: end, pictures, intro: null, credits: null, recap: null };
     });
   }
 }
