@@ -5,6 +5,7 @@ import { firstValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntrodetectError, TruncatedMediaError, StreamDroppedError } from '../../src/errors.js';
 import { secondSamples } from '../../src/features/secondSamples.js';
+import { exactFrames } from '../../src/fusion/exactFrames.js';
 import { locateFfmpeg } from '../../src/streams/locateFfmpeg.js';
 import type { SecondSample } from '../../src/features/joinSeconds.js';
 import type { DecodeOptions } from '../../src/streams/decode.js';
@@ -88,6 +89,21 @@ describe('typed errors, each raised by a real bad input', () => {
     expect(seconds.length).toBeGreaterThan(8);
     expect(seconds.length).toBeLessThan(22);
     expect((error as TruncatedMediaError).secondsDecoded).toBe(seconds.length);
+  });
+  it("two passes' exact windows keep the frames a window delivered when its decode ends like damage", async () => {
+    // Decoded alone, a window over the cut ends TRUNCATED_MEDIA after its first seconds…
+    const window = { from: 5, to: 25 };
+    const { seconds, error } = await decodeUntilError(tmp.path('truncated.ts'), {
+      ...window,
+      audio: false,
+    });
+    expect(error).toBeInstanceOf(TruncatedMediaError);
+    expect(seconds.length).toBeGreaterThan(3);
+    // …and the exact pass keeps those frames instead of failing the whole detection (a
+    // window lies inside what the first pass decoded: the "damage" is a seek's complaints).
+    const frames = await exactFrames(tmp.path('truncated.ts'), window, { frameSize: 32 });
+    expect(frames).toHaveLength(seconds.length);
+    expect(frames[0]).toHaveLength(32 * 32 * 3);
   });
   it('a moov-at-start MP4 cut in half is reported as truncated too', async () => {
     const { seconds, error } = await decodeUntilError(tmp.path('truncated.mp4'));
