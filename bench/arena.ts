@@ -8,12 +8,12 @@
  *   npx tsx bench/arena.ts [--rounds 3]
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { EpisodeModel } from '../src/fusion/episodeModel.js';
 import { defaultModelDir } from '../src/fusion/modelConfig.js';
 import { MEL } from '../src/audio/melConfig.js';
 import { takeFlag } from './lib/argv.js';
 import { f1 } from './lib/format.js';
+import { vmHwm } from './lib/proc.js';
 
 const argv = process.argv.slice(2);
 const child = takeFlag(argv, 'child');
@@ -38,8 +38,7 @@ if (child !== undefined) {
   }
   const ms = performance.now() - t0;
   await model.dispose();
-  const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
-  console.log(JSON.stringify({ ms, peakMiB: hwm / 1024 }));
+  console.log(JSON.stringify({ ms, peakMiB: vmHwm(process.pid) }));
 } else {
   const rounds = Number(takeFlag(argv, 'rounds') ?? 3);
   const runs: Record<'on' | 'off', Array<{ ms: number; peakMiB: number }>> = { on: [], off: [] };

@@ -105,11 +105,11 @@ export function findRecap(
   others: readonly PartEpisode[],
   config: PartsConfig,
 ): DetectedSegment | null {
-  const end = Math.min(config.recapSearch, episode.intro?.start ?? Number.POSITIVE_INFINITY);
-  const zone = secondsOutside(episode.pictures, [episode.intro, episode.credits], {
-    start: 0,
-    end,
-  });
+  const zone = secondsOutside(
+    episode.pictures,
+    [episode.intro, episode.credits],
+    recapSearchSpan(episode, config),
+  );
   const matched = matchedSeconds(
     episode,
     zone,
@@ -237,13 +237,14 @@ export function matchedSeconds(
   return best;
 }
 
-/**
- * Where `episode`'s recap is, or may be: the recap found in it once known (null: none), else
- * the stretch `findRecap` searches (before its intro, at most `recapSearch` seconds).
- */
-function recapOf(episode: PartEpisode, config: PartsConfig): Span | null {
-  if (episode.recap !== undefined) return episode.recap;
+/** Where a recap of `episode` is looked for: before its intro, at most `recapSearch` seconds. */
+function recapSearchSpan(episode: PartEpisode, config: PartsConfig): Span {
   return { start: 0, end: Math.min(config.recapSearch, episode.intro?.start ?? Infinity) };
+}
+
+/** Where `episode`'s recap is, or may be: the recap found in it once known (null: none). */
+function recapOf(episode: PartEpisode, config: PartsConfig): Span | null {
+  return episode.recap !== undefined ? episode.recap : recapSearchSpan(episode, config);
 }
 
 /**
