@@ -6,7 +6,7 @@ export interface JoinPiecesOptions {
   /** Least share of the model's intro a stretch must hold to be used (default 0.5). */
   minOverlap?: number;
   /** Stretches to cut the intro back to where it overshoots one by at most `max` seconds. */
-  trim?: { to: ReadonlyArray<{ start: number; end: number }>; max: number };
+  trim?: { to: ReadonlyArray<{ start: number; end: number }>; max: number; maxStart?: number };
 }
 
 /**
@@ -52,7 +52,8 @@ export function joinRepeatedPieces(
   }
   for (const r of trim?.to ?? []) {
     if (!holds(r, start, end)) continue;
-    if (r.start > start && r.start - start <= trim!.max && r.start < end) start = r.start;
+    if (r.start > start && r.start - start <= (trim!.maxStart ?? trim!.max) && r.start < end)
+      start = r.start;
     if (r.end < end && end - r.end <= trim!.max && r.end > start) end = r.end;
   }
   if (start === intro.start && end === intro.end) return intro;

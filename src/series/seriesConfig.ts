@@ -23,6 +23,19 @@ export interface SeriesConfig extends MatchOptions, PartsConfig {
   minOverlap: number;
   /** How far (seconds) an intro is cut back to a stretch matched on sound and pictures. */
   trimSeconds: number;
+  /**
+   * What the intro is cut back to: 0, the union of the stretches matched on sound and pictures
+   * with any partner; 1, the part of them every partner holding the intro agrees on.
+   */
+  trimAgreed: number;
+  /**
+   * An intro the season does not repeat is moved to a stretch matched on sound and pictures
+   * when at least this share of that stretch's seconds is called intro in this episode or its
+   * partner copy (0: never).
+   */
+  adoptMin: number;
+  /** How far (seconds) an intro's start is cut back (default: `trimSeconds`). */
+  trimLead: number;
   /** Partners: episodes compared before and after each one. */
   reach: number;
   /** Earlier episodes whose pictures are kept as a recap's possible sources. */
@@ -41,6 +54,9 @@ export const SERIES_PARAMS = [
   'soundEdge',
   'minOverlap',
   'trimSeconds',
+  'trimAgreed',
+  'adoptMin',
+  'trimLead',
   'reach',
   'partVideoMin',
   'partMinShot',
@@ -97,6 +113,9 @@ export const DEFAULT_SERIES: Readonly<SeriesConfig> = Object.freeze({
   ...MATCH_DEFAULTS,
   minOverlap: 0.5,
   trimSeconds: 2,
+  trimAgreed: 0,
+  adoptMin: 0,
+  trimLead: 2,
   reach: 2,
   ...PARTS_DEFAULTS,
 });
@@ -110,6 +129,9 @@ const CHECKS: Record<SeriesParam, [(n: number) => boolean, string]> = {
   soundEdge: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
   minOverlap: [(n) => n > 0 && n <= 1, 'a fraction in (0, 1]'],
   trimSeconds: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  trimAgreed: [(n) => n === 0 || n === 1, '0 or 1'],
+  adoptMin: [(n) => n >= 0 && n <= 1, 'a fraction in [0, 1]'],
+  trimLead: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
   reach: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
   partVideoMin: [(n) => n > 0 && n <= 1, 'a correlation in (0, 1]'],
   partMinShot: [(n) => Number.isInteger(n) && n >= 1, 'a whole number of seconds >= 1'],
@@ -144,6 +166,8 @@ export function parseSeriesConfig(value: unknown, where: string): SeriesConfig {
     }
     out[key] = v;
   }
+  // Until a model sets it, the start is cut back as far as the end (the step it was measured with).
+  if (value.trimLead === undefined) out.trimLead = out.trimSeconds;
   if (value.source !== undefined) {
     if (!isObject(value.source))
       throw new InvalidArgumentError(`${where}: series.source must be an object.`);

@@ -7,6 +7,7 @@ import {
   type PartsConfig,
 } from './findParts.js';
 import { joinRepeatedPieces } from './joinRepeatedPieces.js';
+import { adoptCalledStretch, agreedStretch, callsIntro, type HeardStretch } from './seasonIntro.js';
 import { repeatedRuns, unionOf, type MatchOptions } from './repeatedRuns.js';
 import { DEFAULT_SERIES, matchOf, partsOf, type SeriesConfig } from './seriesConfig.js';
 import type { SecondPrint } from './secondPrint.js';
@@ -49,6 +50,9 @@ export function resolveJoin(options: JoinOptions = {}, base: SeriesConfig = DEFA
     match: { ...matchOf(base), ...options.match },
     minOverlap: options.minOverlap ?? base.minOverlap,
     trimSeconds: options.trimSeconds ?? base.trimSeconds,
+    trimAgreed: base.trimAgreed === 1,
+    adoptMin: base.adoptMin,
+    trimLead: base.trimLead,
     parts: { ...partsOf(base), ...options.parts },
   };
 }
@@ -59,6 +63,9 @@ export interface Join {
   match: MatchOptions;
   minOverlap: number;
   trimSeconds: number;
+  trimAgreed: boolean;
+  adoptMin: number;
+  trimLead: number;
   parts: PartsConfig & { recapReach: number };
 }
 
@@ -68,8 +75,10 @@ interface Pending {
   values: readonly number[];
   /** Stretches shared with a partner, in seconds of the intro track. */
   shared: Array<{ start: number; end: number }>;
-  /** Those of them matched on sound as well as pictures. */
-  heard: Array<{ start: number; end: number }>;
+  /** Those of them matched on sound as well as pictures, with the partner they are shared with. */
+  heard: HeardStretch[];
+  /** The intro as detected alone, in seconds of the intro track. */
+  intro: { start: number; end: number } | null;
   /** The intro track, each repeated second raised to its surest copy's probability. */
   evidence: number[];
 }
@@ -233,11 +242,17 @@ export function refineWith(
 }
 
 function pendingOf({ result, prints }: PrintedEpisode): Pending {
-  return pending(prints, result.probabilities.intro.values);
+  const from = result.probabilities.intro.from;
+  const intro = result.intro && { start: result.intro.start - from, end: result.intro.end - from };
+  return pending(prints, result.probabilities.intro.values, intro);
 }
 
-function pending(prints: readonly SecondPrint[], values: readonly number[]): Pending {
-  return { prints, values, shared: [], heard: [], evidence: [...values] };
+function pending(
+  prints: readonly SecondPrint[],
+  values: readonly number[],
+  intro: { start: number; end: number } | null = null,
+): Pending {
+  return { prints, values, shared: [], heard: [], evidence: [...values], intro };
 }
 
 function compare(x: Pending, y: Pending, match: MatchOptions): void {
@@ -245,8 +260,8 @@ function compare(x: Pending, y: Pending, match: MatchOptions): void {
     x.shared.push(run.a);
     y.shared.push(run.b);
     if (!run.sound) continue;
-    x.heard.push(run.a);
-    y.heard.push(run.b);
+    x.heard.push({ ...run.a, partner: y, called: callsIntro(y.intro, run.b) });
+    y.heard.push({ ...run.b, partner: x, called: callsIntro(x.intro, run.a) });
     // A print's index is its second's index in the intro track, in both episodes.
     borrow(x, y, run.a, run.b.start - run.a.start);
     borrow(y, x, run.b, run.a.start - run.b.start);
@@ -268,12 +283,33 @@ function refined(
   const inFile = (stretches: Array<{ start: number; end: number }>) =>
     unionOf(stretches).map((r) => ({ start: r.start + track.from, end: r.end + track.from }));
   const repeated = inFile(shared);
-  const intro = joinRepeatedPieces(
+  const threshold = result.threshold.intro;
+  const p = (t: number) => evidence[t - track.from] ?? 0;
+  const inFileHeard = heard.map((h) => ({
+    ...h,
+    start: h.start + track.from,
+    end: h.end + track.from,
+  }));
+  const placed = adoptCalledStretch(
     result.intro,
-    { from: track.from, values: evidence },
-    result.threshold.intro,
     repeated,
-    { trim: { to: inFile(heard), max: join.trimSeconds }, minOverlap: join.minOverlap },
+    inFileHeard.filter((h) => h.called),
+    p,
+    threshold,
+    join.adoptMin,
+  );
+  const trimTo = join.trimAgreed
+    ? agreedStretch(placed, inFileHeard, join.minOverlap)
+    : unionOf(inFileHeard);
+  const intro = joinRepeatedPieces(
+    placed,
+    { from: track.from, values: evidence },
+    threshold,
+    repeated,
+    {
+      trim: { to: trimTo, max: join.trimSeconds, maxStart: join.trimLead },
+      minOverlap: join.minOverlap,
+    },
   );
   return { ...result, intro, repeated };
 }
