@@ -98,10 +98,13 @@ interface Pending {
  * models) share no probabilities: reused footage and still title cards match on pictures
  * alone, and on validation borrowing over them moved ends off by a second (±1-s boundaries
  * 6 → 3 of 9) where joining the episode's own pieces changed nothing. Then an intro that
- * overshoots a stretch matched on sound and pictures by at most `trimSeconds` is cut back to
- * it (the copies agree on where the sequence starts and ends; picture-only stretches are not
- * trusted for this either). An episode that was alone in the series comes back unchanged,
- * without `repeated`.
+ * overshoots a stretch matched on sound and pictures by at most `trimSeconds` (at its start:
+ * `trimLead`) is cut back to it: with `trimAgreed`, to the part every partner holding the intro
+ * agrees on (`agreedStretch`: a sting some episodes put before the intro repeats with them
+ * only), else to any such stretch (picture-only stretches are not trusted for this either).
+ * Before that, an intro the season repeats nowhere moves to a stretch whose partner copy is
+ * that partner's intro (`adoptCalledStretch`, `adoptMin`). An episode that was alone in the
+ * series comes back unchanged, without `repeated`.
  *
  * Recaps and previews (`findRecap`, `findPreview`): when an episode is released, its start is
  * matched, on pictures, against the episodes released before it (their final results), and

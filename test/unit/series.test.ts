@@ -12,6 +12,7 @@ import {
   type PrintedEpisode,
 } from '../../src/series/seriesJoiner.js';
 import { PrintStore } from '../../src/series/printStore.js';
+import { DEFAULT_SERIES } from '../../src/series/seriesConfig.js';
 import { groupBy, seriesKey } from '../../src/series/groupEpisodes.js';
 import { repeatedRuns, unionOf } from '../../src/series/repeatedRuns.js';
 import { secondPrint, similarity, type SecondPrint } from '../../src/series/secondPrint.js';
@@ -317,6 +318,61 @@ describe('refineSeries', () => {
     expect(r2!.intro).toMatchObject({ start: 24, end: 54 });
     expect(r3!.intro).toBeNull();
     expect(r3!.repeated).toEqual([]);
+  });
+
+  it("cuts an intro's start back to where every partner's copy begins (a sting only some episodes put before it)", () => {
+    const sting = sharedIntro(36).slice(0, 6);
+    const intro = sharedIntro(36).slice(6);
+    // e1 and e2 open with the sting and then the intro; e3 has the intro alone. The model
+    // calls e1's sting intro too.
+    const e1 = detected(
+      'e1',
+      probs(90, [0, 36, 0.95]),
+      [0, 36],
+      episodePrints(90, 31, [...sting, ...intro], 0),
+    );
+    const e2 = detected(
+      'e2',
+      probs(90, [16, 46, 0.95]),
+      [16, 46],
+      episodePrints(90, 32, [...sting, ...intro], 10),
+    );
+    const e3 = detected(
+      'e3',
+      probs(90, [20, 50, 0.95]),
+      [20, 50],
+      episodePrints(90, 33, intro, 20),
+    );
+    const [r1, r2, r3] = refineSeries([e1, e2, e3]);
+    expect(r1!.intro).toMatchObject({ start: 6, end: 36 });
+    expect(r2!.intro).toMatchObject({ start: 16, end: 46 });
+    expect(r3!.intro).toMatchObject({ start: 20, end: 50 });
+    // Cut back over the union of the stretches (the step before), e1 keeps the sting.
+    const [old] = refineSeries([e1, e2, e3], {}, { ...DEFAULT_SERIES, trimAgreed: 0 });
+    expect(old!.intro).toMatchObject({ start: 0, end: 36 });
+  });
+
+  it('moves an intro the season repeats nowhere to the stretch its partners call intro', () => {
+    const intro = sharedIntro(20);
+    // e1's model barely saw its copy of the intro (40–60) and called 80–90 intro instead.
+    const e1 = detected(
+      'e1',
+      probs(100, [40, 60, 0.3], [80, 90, 0.9]),
+      [80, 90],
+      episodePrints(100, 34, intro, 40),
+    );
+    const e2 = detected(
+      'e2',
+      probs(80, [10, 30, 0.95]),
+      [10, 30],
+      episodePrints(80, 35, intro, 10),
+    );
+    const [r1, r2] = refineSeries([e1, e2]);
+    expect(r1!.intro).toMatchObject({ start: 40, end: 60 });
+    expect(r2!.intro).toMatchObject({ start: 10, end: 30 });
+    // Not when the partner does not call its copy intro.
+    const e2quiet = detected('e2', probs(80), null, episodePrints(80, 35, intro, 10));
+    expect(refineSeries([e1, e2quiet])[0]!.intro).toMatchObject({ start: 80, end: 90 });
   });
 
   it('borrows nothing over picture-only matches, and leaves a lone episode as it was', () => {
