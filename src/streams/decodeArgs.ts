@@ -11,8 +11,20 @@ export const PCM_FD = 3;
  */
 export const DEFAULT_SKIP_LOOP_FILTER = true;
 
-/** ffmpeg input options that decode only the video's keyframes. */
-export const KEYFRAMES_ONLY: readonly string[] = ['-discard:v', 'nokey', '-skip_frame', 'nokey'];
+/**
+ * ffmpeg input options that decode only the video's keyframes. Without frame threading
+ * (`-thread_type slice`): keyframes decode alone, so frame threads gain little there, and each
+ * holds its own frames — on 1080p HEVC the keyframes-only ffmpeg peaked at 165 MiB with them
+ * against 115 MiB without (a plain decode of all frames: 106 MiB), at the same speed.
+ */
+export const KEYFRAMES_ONLY: readonly string[] = [
+  '-discard:v',
+  'nokey',
+  '-skip_frame',
+  'nokey',
+  '-thread_type',
+  'slice',
+];
 
 /** What decodeArgs needs to know; decode fills in every default. */
 export interface DecodeArgsOptions {

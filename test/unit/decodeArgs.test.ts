@@ -72,7 +72,9 @@ describe('decodeArgs', () => {
   it('decodes keyframes only when asked: the demuxer drops non-key video packets, the decoder skips non-key frames', () => {
     const args = decodeArgs('in.mp4', { ...base, keyframesOnly: true });
     const i = args.indexOf('-i');
-    expect(args.slice(0, i).join(' ')).toContain('-discard:v nokey -skip_frame nokey');
+    expect(args.slice(0, i).join(' ')).toContain(
+      '-discard:v nokey -skip_frame nokey -thread_type slice',
+    );
     expect(decodeArgs('in.mp4', base)).not.toContain('-skip_frame');
     expect(decodeArgs('in.mp4', { ...base, video: false, keyframesOnly: true })).not.toContain(
       '-skip_frame',
