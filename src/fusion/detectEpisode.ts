@@ -105,7 +105,7 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   introSpan?: number;
   /** Fraction searched for the credits, up to the end (default: model.json, 0.25). */
   creditsSpan?: number;
-  /** Seconds per inference batch (default 64). */
+  /** Seconds per inference batch (default 64; 32 with two passes, see TWO_PASS_BATCH). */
   batchSize?: number;
   /** Skip the video decoder's deblocking filter (default true; see DecodeOptions). */
   skipLoopFilter?: boolean;
@@ -132,6 +132,17 @@ export interface DetectOptions extends LocateFfmpegOptions, ModelChoice {
   partHeads?: boolean;
   signal?: AbortSignal;
 }
+
+/** Seconds per inference batch with one pass: the decoder is the bottleneck, batches stay few. */
+const ONE_PASS_BATCH = 64;
+/**
+ * With two passes the first pass decodes far faster than inference runs, so the two batches
+ * `embedSpan` lets ahead of it are always full, each second holding a 128-KB log-mel window:
+ * batches of 64 made the node process peak 30–50 MiB above one pass. With 32 its peak is no
+ * higher than one pass's (1080p HEVC bench file, alternating processes: 254–261 vs 259–267
+ * MiB), for about 5 % more time (16: 243 MiB, 15 % more).
+ */
+const TWO_PASS_BATCH = 32;
 
 /** Seconds decoded beyond each searched span, for context (≥ the 5-s half mel window). */
 const SPAN_CONTEXT = 30;
@@ -210,7 +221,7 @@ export async function detectEpisode(
         from: span.from,
         to: span.to,
         audio: mode === 'fused',
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        batchSize: options.batchSize ?? (passes === 2 ? TWO_PASS_BATCH : ONE_PASS_BATCH),
         decode: { ...decodeOptions, keyframesOnly: passes === 2 },
         ...(options.onProgress
           ? { onSeconds: (s: number) => options.onProgress?.({ seconds: before + s, total }) }
