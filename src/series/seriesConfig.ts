@@ -35,8 +35,13 @@ export interface SeriesConfig extends MatchOptions, PartsConfig {
    * partner copy (0: never).
    */
   adoptMin: number;
-  /** How far (seconds) an intro's start is cut back (default: `trimSeconds`). */
+  /** How far (seconds) an intro's start is cut back to where its partners agree it begins. */
   trimLead: number;
+  /**
+   * An intro shorter than this (seconds) that the season repeats nowhere is dropped when a
+   * partner's intro is repeated (0: never).
+   */
+  dropUnrepeated: number;
   /** Partners: episodes compared before and after each one. */
   reach: number;
   /** Earlier episodes whose pictures are kept as a recap's possible sources. */
@@ -58,6 +63,7 @@ export const SERIES_PARAMS = [
   'trimAgreed',
   'adoptMin',
   'trimLead',
+  'dropUnrepeated',
   'reach',
   'partVideoMin',
   'partMinShot',
@@ -121,6 +127,7 @@ export const DEFAULT_SERIES: Readonly<SeriesConfig> = Object.freeze({
   trimAgreed: 1,
   adoptMin: 0.5,
   trimLead: 12,
+  dropUnrepeated: 0,
   reach: 2,
   ...PARTS_DEFAULTS,
 });
@@ -137,6 +144,7 @@ const CHECKS: Record<SeriesParam, [(n: number) => boolean, string]> = {
   trimAgreed: [(n) => n === 0 || n === 1, '0 or 1'],
   adoptMin: [(n) => n >= 0 && n <= 1, 'a fraction in [0, 1]'],
   trimLead: [(n) => Number.isInteger(n) && n >= 0, 'a whole number of seconds >= 0'],
+  dropUnrepeated: [(n) => n >= 0, 'seconds >= 0'],
   reach: [(n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1'],
   partVideoMin: [(n) => n > 0 && n <= 1, 'a correlation in (0, 1]'],
   partMinShot: [(n) => Number.isInteger(n) && n >= 1, 'a whole number of seconds >= 1'],

@@ -53,6 +53,7 @@ export function resolveJoin(options: JoinOptions = {}, base: SeriesConfig = DEFA
     trimAgreed: base.trimAgreed === 1,
     adoptMin: base.adoptMin,
     trimLead: base.trimLead,
+    dropUnrepeated: base.dropUnrepeated,
     parts: { ...partsOf(base), ...options.parts },
   };
 }
@@ -66,6 +67,7 @@ export interface Join {
   trimAgreed: boolean;
   adoptMin: number;
   trimLead: number;
+  dropUnrepeated: number;
   parts: PartsConfig & { recapReach: number };
 }
 
@@ -79,6 +81,8 @@ interface Pending {
   heard: HeardStretch[];
   /** The intro as detected alone, in seconds of the intro track. */
   intro: { start: number; end: number } | null;
+  /** The episodes it was compared with. */
+  partners: Pending[];
   /** The intro track, each repeated second raised to its surest copy's probability. */
   evidence: number[];
 }
@@ -255,10 +259,12 @@ function pending(
   values: readonly number[],
   intro: { start: number; end: number } | null = null,
 ): Pending {
-  return { prints, values, shared: [], heard: [], evidence: [...values], intro };
+  return { prints, values, shared: [], heard: [], evidence: [...values], intro, partners: [] };
 }
 
 function compare(x: Pending, y: Pending, match: MatchOptions): void {
+  x.partners.push(y);
+  y.partners.push(x);
   for (const run of repeatedRuns(x.prints, y.prints, match)) {
     x.shared.push(run.a);
     y.shared.push(run.b);
@@ -279,7 +285,7 @@ function borrow(to: Pending, from: Pending, span: { start: number; end: number }
 
 function refined(
   result: DetectionResult,
-  { shared, heard, evidence }: Pending,
+  { shared, heard, evidence, partners }: Pending,
   join: Join,
 ): DetectionResult {
   const track = result.probabilities.intro;
@@ -301,11 +307,18 @@ function refined(
     threshold,
     join.adoptMin,
   );
+  const kept =
+    placed &&
+    placed.end - placed.start < join.dropUnrepeated &&
+    !repeated.some((r) => r.start < placed.end && placed.start < r.end) &&
+    partners.some(introRepeated)
+      ? null
+      : placed;
   const trimTo = join.trimAgreed
-    ? agreedStretch(placed, inFileHeard, join.minOverlap)
+    ? agreedStretch(kept, inFileHeard, join.minOverlap)
     : unionOf(inFileHeard);
   const intro = joinRepeatedPieces(
-    placed,
+    kept,
     { from: track.from, values: evidence },
     threshold,
     repeated,
@@ -315,6 +328,15 @@ function refined(
     },
   );
   return { ...result, intro, repeated };
+}
+
+/** Whether a held episode's own intro lies at least half in stretches it shares. */
+function introRepeated({ intro, shared }: Pending): boolean {
+  if (!intro) return false;
+  let inside = 0;
+  for (const r of unionOf(shared))
+    inside += Math.max(0, Math.min(r.end, intro.end) - Math.max(r.start, intro.start));
+  return inside >= 0.5 * (intro.end - intro.start);
 }
 
 /** The series step on episodes already detected, in order (see `SeriesJoiner`). */
