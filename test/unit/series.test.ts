@@ -375,6 +375,38 @@ describe('refineSeries', () => {
     expect(refineSeries([e1, e2quiet])[0]!.intro).toMatchObject({ start: 80, end: 90 });
   });
 
+  it("drops a short intro the season repeats nowhere when a partner's intro is repeated (dropUnrepeated)", () => {
+    const intro = sharedIntro(20);
+    const e1 = detected(
+      'e1',
+      probs(90, [10, 30, 0.95]),
+      [10, 30],
+      episodePrints(90, 36, intro, 10),
+    );
+    const e2 = detected(
+      'e2',
+      probs(90, [20, 40, 0.95]),
+      [20, 40],
+      episodePrints(90, 37, intro, 20),
+    );
+    // e3 has no intro; its model called a 4-s moment one.
+    const e3 = detected('e3', probs(90, [50, 54, 0.9]), [50, 54], episodePrints(90, 38, [], 0));
+    const config = { ...DEFAULT_SERIES, dropUnrepeated: 15 };
+    const [r1, r2, r3] = refineSeries([e1, e2, e3], {}, config);
+    expect(r1!.intro).toMatchObject({ start: 10, end: 30 });
+    expect(r2!.intro).toMatchObject({ start: 20, end: 40 });
+    expect(r3!.intro).toBeNull();
+    expect(
+      refineSeries([e1, e2, e3], {}, { ...config, dropUnrepeated: 0 })[2]!.intro,
+    ).toMatchObject({ start: 50, end: 54 });
+    // A season of title cards that never repeat keeps them.
+    const cards = [0, 1, 2].map((k) =>
+      detected(`c${k}`, probs(90, [30, 34, 0.9]), [30, 34], episodePrints(90, 40 + k, [], 0)),
+    );
+    for (const r of refineSeries(cards, {}, config))
+      expect(r.intro).toMatchObject({ start: 30, end: 34 });
+  });
+
   it('borrows nothing over picture-only matches, and leaves a lone episode as it was', () => {
     const intro = sharedIntro(30, false);
     const e1 = detected(
