@@ -73,8 +73,7 @@ export function adoptCalledStretch(
   threshold: number,
   minShare: number,
 ): Interval | null {
-  if (!intro || minShare <= 0) return intro;
-  if (repeated.some((r) => r.start < intro.end && intro.start < r.end)) return intro;
+  if (!intro || minShare <= 0 || overlapsAny(intro, repeated)) return intro;
   let best: (Interval & { over: number }) | null = null;
   for (const r of called) {
     let over = 0;
@@ -92,4 +91,25 @@ export function adoptCalledStretch(
     best = { start: first, end: last + 1, confidence: sum / (last + 1 - first), over };
   }
   return best ? { start: best.start, end: best.end, confidence: best.confidence } : intro;
+}
+
+/**
+ * `intro`, or null when it is shorter than `shorterThan` seconds, overlaps none of the
+ * episode's `repeated` stretches, and a partner's own intro is repeated (`partnerRepeated`):
+ * the season has an opening this short moment is not a copy of. A season of title cards that
+ * never repeat keeps them. `shorterThan` 0: never.
+ */
+export function dropUnrepeated<T extends Span>(
+  intro: T | null,
+  repeated: readonly Span[],
+  partnerRepeated: boolean,
+  shorterThan: number,
+): T | null {
+  if (!intro || intro.end - intro.start >= shorterThan || !partnerRepeated) return intro;
+  return overlapsAny(intro, repeated) ? intro : null;
+}
+
+/** Whether `span` overlaps any of `spans`. */
+function overlapsAny(span: Span, spans: readonly Span[]): boolean {
+  return spans.some((r) => r.start < span.end && span.start < r.end);
 }

@@ -7,7 +7,13 @@ import {
   type PartsConfig,
 } from './findParts.js';
 import { joinRepeatedPieces } from './joinRepeatedPieces.js';
-import { adoptCalledStretch, agreedStretch, callsIntro, type HeardStretch } from './seasonIntro.js';
+import {
+  adoptCalledStretch,
+  agreedStretch,
+  callsIntro,
+  dropUnrepeated,
+  type HeardStretch,
+} from './seasonIntro.js';
 import { repeatedRuns, unionOf, type MatchOptions } from './repeatedRuns.js';
 import { DEFAULT_SERIES, matchOf, partsOf, type SeriesConfig } from './seriesConfig.js';
 import type { SecondPrint } from './secondPrint.js';
@@ -107,8 +113,9 @@ interface Pending {
  * agrees on (`agreedStretch`: a sting some episodes put before the intro repeats with them
  * only), else to any such stretch (picture-only stretches are not trusted for this either).
  * Before that, an intro the season repeats nowhere moves to a stretch whose partner copy is
- * that partner's intro (`adoptCalledStretch`, `adoptMin`). An episode that was alone in the
- * series comes back unchanged, without `repeated`.
+ * that partner's intro (`adoptCalledStretch`, `adoptMin`), and a short one is dropped when a
+ * partner's intro is repeated (`dropUnrepeated`, off by default). An episode that was alone in
+ * the series comes back unchanged, without `repeated`.
  *
  * Recaps and previews (`findRecap`, `findPreview`): when an episode is released, its start is
  * matched, on pictures, against the episodes released before it (their final results), and
@@ -307,13 +314,8 @@ function refined(
     threshold,
     join.adoptMin,
   );
-  const kept =
-    placed &&
-    placed.end - placed.start < join.dropUnrepeated &&
-    !repeated.some((r) => r.start < placed.end && placed.start < r.end) &&
-    partners.some(introRepeated)
-      ? null
-      : placed;
+  const partnerRepeated = join.dropUnrepeated > 0 && partners.some(introRepeated);
+  const kept = dropUnrepeated(placed, repeated, partnerRepeated, join.dropUnrepeated);
   const trimTo = join.trimAgreed
     ? agreedStretch(kept, inFileHeard, join.minOverlap)
     : unionOf(inFileHeard);
